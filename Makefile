@@ -1,0 +1,102 @@
+# heartbeat: one Makefile, no generator. `make` builds, `make test` installs what is missing
+# and runs every test, `make demo` runs the product on 127.0.0.1.
+
+VERSION := $(shell cat VERSION)
+CXX ?= g++
+PKG_CONFIG ?= pkg-config
+OPTIMIZATION ?= -O2
+STD = -std=c++17
+WARN = -Wall -Wextra -Werror
+SERVER_LIBS = fcgi sqlite3 libsodium nlohmann_json
+
+# pkg-config runs only once the libraries are there (`make deps` installs them).
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(SERVER_LIBS) 2>/dev/null)
+
+FINAL_CXXFLAGS = $(STD) $(WARN) $(OPTIMIZATION) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(CXXFLAGS)
+FINAL_LDFLAGS = $(LDFLAGS)
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_CXXFLAGS = $(STD) $(WARN) -O1 -g $(SANITIZE) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(CXXFLAGS)
+
+# Debian packages that the build and the tests need; fragments add theirs.
+APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
+  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light
+
+LIB_SOURCES = $(wildcard lib/*.cc)
+UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)
+PROGRAMS = cgi-bin/heartbeat.fcgi cgi-bin/status.fcgi
+ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
+
+# Each test step appends its target here; `make test` runs them in order and then tallies.
+TEST_TARGETS = test-unit test-unit-asan test-integration
+
+.PHONY: all deps test demo demo-stop clean tally $(TEST_TARGETS)
+
+all: $(PROGRAMS)
+
+# --- objects: release in build/release, sanitized in build/asan -------------------------
+build/release/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(FINAL_CXXFLAGS) -c $< -o $@
+
+build/asan/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(ASAN_CXXFLAGS) -c $< -o $@
+
+build/release/libheartbeat.a: $(LIB_SOURCES:%.cc=build/release/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libheartbeat.a: $(LIB_SOURCES:%.cc=build/asan/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+cgi-bin/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
+	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
+
+build/asan/cgi-bin/%.fcgi: build/asan/cgi-bin/%_main.o build/asan/libheartbeat.a
+	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
+
+build/release/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/release/%.o) build/release/libheartbeat.a
+	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
+
+build/asan/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/asan/%.o) build/asan/libheartbeat.a
+	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
+
+# --- installing what is missing ------------------------------------------------------------
+deps:
+	@scripts/install-deps.sh $(APT_PACKAGES)
+
+# --- tests -----------------------------------------------------------------------------------
+# Steps write their logs to build/test-logs; each ends with a "RESULT" line that `tally` adds up.
+test: deps
+	@rm -rf build/test-logs && mkdir -p build/test-logs
+	@status=0; for t in $(TEST_TARGETS); do \
+	  $(MAKE) --no-print-directory $$t || status=1; \
+	done; \
+	$(MAKE) --no-print-directory tally; exit $$status
+
+tally:
+	@python3 tests/tally.py build/test-logs
+
+test-unit: build/release/unit_tests
+	@tests/run-step.sh unit build/release/unit_tests --report_level=short
+
+test-unit-asan: build/asan/unit_tests
+	@tests/run-step.sh unit-asan build/asan/unit_tests --report_level=short
+
+test-integration: $(PROGRAMS) $(ASAN_PROGRAMS)
+	@tests/run-step.sh integration python3 -m unittest discover -s tests/integration -p 'test_*.py' -v
+
+# --- the product on 127.0.0.1 ----------------------------------------------------------------
+demo: deps all
+	@scripts/demo.sh start
+
+demo-stop:
+	@scripts/demo.sh stop
+
+clean:
+	rm -rf build $(PROGRAMS)
+
+-include $(wildcard */*.mk)
+-include $(shell find build -name '*.d' 2>/dev/null)

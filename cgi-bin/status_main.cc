@@ -1,0 +1,9 @@
+// status.fcgi: the public read side. All logic is in lib/.
+#include "fcgi_frontend.h"
+#include "handlers.h"
+
+int main(int argc, char** argv) {
+  const heartbeat::ServerProgram program = {
+      "status.fcgi", "tells visitors whether the owner is online", heartbeat::HandleStatus};
+  return heartbeat::RunServerProgram(program, argc, argv);
+}

@@ -1,0 +1,20 @@
+// The one place that reads the time, so that tests can set it.
+#pragma once
+
+#include <cstdint>
+
+namespace heartbeat {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch, from the server's own clock.
+  virtual int64_t NowMs() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  int64_t NowMs() const override;
+};
+
+}  // namespace heartbeat

@@ -1,0 +1,17 @@
+#include "handlers.h"
+
+namespace heartbeat {
+
+ConfigProblem DescribeConfigProblem(const Status& status, const std::string& config_path) {
+  const std::string name = BaseName(config_path);
+  switch (status.code()) {
+    case Status::Code::kNotFound:
+      return {"config_missing", "config file " + name + " not found"};
+    case Status::Code::kInvalid:
+      return {"config_invalid", status.message()};
+    default:
+      return {"config_unreadable", "config file " + name + " cannot be read"};
+  }
+}
+
+}  // namespace heartbeat

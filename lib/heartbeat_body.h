@@ -1,0 +1,34 @@
+// Validation of what a heartbeat POST carries (SPEC §3, §8).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "presence.h"
+#include "result.h"
+
+namespace heartbeat {
+
+struct HeartbeatBody {
+  std::string device = "default";
+  DeviceState state = DeviceState::kActive;
+};
+
+// 1 to 64 of [A-Za-z0-9._-].
+bool IsValidDeviceName(std::string_view name);
+
+// True when the body is empty or only JSON whitespace.
+bool IsBlankBody(std::string_view body);
+
+// True for `application/json` in any case, with or without parameters.
+bool IsJsonMediaType(std::string_view content_type);
+
+// Parses a non-blank body: a JSON object whose optional `device` and `state` follow the rules;
+// unknown fields are ignored; `null` or a wrong type for a known field is Invalid.
+Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body);
+
+// The token of an `Authorization: Bearer <token>` header (scheme in any case); empty when the
+// header is missing, has another scheme or no token.
+std::string_view BearerToken(std::string_view authorization);
+
+}  // namespace heartbeat

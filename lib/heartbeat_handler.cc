@@ -1,0 +1,113 @@
+#include "handlers.h"
+#include "heartbeat_body.h"
+#include "log.h"
+#include "rate_limit.h"
+#include "token.h"
+
+namespace heartbeat {
+namespace {
+
+// Heartbeat answers are never cached by anyone.
+Response Finish(Response response) {
+  response.AddHeader("Cache-Control", "no-store");
+  return response;
+}
+
+Response Error(int status, std::string_view code, std::string_view message) {
+  return Finish(JsonError(status, code, message));
+}
+
+Response Unavailable(std::string_view code, std::string_view message) {
+  Response response = JsonError(503, code, message);
+  response.AddHeader("Retry-After", std::to_string(kUnavailableRetryAfterSeconds));
+  return Finish(std::move(response));
+}
+
+Response StorageUnavailable(Services& services, const std::string& database_path) {
+  services.stores.Discard(database_path);
+  return Unavailable("storage_unavailable", "the database cannot be used; see the server's error log");
+}
+
+}  // namespace
+
+Response HandleHeartbeat(const Request& request, Services& services) {
+  if (request.method != "POST") {
+    Response response = JsonError(405, "method_not_allowed", "use POST");
+    response.AddHeader("Allow", "POST");
+    return Finish(std::move(response));
+  }
+
+  const std::string& config_path = ConfigPathFor(request, services);
+  const Result<ServerConfig>& config = services.configs.Get(config_path);
+  if (!config.ok()) {
+    ConfigProblem problem = DescribeConfigProblem(config.status(), config_path);
+    return Unavailable(problem.code, problem.message);
+  }
+  if (!config->has_token) {
+    return Unavailable("not_configured",
+                       "no token_sha256 in the config: heartbeats are refused until one is set");
+  }
+
+  auto store = services.stores.Get(config->database_path);
+  if (!store.ok()) return StorageUnavailable(services, config->database_path);
+
+  const int64_t now_ms = services.clock.NowMs();
+  auto failures = store.value()->ReadAuthFailures(request.remote_addr);
+  if (!failures.ok()) {
+    LogLine(failures.status().message());
+    return StorageUnavailable(services, config->database_path);
+  }
+  if (int64_t locked_ms = LockoutRemainingMs(failures.value(), now_ms); locked_ms > 0) {
+    Response response = JsonError(429, "too_many_attempts",
+                                  "too many failed tokens from this address; try again later");
+    response.AddHeader("Retry-After", std::to_string(RetryAfterSeconds(locked_ms)));
+    return Finish(std::move(response));
+  }
+
+  if (request.content_length > static_cast<long long>(kMaxBodyBytes) ||
+      request.body.size() > kMaxBodyBytes || request.body_truncated) {
+    return Error(413, "payload_too_large", "the body is over 4096 bytes");
+  }
+
+  std::string_view token = BearerToken(request.authorization);
+  if (token.empty() || !TokenMatches(token, config->token_sha256)) {
+    Status recorded = store.value()->RecordAuthFailure(request.remote_addr, now_ms);
+    if (!recorded.ok()) LogLine(recorded.message());
+    Response response = JsonError(401, "unauthorized",
+                                  token.empty() ? "missing bearer token" : "wrong token");
+    response.AddHeader("WWW-Authenticate", "Bearer realm=\"heartbeat\"");
+    return Finish(std::move(response));
+  }
+
+  HeartbeatBody heartbeat;
+  if (!IsBlankBody(request.body)) {
+    if (!IsJsonMediaType(request.content_type)) {
+      return Error(415, "unsupported_media_type", "a body must be application/json");
+    }
+    auto parsed = ParseHeartbeatBody(request.body);
+    if (!parsed.ok()) return Error(400, "bad_request", parsed.status().message());
+    heartbeat = std::move(parsed).value();
+  }
+  if (request.content_length == -2) {
+    return Error(400, "bad_request", "Content-Length is not a number");
+  }
+  if (request.content_length >= 0 &&
+      request.body.size() != static_cast<size_t>(request.content_length)) {
+    return Error(400, "bad_request", "the body is shorter than its Content-Length");
+  }
+
+  Status recorded = store.value()->RecordHeartbeat(heartbeat.device, heartbeat.state, now_ms);
+  if (!recorded.ok()) {
+    LogLine(recorded.message());
+    return StorageUnavailable(services, config->database_path);
+  }
+  Response response;
+  response.AddHeader("Content-Type", kJsonContentType);
+  AddCommonHeaders(&response);
+  response.body = "{\"status\":\"OK\",\"device\":" + JsonString(heartbeat.device) +
+                  ",\"state\":\"" + DeviceStateName(heartbeat.state) +
+                  "\",\"at\":" + std::to_string(now_ms) + "}";
+  return Finish(std::move(response));
+}
+
+}  // namespace heartbeat

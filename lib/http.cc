@@ -1,0 +1,63 @@
+#include "http.h"
+
+#include <cstdio>
+
+namespace heartbeat {
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+std::string JsonString(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+void AddCommonHeaders(Response* response) {
+  response->AddHeader("X-Content-Type-Options", "nosniff");
+}
+
+Response JsonError(int status, std::string_view code, std::string_view message) {
+  Response response;
+  response.status = status;
+  response.AddHeader("Content-Type", kJsonContentType);
+  AddCommonHeaders(&response);
+  response.body = "{\"error\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}";
+  return response;
+}
+
+}  // namespace heartbeat

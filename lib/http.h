@@ -1,0 +1,64 @@
+// The request and response values that the handlers work on. Only the FastCGI front end
+// (fcgi_frontend.cc) knows where they come from.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace heartbeat {
+
+struct Request {
+  std::string method;          // REQUEST_METHOD
+  std::string query;           // QUERY_STRING, still percent-encoded
+  std::string path_info;       // PATH_INFO
+  std::string remote_addr;     // REMOTE_ADDR
+  std::string authorization;   // HTTP_AUTHORIZATION
+  std::string content_type;    // CONTENT_TYPE
+  std::string if_none_match;   // HTTP_IF_NONE_MATCH
+  std::string origin;          // HTTP_ORIGIN
+  std::string config_param;    // HEARTBEAT_CONFIG as a request parameter (fastcgi_param, SetEnv)
+  // CONTENT_LENGTH as sent; -1 when absent, -2 when not a number.
+  long long content_length = -1;
+  // The body, read up to kMaxBodyBytes + 1 bytes so that "too large" can be told apart.
+  std::string body;
+  bool body_truncated = false;  // more bytes followed what is in `body`
+};
+
+constexpr size_t kMaxBodyBytes = 4096;
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  bool omit_body = false;  // HEAD: headers as for GET, no body
+
+  void AddHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  // The first header of that name (case-sensitive, as we write them), or nullptr.
+  const std::string* FindHeader(std::string_view name) const {
+    for (const auto& header : headers) {
+      if (header.first == name) return &header.second;
+    }
+    return nullptr;
+  }
+};
+
+// The reason phrase for the status codes we send.
+const char* ReasonPhrase(int status);
+
+// Quotes and escapes a string for JSON.
+std::string JsonString(std::string_view text);
+
+// A JSON response {"error": code, "message": message} with the common headers.
+Response JsonError(int status, std::string_view code, std::string_view message);
+
+// Content type of every JSON body.
+constexpr const char* kJsonContentType = "application/json; charset=utf-8";
+
+// Headers that every response carries.
+void AddCommonHeaders(Response* response);
+
+}  // namespace heartbeat

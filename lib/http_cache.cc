@@ -1,0 +1,55 @@
+#include "http_cache.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace heartbeat {
+namespace {
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view StripWeak(std::string_view tag) {
+  if (tag.size() >= 2 && tag[0] == 'W' && tag[1] == '/') tag.remove_prefix(2);
+  return tag;
+}
+
+}  // namespace
+
+std::string EntityTag(std::string_view representation) {
+  uint64_t hash = 14695981039346656037ull;
+  for (char c : representation) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  char text[24];
+  std::snprintf(text, sizeof text, "\"%016llx\"", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
+  std::string_view ours = StripWeak(etag);
+  size_t pos = 0;
+  while (pos <= if_none_match.size()) {
+    size_t comma = if_none_match.find(',', pos);
+    if (comma == std::string_view::npos) comma = if_none_match.size();
+    std::string_view tag = TrimOws(if_none_match.substr(pos, comma - pos));
+    if (tag == "*") return true;
+    if (!tag.empty() && StripWeak(tag) == ours) return true;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+std::string PublicMaxAge(int64_t seconds) {
+  return "public, max-age=" + std::to_string(seconds < 0 ? 0 : seconds);
+}
+
+int64_t OnlineMaxAgeSeconds(int64_t online_remaining_ms) {
+  return std::clamp<int64_t>(online_remaining_ms / 1000, 0, kMaxOnlineMaxAge);
+}
+
+}  // namespace heartbeat

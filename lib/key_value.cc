@@ -1,0 +1,109 @@
+#include "key_value.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace heartbeat {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  const char* kBlanks = " \t\r";
+  size_t begin = s.find_first_not_of(kBlanks);
+  if (begin == std::string_view::npos) return {};
+  size_t end = s.find_last_not_of(kBlanks);
+  return s.substr(begin, end - begin + 1);
+}
+
+bool IsKeyChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
+std::string LineError(std::string_view source, int line, const std::string& what) {
+  return std::string(source) + " line " + std::to_string(line) + ": " + what;
+}
+
+}  // namespace
+
+Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text,
+                                                    std::string_view source) {
+  std::vector<KeyValueLine> lines;
+  int number = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view raw = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++number;
+    if (raw.find('\0') != std::string_view::npos) {
+      return Status::Invalid(LineError(source, number, "contains a NUL byte"));
+    }
+    std::string_view line = Trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      return Status::Invalid(LineError(source, number, "expected `key = value`"));
+    }
+    std::string_view key = Trim(line.substr(0, eq));
+    std::string_view value = Trim(line.substr(eq + 1));
+    if (key.empty()) return Status::Invalid(LineError(source, number, "missing key"));
+    for (char c : key) {
+      if (!IsKeyChar(c)) {
+        return Status::Invalid(LineError(source, number, "malformed key '" + std::string(key) + "'"));
+      }
+    }
+    for (const KeyValueLine& seen : lines) {
+      if (seen.key == key) {
+        return Status::Invalid(LineError(source, number, "key '" + std::string(key) +
+                                                             "' repeats line " +
+                                                             std::to_string(seen.line)));
+      }
+    }
+    lines.push_back(KeyValueLine{std::string(key), std::string(value), number});
+  }
+  return lines;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::Unavailable(path + ": " + std::strerror(errno));
+  }
+  std::string content;
+  struct stat st;
+  if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::Unavailable(path + ": not a regular file");
+  }
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string reason = std::strerror(errno);
+      close(fd);
+      return Status::Unavailable(path + ": " + reason);
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  return content;
+}
+
+bool ParseIntInRange(std::string_view text, long long min, long long max, long long* out) {
+  if (text.empty() || text.size() > 18) return false;
+  long long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  if (value < min || value > max) return false;
+  *out = value;
+  return true;
+}
+
+}  // namespace heartbeat

@@ -1,0 +1,25 @@
+// The socket of `--listen ADDR` (SPEC §8): a unix socket path when ADDR has a `/`, else
+// host:port with a numeric IPv4 host (no name lookup, which a static binary must avoid).
+#pragma once
+
+#include <string>
+
+#include "result.h"
+
+namespace heartbeat {
+
+struct ListenAddress {
+  bool is_unix = false;
+  std::string path;  // unix socket
+  std::string host;  // TCP: numeric IPv4, empty for all addresses
+  int port = 0;
+};
+
+Result<ListenAddress> ParseListenAddress(const std::string& text);
+
+// Binds and listens. A unix socket path that exists and is not a socket is refused (it is
+// never deleted); a stale socket file is replaced. The socket file is made connectable by
+// every local user (mode 0666): guard it with the permissions of its folder.
+Result<int> OpenListenSocket(const ListenAddress& address);
+
+}  // namespace heartbeat

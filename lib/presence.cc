@@ -1,0 +1,46 @@
+#include "presence.h"
+
+#include <algorithm>
+
+namespace heartbeat {
+
+std::optional<DeviceState> ParseDeviceState(std::string_view text) {
+  if (text == "active") return DeviceState::kActive;
+  if (text == "idle") return DeviceState::kIdle;
+  if (text == "offline") return DeviceState::kOffline;
+  return std::nullopt;
+}
+
+const char* DeviceStateName(DeviceState state) {
+  switch (state) {
+    case DeviceState::kActive: return "active";
+    case DeviceState::kIdle: return "idle";
+    case DeviceState::kOffline: return "offline";
+  }
+  return "offline";
+}
+
+const char* PresenceName(Presence presence) {
+  switch (presence) {
+    case Presence::kOnline: return "online";
+    case Presence::kAway: return "away";
+    case Presence::kOffline: return "offline";
+  }
+  return "offline";
+}
+
+PresenceVerdict DecidePresence(const PresenceFacts& facts, int64_t now_ms, int online_window_s) {
+  const int64_t window_ms = static_cast<int64_t>(online_window_s) * 1000;
+  auto remaining = [&](int64_t at_ms) { return std::min(at_ms, now_ms) + window_ms - now_ms; };
+
+  PresenceVerdict verdict;
+  if (facts.newest_active_ms && remaining(*facts.newest_active_ms) > 0) {
+    verdict.presence = Presence::kOnline;
+    verdict.online_remaining_ms = remaining(*facts.newest_active_ms);
+  } else if (facts.newest_idle_ms && remaining(*facts.newest_idle_ms) > 0) {
+    verdict.presence = Presence::kAway;
+  }
+  return verdict;
+}
+
+}  // namespace heartbeat

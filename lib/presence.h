@@ -1,0 +1,37 @@
+// The presence rules (SPEC §3, §8): from each device's latest heartbeat to online/away/offline.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace heartbeat {
+
+enum class DeviceState { kActive, kIdle, kOffline };
+enum class Presence { kOnline, kAway, kOffline };
+
+// Parses "active" / "idle" / "offline".
+std::optional<DeviceState> ParseDeviceState(std::string_view text);
+const char* DeviceStateName(DeviceState state);
+const char* PresenceName(Presence presence);
+
+// What the store knows, reduced over all devices by one query:
+struct PresenceFacts {
+  // Latest heartbeat time of the devices whose latest heartbeat is `active` (resp. `idle`).
+  std::optional<int64_t> newest_active_ms;
+  std::optional<int64_t> newest_idle_ms;
+  // Time of the latest `active` heartbeat ever, whatever came after it (for lastSeen).
+  std::optional<int64_t> last_active_ms;
+};
+
+struct PresenceVerdict {
+  Presence presence = Presence::kOffline;
+  // While online: milliseconds until the online window would end on its own.
+  int64_t online_remaining_ms = 0;
+};
+
+// A device counts while `now - at < window`: a heartbeat exactly one window old has expired.
+// A heartbeat stamped in the future (clock stepped back) counts as just sent.
+PresenceVerdict DecidePresence(const PresenceFacts& facts, int64_t now_ms, int online_window_s);
+
+}  // namespace heartbeat

@@ -1,0 +1,114 @@
+#include "server_config.h"
+
+#include "key_value.h"
+#include "token.h"
+
+namespace heartbeat {
+namespace {
+
+constexpr const char* kDefaultDatabaseName = "heartbeat.db";
+
+std::string LineError(std::string_view source, const KeyValueLine& kv, const std::string& what) {
+  return std::string(source) + " line " + std::to_string(kv.line) + ": " + kv.key + ": " + what;
+}
+
+std::vector<std::string> SplitOnBlanks(const std::string& value) {
+  std::vector<std::string> words;
+  size_t pos = 0;
+  while (pos < value.size()) {
+    size_t begin = value.find_first_not_of(" \t", pos);
+    if (begin == std::string::npos) break;
+    size_t end = value.find_first_of(" \t", begin);
+    if (end == std::string::npos) end = value.size();
+    words.push_back(value.substr(begin, end - begin));
+    pos = end;
+  }
+  return words;
+}
+
+// An origin is scheme://host[:port] with nothing after it; browsers send exactly that.
+bool IsOrigin(const std::string& origin) {
+  size_t sep = origin.find("://");
+  if (sep == std::string::npos || sep == 0) return false;
+  std::string_view rest = std::string_view(origin).substr(sep + 3);
+  if (rest.empty() || rest.find('/') != std::string_view::npos) return false;
+  for (char c : origin) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == ',') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string& config_dir,
+                                       std::string_view source) {
+  auto lines = ParseKeyValueText(text, source);
+  if (!lines.ok()) return lines.status();
+
+  ServerConfig config;
+  config.database_path = config_dir + "/" + kDefaultDatabaseName;
+  for (const KeyValueLine& kv : lines.value()) {
+    long long number = 0;
+    if (kv.key == "database") {
+      if (kv.value.empty()) return Status::Invalid(LineError(source, kv, "empty path"));
+      config.database_path = kv.value.front() == '/' ? kv.value : config_dir + "/" + kv.value;
+    } else if (kv.key == "token_sha256") {
+      if (!ParseSha256Hex(kv.value, &config.token_sha256)) {
+        return Status::Invalid(LineError(source, kv, "expected 64 hex digits"));
+      }
+      config.has_token = true;
+    } else if (kv.key == "online_window") {
+      if (!ParseIntInRange(kv.value, 1, 86400, &number)) {
+        return Status::Invalid(LineError(source, kv, "expected whole seconds from 1 to 86400"));
+      }
+      config.online_window_s = static_cast<int>(number);
+    } else if (kv.key == "offline_max_age") {
+      if (!ParseIntInRange(kv.value, 0, 3600, &number)) {
+        return Status::Invalid(LineError(source, kv, "expected whole seconds from 0 to 3600"));
+      }
+      config.offline_max_age_s = static_cast<int>(number);
+    } else if (kv.key == "allow_origin") {
+      std::vector<std::string> origins = SplitOnBlanks(kv.value);
+      if (origins.empty()) return Status::Invalid(LineError(source, kv, "expected * or origins"));
+      if (origins.size() == 1 && origins[0] == "*") {
+        config.allow_origins.clear();
+        continue;
+      }
+      for (const std::string& origin : origins) {
+        if (!IsOrigin(origin)) {
+          return Status::Invalid(LineError(source, kv, "'" + origin +
+                                                           "' is not an origin like https://example.com"));
+        }
+      }
+      config.allow_origins = std::move(origins);
+    } else if (kv.key == "last_seen") {
+      if (kv.value == "off") {
+        config.last_seen = LastSeenPolicy::kOff;
+      } else if (kv.value == "minute") {
+        config.last_seen = LastSeenPolicy::kMinute;
+      } else if (kv.value == "exact") {
+        config.last_seen = LastSeenPolicy::kExact;
+      } else {
+        return Status::Invalid(LineError(source, kv, "expected off, minute or exact"));
+      }
+    } else {
+      return Status::Invalid(std::string(source) + " line " + std::to_string(kv.line) +
+                             ": unknown key '" + kv.key + "'");
+    }
+  }
+  return config;
+}
+
+}  // namespace heartbeat

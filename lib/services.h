@@ -1,0 +1,84 @@
+// What the handlers need from the process: the config for a request, the store it names, the
+// clock. Both caches live as long as the process, so a request normally costs no file read
+// and no open: a config file is looked at (one stat) at most once a second and re-read only
+// when it changed; the database is opened once and opened again only after an error or
+// when the file at its path was deleted or replaced.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "clock.h"
+#include "http.h"
+#include "result.h"
+#include "server_config.h"
+#include "store.h"
+
+namespace heartbeat {
+
+// How often a cached file is checked for change, at most.
+constexpr int64_t kRecheckIntervalMs = 1000;
+
+// The name of the config file looked for beside the executable.
+constexpr const char* kDefaultConfigName = "heartbeat.conf";
+
+class ConfigCache {
+ public:
+  explicit ConfigCache(const Clock& clock) : clock_(clock) {}
+
+  // The parsed config at `path`. A missing file is NotFound, an unreadable one Unavailable,
+  // an invalid one Invalid; each failure is logged once per change of the file.
+  const Result<ServerConfig>& Get(const std::string& path);
+
+ private:
+  struct Entry {
+    Result<ServerConfig> config = Status::NotFound("not loaded");
+    bool loaded = false;
+    bool have_identity = false;
+    struct stat identity {};
+    int64_t checked_ms = 0;
+  };
+  void Load(const std::string& path, Entry* entry, const struct stat* identity);
+
+  const Clock& clock_;
+  std::map<std::string, Entry> entries_;
+};
+
+class StoreCache {
+ public:
+  explicit StoreCache(const Clock& clock) : clock_(clock) {}
+
+  // The open store for `path`, opening it if needed. Failures are logged.
+  Result<Store*> Get(const std::string& path);
+  // Drops the store after an error, so that the next request opens it afresh.
+  void Discard(const std::string& path);
+
+ private:
+  struct Entry {
+    std::unique_ptr<Store> store;
+    int64_t checked_ms = 0;
+  };
+  const Clock& clock_;
+  std::map<std::string, Entry> entries_;
+};
+
+struct Services {
+  ConfigCache& configs;
+  StoreCache& stores;
+  const Clock& clock;
+  // Where the config is when the request does not say: $HEARTBEAT_CONFIG at startup, else
+  // heartbeat.conf beside the executable.
+  std::string fallback_config_path;
+};
+
+// The config path for one request: its HEARTBEAT_CONFIG parameter, else the fallback.
+const std::string& ConfigPathFor(const Request& request, const Services& services);
+
+// $HEARTBEAT_CONFIG if set and not empty, else heartbeat.conf in `executable_dir`.
+std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir);
+
+}  // namespace heartbeat

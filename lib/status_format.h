@@ -1,0 +1,37 @@
+// The three shapes of a status answer: JSON, an SVG badge, the shields.io endpoint schema.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "presence.h"
+#include "server_config.h"
+
+namespace heartbeat {
+
+enum class StatusFormat { kJson, kSvg, kShields };
+
+// "json", "svg" or "shields"; nullopt for anything else.
+std::optional<StatusFormat> ParseStatusFormat(std::string_view text);
+
+// The Content-Type of each format.
+const char* StatusContentType(StatusFormat format);
+
+// ISO 8601 UTC for lastSeen: to the second for kExact, seconds zero for kMinute.
+std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy);
+
+// {"isOnline":…,"state":…[,"lastSeen":…]}; last_seen empty means absent.
+std::string StatusJson(Presence presence, std::string_view last_seen);
+
+// A small flat badge "status | online".
+std::string StatusBadgeSvg(Presence presence);
+// The grey "status | unknown" badge sent with a 503.
+std::string UnknownBadgeSvg();
+
+// {"schemaVersion":1,"label":"status","message":…,"color":…}
+std::string StatusShieldsJson(Presence presence);
+std::string UnknownShieldsJson();
+
+}  // namespace heartbeat

@@ -1,0 +1,139 @@
+#include "cors.h"
+#include "handlers.h"
+#include "http_cache.h"
+#include "log.h"
+#include "query.h"
+#include "status_format.h"
+
+namespace heartbeat {
+namespace {
+
+constexpr const char* kAllowedMethods = "GET, HEAD, OPTIONS";
+constexpr const char* kBadgePathInfo = "/badge.svg";
+constexpr const char* kBadgeSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+
+// Which representation the request asks for: ?format= wins over the /badge.svg path.
+Result<StatusFormat> RequestedFormat(const Request& request) {
+  auto format = QueryParameter(request.query, "format");
+  if (!format.ok()) return format.status();
+  if (format.value()) {
+    auto parsed = ParseStatusFormat(*format.value());
+    if (!parsed) return Status::Invalid("unknown format; use json, svg or shields");
+    return *parsed;
+  }
+  if (request.path_info == kBadgePathInfo) return StatusFormat::kSvg;
+  if (!request.path_info.empty() && request.path_info != "/") {
+    return Status::NotFound("no such resource; the badge is at /badge.svg");
+  }
+  return StatusFormat::kJson;
+}
+
+Response WithBody(int status, StatusFormat format, std::string body) {
+  Response response;
+  response.status = status;
+  response.AddHeader("Content-Type", StatusContentType(format));
+  AddCommonHeaders(&response);
+  if (format == StatusFormat::kSvg) {
+    response.AddHeader("Content-Security-Policy", kBadgeSecurityPolicy);
+  }
+  response.body = std::move(body);
+  return response;
+}
+
+// A 503 in the requested format: never cached, with a Retry-After.
+Response Unavailable(StatusFormat format, std::string_view code, std::string_view message) {
+  std::string body;
+  switch (format) {
+    case StatusFormat::kJson:
+      body = "{\"isOnline\":false,\"error\":" + JsonString(code) +
+             ",\"message\":" + JsonString(message) + "}";
+      break;
+    case StatusFormat::kSvg: body = UnknownBadgeSvg(); break;
+    case StatusFormat::kShields: body = UnknownShieldsJson(); break;
+  }
+  Response response = WithBody(503, format, std::move(body));
+  response.AddHeader("Cache-Control", "no-store");
+  response.AddHeader("Retry-After", std::to_string(kUnavailableRetryAfterSeconds));
+  return response;
+}
+
+std::string Representation(StatusFormat format, Presence presence, std::string_view last_seen) {
+  switch (format) {
+    case StatusFormat::kJson: return StatusJson(presence, last_seen);
+    case StatusFormat::kSvg: return StatusBadgeSvg(presence);
+    case StatusFormat::kShields: return StatusShieldsJson(presence);
+  }
+  return StatusJson(presence, last_seen);
+}
+
+Response Answer(const Request& request, Services& services, const ServerConfig* config,
+                StatusFormat format) {
+  if (!config) {
+    const std::string& path = ConfigPathFor(request, services);
+    ConfigProblem problem = DescribeConfigProblem(services.configs.Get(path).status(), path);
+    return Unavailable(format, problem.code, problem.message);
+  }
+  auto store = services.stores.Get(config->database_path);
+  if (!store.ok()) {
+    return Unavailable(format, "storage_unavailable", "the database cannot be used");
+  }
+  auto facts = store.value()->ReadPresence();
+  if (!facts.ok()) {
+    LogLine(facts.status().message());
+    services.stores.Discard(config->database_path);
+    return Unavailable(format, "storage_unavailable", "the database cannot be used");
+  }
+
+  const int64_t now_ms = services.clock.NowMs();
+  PresenceVerdict verdict = DecidePresence(facts.value(), now_ms, config->online_window_s);
+  std::string last_seen;
+  if (config->last_seen != LastSeenPolicy::kOff && facts->last_active_ms) {
+    last_seen = FormatLastSeen(*facts->last_active_ms, config->last_seen);
+  }
+
+  std::string body = Representation(format, verdict.presence, last_seen);
+  std::string etag = EntityTag(body);
+  int64_t max_age = verdict.presence == Presence::kOnline
+                        ? OnlineMaxAgeSeconds(verdict.online_remaining_ms)
+                        : config->offline_max_age_s;
+  bool not_modified =
+      !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag);
+  Response response = not_modified ? WithBody(304, format, std::string())
+                                   : WithBody(200, format, std::move(body));
+  response.AddHeader("Cache-Control", PublicMaxAge(max_age));
+  response.AddHeader("ETag", std::move(etag));
+  return response;
+}
+
+}  // namespace
+
+Response HandleStatus(const Request& request, Services& services) {
+  const std::string& config_path = ConfigPathFor(request, services);
+  const Result<ServerConfig>& loaded = services.configs.Get(config_path);
+  const ServerConfig* config = loaded.ok() ? &loaded.value() : nullptr;
+  // Without a config we cannot know the origin list; `*` lets a page read the 503 itself.
+  static const std::vector<std::string> kAnyOrigin;
+  const std::vector<std::string>& origins = config ? config->allow_origins : kAnyOrigin;
+
+  Response response;
+  if (request.method == "OPTIONS") {
+    response.status = 204;
+    AddCommonHeaders(&response);
+    response.AddHeader("Access-Control-Allow-Methods", kAllowedMethods);
+    response.AddHeader("Access-Control-Max-Age", std::to_string(kPreflightMaxAgeSeconds));
+  } else if (request.method != "GET" && request.method != "HEAD") {
+    response = JsonError(405, "method_not_allowed", "use GET, HEAD or OPTIONS");
+    response.AddHeader("Allow", kAllowedMethods);
+  } else if (auto format = RequestedFormat(request); !format.ok()) {
+    bool missing = format.status().code() == Status::Code::kNotFound;
+    response = JsonError(missing ? 404 : 400, missing ? "not_found" : "bad_request",
+                         format.status().message());
+  } else {
+    response = Answer(request, services, config, format.value());
+  }
+  AddCorsHeaders(origins, request.origin, &response);
+  response.omit_body = request.method == "HEAD";
+  return response;
+}
+
+}  // namespace heartbeat

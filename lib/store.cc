@@ -1,0 +1,240 @@
+#include "store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "rate_limit.h"
+
+namespace heartbeat {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// Each entry takes the schema from version (index) to version (index + 1).
+const char* const kMigrations[] = {
+    // 0 -> 1: one row per device with its latest heartbeat; failed tokens per address.
+    "CREATE TABLE devices ("
+    "  name TEXT PRIMARY KEY,"
+    "  state TEXT NOT NULL CHECK (state IN ('active', 'idle', 'offline')),"
+    "  at_ms INTEGER NOT NULL,"
+    "  last_active_ms INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE auth_failures ("
+    "  address TEXT PRIMARY KEY,"
+    "  first_ms INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX auth_failures_by_first ON auth_failures (first_ms);",
+};
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
+
+// Newest heartbeat among devices whose latest state is active / idle, and the last activity.
+constexpr const char* kReadPresenceSql =
+    "SELECT max(CASE WHEN state = 'active' THEN at_ms END),"
+    "       max(CASE WHEN state = 'idle' THEN at_ms END),"
+    "       max(last_active_ms) FROM devices";
+
+constexpr const char* kUpsertDeviceSql =
+    "INSERT INTO devices (name, state, at_ms, last_active_ms)"
+    " VALUES (?1, ?2, ?3, CASE WHEN ?2 = 'active' THEN ?3 END)"
+    " ON CONFLICT (name) DO UPDATE SET state = excluded.state, at_ms = excluded.at_ms,"
+    "   last_active_ms = coalesce(excluded.last_active_ms, devices.last_active_ms)";
+
+constexpr const char* kReadFailuresSql =
+    "SELECT first_ms, count FROM auth_failures WHERE address = ?1";
+
+// A failure after the span of the first one has ended starts a new span.
+constexpr const char* kRecordFailureSql =
+    "INSERT INTO auth_failures (address, first_ms, count) VALUES (?1, ?2, 1)"
+    " ON CONFLICT (address) DO UPDATE SET"
+    "   count = CASE WHEN first_ms <= ?2 - ?3 THEN 1 ELSE count + 1 END,"
+    "   first_ms = CASE WHEN first_ms <= ?2 - ?3 THEN ?2 ELSE first_ms END";
+
+constexpr const char* kPruneFailuresSql = "DELETE FROM auth_failures WHERE first_ms <= ?1 - ?2";
+
+std::string Describe(sqlite3* db, const char* what) {
+  return std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+// Runs SQL without results; Unavailable on failure.
+Status Exec(sqlite3* db, const char* sql, const char* what) {
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Status::Unavailable(Describe(db, what));
+  }
+  return Status::Ok();
+}
+
+Result<int> ReadUserVersion(sqlite3* db) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
+    return Status::Unavailable(Describe(db, "read schema version"));
+  }
+  Statement statement(raw);
+  if (sqlite3_step(raw) != SQLITE_ROW) return Status::Unavailable(Describe(db, "read schema version"));
+  return sqlite3_column_int(raw, 0);
+}
+
+Status Migrate(sqlite3* db) {
+  auto version = ReadUserVersion(db);
+  if (!version.ok()) return version.status();
+  if (version.value() == Store::kSchemaVersion) return Status::Ok();
+
+  // IMMEDIATE takes the write lock first, so two programs starting on a new file at once
+  // cannot both migrate it: the second waits, then sees the new version.
+  Status status = Exec(db, "BEGIN IMMEDIATE", "start migration");
+  if (!status.ok()) return status;
+  version = ReadUserVersion(db);
+  if (version.ok() && version.value() > Store::kSchemaVersion) {
+    (void)Exec(db, "ROLLBACK", "roll back migration");
+    return Status::Unavailable("database schema version " + std::to_string(version.value()) +
+                               " is newer than this program's " +
+                               std::to_string(Store::kSchemaVersion));
+  }
+  for (int v = version.ok() ? version.value() : kMigrationCount; v < kMigrationCount; ++v) {
+    status = Exec(db, kMigrations[v], "migrate schema");
+    if (!status.ok()) break;
+  }
+  if (status.ok() && version.ok()) {
+    std::string set_version = "PRAGMA user_version = " + std::to_string(Store::kSchemaVersion);
+    status = Exec(db, set_version.c_str(), "set schema version");
+  }
+  if (!version.ok()) status = version.status();
+  if (!status.ok()) {
+    (void)Exec(db, "ROLLBACK", "roll back migration");
+    return status;
+  }
+  return Exec(db, "COMMIT", "commit migration");
+}
+
+}  // namespace
+
+void StatementDeleter::operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+
+Store::Store(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+
+Store::~Store() {
+  read_presence_.reset();
+  upsert_device_.reset();
+  read_failures_.reset();
+  record_failure_.reset();
+  prune_failures_.reset();
+  sqlite3_close(db_);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  std::unique_ptr<Store> store(new Store(path, db));
+  if (rc != SQLITE_OK) return Status::Unavailable(Describe(db, "open database"));
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db, 1);
+
+  // WAL lets status readers run while a heartbeat writes. NORMAL syncs at checkpoints only:
+  // a committed transaction is in the WAL file, which outlives any process that dies.
+  Status status = Exec(db, "PRAGMA journal_mode = WAL", "enable WAL");
+  if (status.ok()) status = Exec(db, "PRAGMA synchronous = NORMAL", "set synchronous");
+  if (status.ok()) status = Migrate(db);
+  if (status.ok()) status = store->Prepare();
+  if (!status.ok()) return status;
+
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return Status::Unavailable("open database: " + path + " vanished");
+  store->device_ = st.st_dev;
+  store->inode_ = st.st_ino;
+  return store;
+}
+
+Status Store::Prepare() {
+  struct {
+    Statement* slot;
+    const char* sql;
+  } const statements[] = {
+      {&read_presence_, kReadPresenceSql},   {&upsert_device_, kUpsertDeviceSql},
+      {&read_failures_, kReadFailuresSql},   {&record_failure_, kRecordFailureSql},
+      {&prune_failures_, kPruneFailuresSql},
+  };
+  for (const auto& entry : statements) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db_, entry.sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
+        SQLITE_OK) {
+      return Status::Unavailable(Describe(db_, "prepare statement"));
+    }
+    entry.slot->reset(raw);
+  }
+  return Status::Ok();
+}
+
+Status Store::Fail(const char* what) { return Status::Unavailable(Describe(db_, what)); }
+
+bool Store::StillAtPath() const {
+  struct stat st;
+  return stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_;
+}
+
+Result<PresenceFacts> Store::ReadPresence() {
+  sqlite3_stmt* statement = read_presence_.get();
+  PresenceFacts facts;
+  int rc = sqlite3_step(statement);
+  if (rc == SQLITE_ROW) {
+    auto column = [statement](int i) -> std::optional<int64_t> {
+      if (sqlite3_column_type(statement, i) == SQLITE_NULL) return std::nullopt;
+      return sqlite3_column_int64(statement, i);
+    };
+    facts.newest_active_ms = column(0);
+    facts.newest_idle_ms = column(1);
+    facts.last_active_ms = column(2);
+  }
+  sqlite3_reset(statement);
+  if (rc != SQLITE_ROW) return Fail("read presence");
+  return facts;
+}
+
+Status Store::RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms) {
+  sqlite3_stmt* statement = upsert_device_.get();
+  sqlite3_bind_text(statement, 1, device.data(), static_cast<int>(device.size()), SQLITE_STATIC);
+  sqlite3_bind_text(statement, 2, DeviceStateName(state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(statement, 3, at_ms);
+  int rc = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  if (rc != SQLITE_DONE) return Fail("record heartbeat");
+  return Status::Ok();
+}
+
+Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
+  sqlite3_stmt* statement = read_failures_.get();
+  sqlite3_bind_text(statement, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
+  AuthFailures failures;
+  int rc = sqlite3_step(statement);
+  if (rc == SQLITE_ROW) {
+    failures.first_ms = sqlite3_column_int64(statement, 0);
+    failures.count = sqlite3_column_int(statement, 1);
+  }
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Fail("read failed tokens");
+  return failures;
+}
+
+Status Store::RecordAuthFailure(std::string_view address, int64_t now_ms) {
+  sqlite3_stmt* prune = prune_failures_.get();
+  sqlite3_bind_int64(prune, 1, now_ms);
+  sqlite3_bind_int64(prune, 2, kAuthFailureSpanMs);
+  int rc = sqlite3_step(prune);
+  sqlite3_reset(prune);
+  if (rc != SQLITE_DONE) return Fail("prune failed tokens");
+
+  sqlite3_stmt* statement = record_failure_.get();
+  sqlite3_bind_text(statement, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(statement, 2, now_ms);
+  sqlite3_bind_int64(statement, 3, kAuthFailureSpanMs);
+  rc = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  if (rc != SQLITE_DONE) return Fail("record failed token");
+  return Status::Ok();
+}
+
+}  // namespace heartbeat

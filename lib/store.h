@@ -1,0 +1,77 @@
+// The SQLite file both programs share (SPEC §4): WAL, a busy timeout, a versioned schema,
+// statements prepared once per connection.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "presence.h"
+#include "result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace heartbeat {
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const;
+};
+using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+// What the store keeps per client address about failed tokens.
+struct AuthFailures {
+  int64_t first_ms = 0;  // time of the first failure of the current 10-minute span
+  int count = 0;
+};
+
+class Store {
+ public:
+  // The schema version this program writes; older files are migrated on open.
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating it if missing) the database at `path` and migrates its schema.
+  // Unavailable, with SQLite's reason, if the file cannot be opened, read or written.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // One SELECT over all devices (see PresenceFacts).
+  Result<PresenceFacts> ReadPresence();
+
+  // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
+  // it survives the death of any process (not a power loss: synchronous=NORMAL).
+  Status RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms);
+
+  // The failures recorded for `address`, zero when none.
+  Result<AuthFailures> ReadAuthFailures(std::string_view address);
+  // Counts one failed token for `address` at `now_ms` and prunes spans that have ended.
+  Status RecordAuthFailure(std::string_view address, int64_t now_ms);
+
+  // False once the file at the path is gone or is another file than the one opened
+  // (deleted, or replaced by a rename): the caller should open it again.
+  bool StillAtPath() const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Store(std::string path, sqlite3* db);
+  Status Prepare();
+  Status Fail(const char* what);
+
+  std::string path_;
+  sqlite3* db_;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
+  Statement read_presence_;
+  Statement upsert_device_;
+  Statement read_failures_;
+  Statement record_failure_;
+  Statement prune_failures_;
+};
+
+}  // namespace heartbeat
