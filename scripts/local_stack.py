@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""A private nginx with both heartbeat programs on 127.0.0.1, for the tests and `make demo`.
+
+Everything lives in one folder of its own: the config, the token, the database, the unix
+sockets of the two programs (started in --listen mode), nginx's config, pid file, logs and
+temp folders. Nothing touches the system's nginx.
+
+    with LocalStack() as stack:
+        stack.post_heartbeat({"device": "mac"})
+        stack.request("GET", "/cgi-bin/status.fcgi")
+
+Command line (used by `make demo`):  local_stack.py start DIR [--web DIR] | stop DIR
+"""
+import http.client
+import json
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def new_token(bin_dir):
+    out = subprocess.run([str(bin_dir / "heartbeat.fcgi"), "--new-token"], check=True,
+                         capture_output=True, text=True).stdout.splitlines()
+    return out[0], out[1]
+
+
+NGINX_CONF = """\
+daemon off;
+worker_processes 2;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {dir}/nginx-access.log;
+    client_body_temp_path {dir}/tmp/body;
+    fastcgi_temp_path {dir}/tmp/fastcgi;
+    proxy_temp_path {dir}/tmp/proxy;
+    uwsgi_temp_path {dir}/tmp/uwsgi;
+    scgi_temp_path {dir}/tmp/scgi;
+    types {{ text/html html; application/javascript js; image/png png; text/css css; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {web};
+        location = /cgi-bin/heartbeat.fcgi {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param HEARTBEAT_CONFIG {dir}/heartbeat.conf;
+            fastcgi_pass unix:{dir}/heartbeat.sock;
+        }}
+        location ~ ^/cgi-bin/status\\.fcgi(/.*)?$ {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param PATH_INFO $1;
+            fastcgi_param HEARTBEAT_CONFIG {dir}/heartbeat.conf;
+            fastcgi_pass unix:{dir}/status.sock;
+        }}
+        location /cgi-bin/ {{ return 404; }}
+    }}
+}}
+"""
+
+
+class LocalStack:
+    """nginx + status.fcgi + heartbeat.fcgi in a private folder, on a free loopback port."""
+
+    def __init__(self, directory=None, bin_dir=None, config_extra="", web_root=None,
+                 with_token=True):
+        self.bin_dir = pathlib.Path(bin_dir or os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
+        self._own_dir = directory is None
+        self.dir = pathlib.Path(directory or tempfile.mkdtemp(prefix="heartbeat-stack-"))
+        self.web_root = pathlib.Path(web_root or self.dir / "www")
+        self.port = free_port()
+        self.token = None
+        self.processes = {}
+        self._config_extra = config_extra
+        self._with_token = with_token
+
+    # --- lifecycle ---------------------------------------------------------------------
+    def start(self):
+        self.dir.mkdir(parents=True, exist_ok=True)
+        (self.dir / "tmp").mkdir(exist_ok=True)
+        self.web_root.mkdir(parents=True, exist_ok=True)
+        # nginx's workers run as nobody: they must reach the sockets in this folder.
+        os.chmod(self.dir, 0o755)
+        self.write_config(self._config_extra)
+        for name in ("status", "heartbeat"):
+            self.start_program(name)
+        (self.dir / "nginx.conf").write_text(NGINX_CONF.format(
+            dir=self.dir, port=self.port, web=self.web_root))
+        log = open(self.dir / "nginx.out", "ab")
+        self.processes["nginx"] = subprocess.Popen(
+            [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
+             "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log)
+        wait_for(self._port_open, what=f"nginx on port {self.port}")
+        return self
+
+    def write_config(self, extra=""):
+        lines = []
+        if self._with_token:
+            if self.token is None:
+                self.token, self.token_line = new_token(self.bin_dir)
+            lines.append(self.token_line)
+        lines.append(f"database = {self.dir / 'heartbeat.db'}")
+        if extra:
+            lines.append(extra.strip())
+        path = self.dir / "heartbeat.conf"
+        tmp = self.dir / "heartbeat.conf.tmp"
+        tmp.write_text("\n".join(lines) + "\n")
+        os.replace(tmp, path)  # a reader sees the old file or the new one, never half
+        return path
+
+    def start_program(self, name):
+        sock = self.dir / f"{name}.sock"
+        log = open(self.dir / f"{name}.log", "ab")
+        env = dict(os.environ, HEARTBEAT_CONFIG=str(self.dir / "heartbeat.conf"))
+        proc = subprocess.Popen([str(self.bin_dir / f"{name}.fcgi"), "--listen", str(sock)],
+                                stdout=log, stderr=log, env=env)
+        self.processes[name] = proc
+        wait_for(lambda: sock.exists() or proc.poll() is not None, what=f"{name} socket")
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name}.fcgi exited: " + (self.dir / f"{name}.log").read_text())
+        return proc
+
+    def stop_program(self, name, sig=signal.SIGTERM, timeout=10):
+        proc = self.processes.pop(name, None)
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            proc.send_signal(sig)
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+
+    def stop(self):
+        nginx = self.processes.get("nginx")
+        if nginx is not None and nginx.poll() is None:
+            nginx.send_signal(signal.SIGQUIT)
+        for name in list(self.processes):
+            try:
+                self.stop_program(name, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
+            except subprocess.TimeoutExpired:
+                pass
+        if self._own_dir and not os.environ.get("HEARTBEAT_KEEP_STACK"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _port_open(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    # --- HTTP --------------------------------------------------------------------------
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def status_url(self):
+        return self.base_url + "/cgi-bin/status.fcgi"
+
+    @property
+    def heartbeat_url(self):
+        return self.base_url + "/cgi-bin/heartbeat.fcgi"
+
+    def request(self, method, path, headers=None, body=None, timeout=10):
+        """Returns (status, headers as a lower-cased dict, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            conn.close()
+
+    def post_heartbeat(self, payload=None, token=None, headers=None):
+        all_headers = {"Authorization": f"Bearer {token or self.token}"}
+        body = None
+        if payload is not None:
+            body = json.dumps(payload).encode()
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        return self.request("POST", "/cgi-bin/heartbeat.fcgi", all_headers, body)
+
+    def status(self, query=""):
+        status, headers, body = self.request("GET", "/cgi-bin/status.fcgi" + query)
+        return status, headers, json.loads(body) if body else None
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "start":
+        directory = pathlib.Path(argv[2])
+        web = pathlib.Path(argv[4]) if len(argv) >= 5 and argv[3] == "--web" else None
+        stack = LocalStack(directory=directory, web_root=web, config_extra="")
+        stack.start()
+        (directory / "stack.pids").write_text(
+            "\n".join(str(p.pid) for p in stack.processes.values()) + "\n")
+        (directory / "token").write_text(stack.token + "\n")
+        os.chmod(directory / "token", 0o600)
+        print(stack.base_url)
+        return 0
+    if len(argv) == 3 and argv[1] == "stop":
+        pids = pathlib.Path(argv[2]) / "stack.pids"
+        if not pids.exists():
+            print("nothing to stop")
+            return 0
+        for pid in pids.read_text().split():
+            try:
+                os.kill(int(pid), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        pids.unlink()
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
