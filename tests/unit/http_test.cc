@@ -1,0 +1,130 @@
+#include "cors.h"
+#include "fcgi_frontend.h"
+#include "http.h"
+#include "http_cache.h"
+#include "key_value.h"
+#include "listen_socket.h"
+#include "query.h"
+#include "status_format.h"
+#include "test_support.h"
+
+namespace heartbeat {
+namespace {
+
+BOOST_AUTO_TEST_SUITE(http)
+
+BOOST_AUTO_TEST_CASE(entity_tags_are_quoted_and_follow_the_bytes) {
+  std::string a = EntityTag("{\"isOnline\":true}");
+  BOOST_TEST(a.size() == 18u);
+  BOOST_TEST(a.front() == '"');
+  BOOST_TEST(a.back() == '"');
+  BOOST_TEST(a == EntityTag("{\"isOnline\":true}"));
+  BOOST_TEST(a != EntityTag("{\"isOnline\":false}"));
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match) {
+  const std::string tag = "\"0123456789abcdef\"";
+  BOOST_TEST(IfNoneMatchMatches(tag, tag));
+  BOOST_TEST(IfNoneMatchMatches("W/" + tag, tag));
+  BOOST_TEST(IfNoneMatchMatches("\"x\", " + tag + " ,\"y\"", tag));
+  BOOST_TEST(IfNoneMatchMatches("*", tag));
+  BOOST_TEST(!IfNoneMatchMatches("\"0123456789abcdee\"", tag));
+  BOOST_TEST(!IfNoneMatchMatches("0123456789abcdef", tag));
+  BOOST_TEST(!IfNoneMatchMatches(",,", tag));
+  BOOST_TEST(!IfNoneMatchMatches("", tag));
+}
+
+BOOST_AUTO_TEST_CASE(max_age_rounds_down_and_caps_at_sixty) {
+  BOOST_TEST(OnlineMaxAgeSeconds(179'999) == 60);
+  BOOST_TEST(OnlineMaxAgeSeconds(60'999) == 60);
+  BOOST_TEST(OnlineMaxAgeSeconds(59'999) == 59);
+  BOOST_TEST(OnlineMaxAgeSeconds(999) == 0);
+  BOOST_TEST(PublicMaxAge(42) == "public, max-age=42");
+}
+
+BOOST_AUTO_TEST_CASE(cors_any_origin_or_a_list) {
+  Response any;
+  AddCorsHeaders({}, "https://x.example", &any);
+  BOOST_TEST(testing::Header(any, "Access-Control-Allow-Origin") == "*");
+  BOOST_TEST(any.FindHeader("Vary") == nullptr);
+
+  std::vector<std::string> list = {"https://a.example", "https://b.example"};
+  Response listed, other, none;
+  AddCorsHeaders(list, "https://b.example", &listed);
+  AddCorsHeaders(list, "https://evil.example", &other);
+  AddCorsHeaders(list, "", &none);
+  BOOST_TEST(testing::Header(listed, "Access-Control-Allow-Origin") == "https://b.example");
+  BOOST_TEST(testing::Header(listed, "Vary") == "Origin");
+  BOOST_TEST(other.FindHeader("Access-Control-Allow-Origin") == nullptr);
+  BOOST_TEST(testing::Header(other, "Vary") == "Origin");
+  BOOST_TEST(none.FindHeader("Access-Control-Allow-Origin") == nullptr);
+  BOOST_TEST(testing::Header(none, "Vary") == "Origin");
+}
+
+BOOST_AUTO_TEST_CASE(query_parameters) {
+  auto format = QueryParameter("a=1&format=svg&format=json", "format");
+  BOOST_REQUIRE(format.ok());
+  BOOST_TEST(*format.value() == "svg");
+  BOOST_TEST(*QueryParameter("form%61t=shi%65lds", "format").value() == "shields");
+  BOOST_TEST(*QueryParameter("format=a+b%20c", "format").value() == "a b c");
+  BOOST_TEST(*QueryParameter("format", "format").value() == "");
+  BOOST_TEST(!QueryParameter("x=1&&y", "format").value().has_value());
+  BOOST_TEST(!QueryParameter("", "format").value().has_value());
+  for (const char* bad : {"format=%", "format=%4", "format=%zz", "x=%g0&format=json"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!QueryParameter(bad, "format").ok()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(json_strings_are_escaped) {
+  BOOST_TEST(JsonString("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+BOOST_AUTO_TEST_CASE(last_seen_formats) {
+  const int64_t at = 1'795'873'205'123;  // 2026-11-28T13:40:05.123Z
+  BOOST_TEST(FormatLastSeen(at, LastSeenPolicy::kExact) == "2026-11-28T13:40:05Z");
+  BOOST_TEST(FormatLastSeen(at, LastSeenPolicy::kMinute) == "2026-11-28T13:40:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(serialized_responses) {
+  Response ok;
+  ok.AddHeader("Content-Type", "application/json");
+  ok.body = "{}";
+  BOOST_TEST(SerializeResponse(ok) ==
+             "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+  ok.omit_body = true;
+  BOOST_TEST(SerializeResponse(ok) ==
+             "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+  Response not_modified;
+  not_modified.status = 304;
+  not_modified.body = "ignored";
+  BOOST_TEST(SerializeResponse(not_modified) == "Status: 304 Not Modified\r\n\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(listen_addresses) {
+  auto unix_socket = ParseListenAddress("/run/heartbeat/status.sock");
+  BOOST_REQUIRE(unix_socket.ok());
+  BOOST_TEST(unix_socket->is_unix);
+  auto tcp = ParseListenAddress("127.0.0.1:9000");
+  BOOST_REQUIRE(tcp.ok());
+  BOOST_TEST(!tcp->is_unix);
+  BOOST_TEST(tcp->host == "127.0.0.1");
+  BOOST_TEST(tcp->port == 9000);
+  BOOST_TEST(ParseListenAddress(":9000").ok());
+  for (const char* bad : {"9000", "localhost:9000", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseListenAddress(bad).ok()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(listen_socket_never_replaces_a_regular_file) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("heartbeat.db"), "precious");
+  auto address = ParseListenAddress(dir.File("heartbeat.db"));
+  BOOST_REQUIRE(address.ok());
+  BOOST_TEST(!OpenListenSocket(address.value()).ok());
+  BOOST_TEST(ReadWholeFile(dir.File("heartbeat.db")).value() == "precious");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace heartbeat
