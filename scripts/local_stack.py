@@ -109,10 +109,10 @@ class LocalStack:
             self.start_program(name)
         (self.dir / "nginx.conf").write_text(NGINX_CONF.format(
             dir=self.dir, port=self.port, web=self.web_root))
-        log = open(self.dir / "nginx.out", "ab")
-        self.processes["nginx"] = subprocess.Popen(
-            [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
-             "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log)
+        with open(self.dir / "nginx.out", "ab") as log:
+            self.processes["nginx"] = subprocess.Popen(
+                [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
+                 "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log)
         wait_for(self._port_open, what=f"nginx on port {self.port}")
         return self
 
@@ -133,10 +133,10 @@ class LocalStack:
 
     def start_program(self, name):
         sock = self.dir / f"{name}.sock"
-        log = open(self.dir / f"{name}.log", "ab")
         env = dict(os.environ, HEARTBEAT_CONFIG=str(self.dir / "heartbeat.conf"))
-        proc = subprocess.Popen([str(self.bin_dir / f"{name}.fcgi"), "--listen", str(sock)],
-                                stdout=log, stderr=log, env=env)
+        with open(self.dir / f"{name}.log", "ab") as log:
+            proc = subprocess.Popen([str(self.bin_dir / f"{name}.fcgi"), "--listen", str(sock)],
+                                    stdout=log, stderr=log, env=env)
         self.processes[name] = proc
         wait_for(lambda: sock.exists() or proc.poll() is not None, what=f"{name} socket")
         if proc.poll() is not None:
@@ -165,8 +165,21 @@ class LocalStack:
                 self.stop_program(name, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
             except subprocess.TimeoutExpired:
                 pass
+        reports = self.sanitizer_reports()
         if self._own_dir and not os.environ.get("HEARTBEAT_KEEP_STACK"):
             shutil.rmtree(self.dir, ignore_errors=True)
+        if reports:
+            raise AssertionError("sanitizer report in program logs:\n" + reports)
+
+    def sanitizer_reports(self):
+        """What AddressSanitizer, LeakSanitizer or UBSan wrote in the programs' logs."""
+        found = []
+        for name in ("status", "heartbeat"):
+            log = self.dir / f"{name}.log"
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if "Sanitizer" in text or "runtime error:" in text:
+                found.append(f"--- {name}.log ---\n{text[-4000:]}")
+        return "\n".join(found)
 
     def __enter__(self):
         try:

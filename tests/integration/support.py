@@ -1,0 +1,89 @@
+"""Shared pieces of the integration tests: the local stack, a raw FastCGI client, CGI runs."""
+import json
+import os
+import pathlib
+import socket
+import struct
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from local_stack import LocalStack, free_port, new_token, wait_for  # noqa: E402,F401
+
+BIN_DIR = pathlib.Path(os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def json_body(data):
+    return json.loads(data.decode("utf-8"))
+
+
+# --- FastCGI, spoken directly to a program's socket ------------------------------------------
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+
+
+def _record(kind, content, request_id=1):
+    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
+
+
+def _length(n):
+    return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+
+
+def fcgi_request(sock_path, params, stdin=b"", timeout=10):
+    """Sends one FastCGI request; returns (status, headers dict lower-cased, body bytes)."""
+    encoded = b"".join(_length(len(k)) + _length(len(v)) + k + v for k, v in
+                       ((k.encode(), v if isinstance(v, bytes) else v.encode()) for k, v in params.items()))
+    message = _record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0))
+    for i in range(0, len(encoded), 65535):
+        message += _record(FCGI_PARAMS, encoded[i:i + 65535])
+    message += _record(FCGI_PARAMS, b"")
+    for i in range(0, len(stdin), 65535):
+        message += _record(FCGI_STDIN, stdin[i:i + 65535])
+    message += _record(FCGI_STDIN, b"")
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(timeout)
+        s.connect(str(sock_path))
+        s.sendall(message)
+        return parse_cgi_output(_read_stdout(s))
+
+
+def _read_stdout(s):
+    data, out = b"", b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    while len(data) >= 8:
+        _, kind, _, length, padding, _ = struct.unpack(">BBHHBB", data[:8])
+        content = data[8:8 + length]
+        data = data[8 + length + padding:]
+        if kind == FCGI_STDOUT:
+            out += content
+        elif kind == FCGI_END_REQUEST:
+            break
+    return out
+
+
+def parse_cgi_output(out):
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body
+
+
+# --- CGI: one process per request --------------------------------------------------------------
+def run_cgi(program, env, stdin=b"", timeout=10):
+    """Runs a program as CGI in exactly `env`; returns (status, headers, body, stderr)."""
+    proc = subprocess.run([str(BIN_DIR / program)], input=stdin, env=env,
+                          capture_output=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr
+    status, headers, body = parse_cgi_output(proc.stdout)
+    return status, headers, body, proc.stderr.decode(errors="replace")

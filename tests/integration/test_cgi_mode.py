@@ -1,0 +1,106 @@
+"""Both programs as plain CGI: one request from the environment and stdin, one process each."""
+import json
+import pathlib
+import shutil
+import tempfile
+import unittest
+
+from support import BIN_DIR, JSON_TYPE, json_body, new_token, run_cgi
+
+
+class CgiMode(unittest.TestCase):
+    def setUp(self):
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-cgi-"))
+        self.token, token_line = new_token(BIN_DIR)
+        self.config = self.dir / "heartbeat.conf"
+        self.config.write_text(token_line + "\nlast_seen = exact\n")
+        self.base = {"HEARTBEAT_CONFIG": str(self.config), "REMOTE_ADDR": "192.0.2.10",
+                     "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1"}
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def post(self, body=b"", token=None, content_type="application/json", **extra):
+        env = dict(self.base, REQUEST_METHOD="POST", CONTENT_LENGTH=str(len(body)))
+        if content_type and body:
+            env["CONTENT_TYPE"] = content_type
+        env.update(extra)
+        if token is not False:
+            env["HTTP_AUTHORIZATION"] = f"Bearer {token or self.token}"
+        return run_cgi("heartbeat.fcgi", env, body)
+
+    def get(self, method="GET", **extra):
+        return run_cgi("status.fcgi", dict(self.base, REQUEST_METHOD=method, **extra))
+
+    def test_heartbeat_then_status_online(self):
+        status, headers, body, _ = self.post(json.dumps({"device": "mac"}).encode())
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers["content-type"], JSON_TYPE)
+        self.assertEqual(json_body(body)["device"], "mac")
+        status, headers, body, _ = self.get()
+        self.assertEqual(status, 200)
+        data = json_body(body)
+        self.assertEqual((data["isOnline"], data["state"]), (True, "online"))
+        self.assertIn("lastSeen", data)
+        self.assertEqual(headers["x-content-type-options"], "nosniff")
+        self.assertTrue((self.dir / "heartbeat.db").exists())  # created beside the config
+
+    def test_every_heartbeat_error_code(self):
+        cases = [
+            (dict(method="GET"), 405, "method_not_allowed"),
+            (dict(body=b"x" * 4097), 413, "payload_too_large"),
+            (dict(token=False), 401, "unauthorized"),
+            (dict(token="wrong"), 401, "unauthorized"),
+            (dict(body=b"{}", content_type="text/plain"), 415, "unsupported_media_type"),
+            (dict(body=b'{"state":1}'), 400, "bad_request"),
+            (dict(body=b"{}", CONTENT_LENGTH="abc"), 400, "bad_request"),
+        ]
+        for args, code, error in cases:
+            with self.subTest(args=args):
+                method = args.pop("method", None)
+                if method:
+                    status, headers, body, _ = run_cgi(
+                        "heartbeat.fcgi", dict(self.base, REQUEST_METHOD=method))
+                else:
+                    status, headers, body, _ = self.post(**args)
+                self.assertEqual(status, code, body)
+                self.assertEqual(json_body(body)["error"], error)
+
+    def test_lockout_holds_across_cgi_processes(self):
+        for _ in range(10):
+            self.assertEqual(self.post(token="wrong")[0], 401)
+        status, headers, body, _ = self.post()
+        self.assertEqual(status, 429)
+        self.assertIn("retry-after", headers)
+
+    def test_status_formats_and_methods(self):
+        status, headers, body, _ = self.get(PATH_INFO="/badge.svg")
+        self.assertEqual((status, headers["content-type"]), (200, "image/svg+xml"))
+        status, _, body, _ = self.get(QUERY_STRING="format=shields")
+        self.assertEqual(json_body(body)["message"], "offline")
+        status, headers, body, _ = self.get(method="HEAD")
+        self.assertEqual((status, body), (200, b""))
+        etag = headers["etag"]
+        self.assertEqual(self.get(HTTP_IF_NONE_MATCH=etag)[0], 304)
+        self.assertEqual(self.get(method="OPTIONS")[0], 204)
+        self.assertEqual(self.get(method="DELETE")[0], 405)
+        self.assertEqual(self.get(QUERY_STRING="format=%g")[0], 400)
+
+    def test_config_beside_the_executable_when_nothing_says_otherwise(self):
+        for program in ("status.fcgi", "heartbeat.fcgi"):
+            shutil.copy(BIN_DIR / program, self.dir / program)
+        upload = dict(REQUEST_METHOD="GET", PATH="/usr/bin:/bin")
+        proc_env = {k: v for k, v in upload.items()}
+        import subprocess
+        out = subprocess.run([str(self.dir / "status.fcgi")], env=proc_env, capture_output=True)
+        self.assertEqual(out.returncode, 0)
+        self.assertIn(b'"state":"offline"', out.stdout)
+        self.config.unlink()
+        out = subprocess.run([str(self.dir / "status.fcgi")], env=proc_env, capture_output=True)
+        self.assertIn(b"Status: 503", out.stdout)
+        self.assertIn(b'"error":"config_missing"', out.stdout)
+        self.assertIn(str(self.config).encode(), out.stderr)  # full path only in the log
+
+
+if __name__ == "__main__":
+    unittest.main()
