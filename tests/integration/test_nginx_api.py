@@ -226,6 +226,21 @@ class ListenMode(unittest.TestCase):
             out = subprocess.run([str(BIN_DIR / program), "--bogus"], capture_output=True, text=True)
             self.assertEqual(out.returncode, 2)
 
+    def test_new_token_prints_a_token_and_its_config_line(self):
+        import hashlib
+        import subprocess
+        from support import BIN_DIR
+        tokens = set()
+        for _ in range(3):
+            out = subprocess.run([str(BIN_DIR / "heartbeat.fcgi"), "--new-token"],
+                                 capture_output=True, text=True, check=True).stdout.splitlines()
+            self.assertEqual(len(out), 2)
+            token, line = out
+            self.assertRegex(token, r"^[A-Za-z0-9_-]{43}$")  # 256 bits
+            self.assertEqual(line, "token_sha256 = " + hashlib.sha256(token.encode()).hexdigest())
+            tokens.add(token)
+        self.assertEqual(len(tokens), 3)
+
 
 if __name__ == "__main__":
     unittest.main()
