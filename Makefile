@@ -31,6 +31,8 @@ ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
 TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan
 
 .PHONY: all deps test demo demo-stop clean tally $(TEST_TARGETS)
+# Keep intermediate objects, so that a second build does not redo them.
+.SECONDARY:
 
 all: $(PROGRAMS)
 

@@ -6,6 +6,7 @@ import socket
 import struct
 import subprocess
 import sys
+import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -87,3 +88,27 @@ def run_cgi(program, env, stdin=b"", timeout=10):
     assert proc.returncode == 0, proc.stderr
     status, headers, body = parse_cgi_output(proc.stdout)
     return status, headers, body, proc.stderr.decode(errors="replace")
+
+
+class StackTestCase(unittest.TestCase):
+    """Tests that share one LocalStack for the whole class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = LocalStack().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def assertJsonError(self, response, status, code=None):
+        """`response` is (status, headers, body); returns the headers."""
+        got_status, headers, body = response
+        self.assertEqual(got_status, status, body)
+        self.assertEqual(headers["content-type"], JSON_TYPE)
+        self.assertEqual(headers["x-content-type-options"], "nosniff")
+        data = json_body(body)
+        self.assertTrue(data["message"])
+        if code:
+            self.assertEqual(data["error"], code)
+        return headers

@@ -5,29 +5,16 @@ import random
 import socket
 import unittest
 
-from support import JSON_TYPE, LocalStack, fcgi_request, json_body
+from support import StackTestCase, fcgi_request
 
 
-class BadInput(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = LocalStack().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
+class BadInput(StackTestCase):
     def tearDown(self):
         # After every kind of garbage both programs still run and still answer.
         for name in ("status", "heartbeat"):
             self.assertIsNone(self.stack.processes[name].poll(), f"{name}.fcgi died")
         self.assertEqual(self.stack.status()[0], 200)
         self.assertEqual(self.stack.post_heartbeat({})[0], 200)
-
-    def assertJsonError(self, status, headers, body, expected_status):
-        self.assertEqual(status, expected_status, body)
-        self.assertEqual(headers["content-type"], JSON_TYPE)
-        self.assertIn("error", json_body(body))
 
     def raw(self, data):
         # No half-close: nginx takes a client's EOF for an aborted request and answers nothing.
@@ -60,7 +47,7 @@ class BadInput(unittest.TestCase):
         for method, path, headers, body, expected in cases:
             with self.subTest(path=path, headers=headers):
                 status, got, data = self.stack.request(method, path, headers, body)
-                self.assertJsonError(status, got, data, expected)
+                self.assertJsonError((status, got, data), expected)
 
     def test_binary_and_oversized_bodies_over_raw_http(self):
         token = self.stack.token
@@ -97,18 +84,18 @@ class BadInput(unittest.TestCase):
         status, headers, body = fcgi_request(heartbeat, {
             "REQUEST_METHOD": "POST", "CONTENT_LENGTH": "100", "CONTENT_TYPE": "application/json",
             "HTTP_AUTHORIZATION": auth}, b"{}")
-        self.assertJsonError(status, headers, body, 400)
+        self.assertJsonError((status, headers, body), 400)
         status, headers, body = fcgi_request(heartbeat, {
             "REQUEST_METHOD": "POST", "CONTENT_LENGTH": "-5", "HTTP_AUTHORIZATION": auth})
-        self.assertJsonError(status, headers, body, 400)
+        self.assertJsonError((status, headers, body), 400)
         status, headers, body = fcgi_request(status_sock, {"REQUEST_METHOD": "\xff\x00GET"})
-        self.assertJsonError(status, headers, body, 405)
+        self.assertJsonError((status, headers, body), 405)
         status, headers, body = fcgi_request(status_sock, {
             "REQUEST_METHOD": "GET", "QUERY_STRING": "format=" + "%" * 5000,
             "HTTP_IF_NONE_MATCH": "," * 10000, "HTTP_ORIGIN": "\x00" * 100})
-        self.assertJsonError(status, headers, body, 400)
+        self.assertJsonError((status, headers, body), 400)
         status, headers, body = fcgi_request(status_sock, {})  # no method at all
-        self.assertJsonError(status, headers, body, 405)
+        self.assertJsonError((status, headers, body), 405)
 
     def test_random_bytes_on_the_fastcgi_sockets(self):
         rng = random.Random(42)

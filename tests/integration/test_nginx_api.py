@@ -5,28 +5,10 @@ import signal
 import time
 import unittest
 
-from support import JSON_TYPE, LocalStack, json_body
+from support import LocalStack, StackTestCase, json_body
 
 
-class Api(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = LocalStack().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
-    def assertJsonError(self, response, status, code):
-        got_status, headers, body = response
-        self.assertEqual(got_status, status, body)
-        self.assertEqual(headers["content-type"], JSON_TYPE)
-        self.assertEqual(headers["x-content-type-options"], "nosniff")
-        data = json_body(body)
-        self.assertEqual(data["error"], code)
-        self.assertTrue(data["message"])
-        return headers
-
+class Api(StackTestCase):
     def test_heartbeat_200_then_status_online(self):
         status, headers, body = self.stack.post_heartbeat({"device": "mac", "state": "active"})
         self.assertEqual(status, 200, body)
