@@ -86,6 +86,30 @@ class CgiMode(unittest.TestCase):
         self.assertEqual(self.get(method="DELETE")[0], 405)
         self.assertEqual(self.get(QUERY_STRING="format=%g")[0], 400)
 
+    def test_503_answers(self):
+        self.config.write_text("last_seen = exact\n")  # no token_sha256
+        status, headers, body, _ = self.post(b"{}")
+        self.assertEqual((status, json_body(body)["error"]), (503, "not_configured"))
+        self.assertEqual(headers["retry-after"], "30")
+        self.assertEqual(self.get()[0], 200)  # status still works
+
+        self.config.write_text("database = no/such/folder/hb.db\n")
+        status, headers, body, stderr = self.get()
+        self.assertEqual(status, 503)
+        self.assertEqual(json_body(body), {"isOnline": False, "error": "storage_unavailable",
+                                           "message": "the database cannot be used"})
+        self.assertEqual(headers["cache-control"], "no-store")
+        self.assertIn("status.fcgi: database", stderr)
+        status, _, body, _ = self.get(PATH_INFO="/badge.svg")
+        self.assertEqual(status, 503)
+        self.assertIn(b">unknown<", body)
+
+        self.config.write_text("online_window = 0\n")
+        status, _, body, stderr = self.post(b"{}")
+        self.assertEqual((status, json_body(body)["error"]), (503, "config_invalid"))
+        self.assertIn("heartbeat.fcgi: config", stderr)
+        self.assertEqual(self.get(PATH_INFO="/db")[0], 404)  # a wrong path, whatever the config
+
     def test_config_beside_the_executable_when_nothing_says_otherwise(self):
         for program in ("status.fcgi", "heartbeat.fcgi"):
             shutil.copy(BIN_DIR / program, self.dir / program)
