@@ -112,7 +112,8 @@ class LocalStack:
         with open(self.dir / "nginx.out", "ab") as log:
             self.processes["nginx"] = subprocess.Popen(
                 [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
-                 "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log)
+                 "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log,
+                start_new_session=True)  # its own process group: workers die with it
         wait_for(self._port_open, what=f"nginx on port {self.port}")
         return self
 
@@ -158,12 +159,15 @@ class LocalStack:
 
     def stop(self):
         nginx = self.processes.get("nginx")
-        if nginx is not None and nginx.poll() is None:
-            nginx.send_signal(signal.SIGQUIT)
         for name in list(self.processes):
             try:
                 self.stop_program(name, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
             except subprocess.TimeoutExpired:
+                pass
+        if nginx is not None:
+            try:  # the workers of a master that was killed with SIGKILL are still there
+                os.killpg(nginx.pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
         reports = self.sanitizer_reports()
         if self._own_dir and not os.environ.get("HEARTBEAT_KEEP_STACK"):
