@@ -24,6 +24,11 @@ int PrintNewToken() {
 
 int main(int argc, char** argv) {
   if (argc == 2 && std::strcmp(argv[1], "--new-token") == 0) return PrintNewToken();
+  // Only the write side hashes tokens, so only it links and initialises libsodium.
+  if (!heartbeat::InitCrypto()) {
+    std::fprintf(stderr, "heartbeat.fcgi: cannot initialise libsodium\n");
+    return 1;
+  }
   const heartbeat::ServerProgram program = {
       "heartbeat.fcgi", "receives the agent's authenticated heartbeats (--new-token makes one)",
       heartbeat::HandleHeartbeat};

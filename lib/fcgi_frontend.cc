@@ -13,7 +13,6 @@
 #include "key_value.h"
 #include "listen_socket.h"
 #include "log.h"
-#include "token.h"
 
 #ifndef HEARTBEAT_VERSION
 #define HEARTBEAT_VERSION "unknown"
@@ -206,11 +205,6 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
       return 2;
     }
   }
-  if (!InitCrypto()) {
-    LogLine("cannot initialise libsodium");
-    return 1;
-  }
-
   SystemClock clock;
   ConfigCache configs(clock);
   StoreCache stores(clock);

@@ -1,0 +1,256 @@
+"""The upload-and-go deployment, for real: the static binaries from `make dist`, Apache with
+htaccess.example as .htaccess (mod_fcgid, and only mod_cgi), and nginx from nginx.conf.example."""
+import hashlib
+import http.client
+import json
+import os
+import pathlib
+import pwd
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from apache import Apache
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from local_stack import NGINX, free_port, wait_for  # noqa: E402
+
+DIST = ROOT / os.environ.get("DIST_DIR", "")
+
+
+def request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def new_token():
+    out = subprocess.run([str(DIST / "heartbeat.fcgi"), "--new-token"], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    return out[0], out[1]
+
+
+class SiteChecks:
+    """The checks every deployment must pass; `self.port` and `self.prefix` say where."""
+
+    def check_site(self, port, prefix, token):
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        status, _, body = request(port, "POST", f"{prefix}/heartbeat.fcgi", auth, b'{"device":"mac"}')
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["device"], "mac")
+
+        status, headers, body = request(port, "POST", f"{prefix}/heartbeat.fcgi",
+                                        {"Content-Type": "application/json"}, b"{}")
+        self.assertEqual(status, 401, body)
+        self.assertEqual(json.loads(body)["error"], "unauthorized")
+        status, _, body = request(port, "POST", f"{prefix}/heartbeat.fcgi",
+                                  dict(auth, Authorization="Bearer wrong"), b"{}")
+        self.assertEqual(status, 401, body)
+
+        status, headers, body = request(port, "GET", f"{prefix}/status.fcgi")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body), {"isOnline": True, "state": "online"})
+        self.assertEqual(headers["x-content-type-options"], "nosniff")
+
+        status, headers, body = request(port, "GET", f"{prefix}/status.fcgi/badge.svg")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers["content-type"], "image/svg+xml")
+        self.assertTrue(body.startswith(b"<svg"))
+        self.assertIn(b">online<", body)
+
+    def check_refused(self, port, prefix, names):
+        for name in names:
+            status, _, body = request(port, "GET", f"{prefix}/{name}")
+            self.assertIn(status, (403, 404), f"{name} was served: {body[:80]!r}")
+            self.assertNotIn(b"SQLite format", body)
+            self.assertNotIn(b"token_sha256", body)
+
+
+def populate(folder, token_line, config_dir):
+    """The upload: the dist folder's programs and .htaccess; a config and database, both placed
+    in the programs' folder too, to prove that they are refused even there."""
+    folder.mkdir(parents=True)
+    for name in ("heartbeat.fcgi", "status.fcgi", ".htaccess"):
+        shutil.copy2(DIST / name, folder / name)
+    config_dir.mkdir(parents=True, exist_ok=True)
+    config = config_dir / "heartbeat.conf"
+    config.write_text(token_line + "\n")
+    (folder / "heartbeat.conf").write_text(token_line + "\n")  # a careless copy
+    return config
+
+
+class DistBinaries(unittest.TestCase):
+    def test_static_and_small(self):
+        for name in ("heartbeat.fcgi", "status.fcgi"):
+            path = DIST / name
+            described = subprocess.run(["file", str(path)], capture_output=True, text=True).stdout
+            self.assertIn("statically linked", described)
+            self.assertIn("stripped", described)
+            ldd = subprocess.run(["ldd", str(path)], capture_output=True, text=True)
+            self.assertIn("not a dynamic executable", ldd.stdout + ldd.stderr)
+            size = path.stat().st_size
+            self.assertLess(size, 4 * 1024 * 1024, f"{name} is {size} bytes")
+            print(f"\n  {name}: {size / 1048576:.2f} MB", end=" ")
+
+    def test_tarball_holds_the_upload(self):
+        tarball = DIST.parent / (DIST.name + ".tar.gz")
+        names = subprocess.run(["tar", "-tzf", str(tarball)], capture_output=True, text=True,
+                               check=True).stdout.split()
+        for name in ("heartbeat.fcgi", "status.fcgi", ".htaccess", "heartbeat.conf.example", "DEPLOY.md"):
+            self.assertIn(f"{DIST.name}/{name}", names)
+        version = (ROOT / "VERSION").read_text().strip()
+        self.assertIn(version, DIST.name)
+        out = subprocess.run([str(DIST / "status.fcgi"), "--version"], capture_output=True, text=True)
+        self.assertEqual(out.stdout.strip(), f"status.fcgi {version}")
+
+    def test_cgi_request_in_an_empty_environment(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = pathlib.Path(tmp)
+            for name in ("heartbeat.fcgi", "status.fcgi"):
+                shutil.copy2(DIST / name, folder / name)
+            token, line = new_token()
+            (folder / "heartbeat.conf").write_text(line + "\n")
+            body = b'{"device":"upload"}'
+            out = subprocess.run(
+                ["env", "-i", "REQUEST_METHOD=POST", f"CONTENT_LENGTH={len(body)}",
+                 "CONTENT_TYPE=application/json", f"HTTP_AUTHORIZATION=Bearer {token}",
+                 str(folder / "heartbeat.fcgi")], input=body, capture_output=True, cwd="/")
+            self.assertTrue(out.stdout.startswith(b"Status: 200 OK"), out.stdout + out.stderr)
+            out = subprocess.run(["env", "-i", "REQUEST_METHOD=GET", str(folder / "status.fcgi")],
+                                 capture_output=True, cwd="/")
+            self.assertIn(b'{"isOnline":true,"state":"online"}', out.stdout)
+            self.assertIn("heartbeat.db", [p.name for p in folder.iterdir()])  # beside the config
+
+
+class ApacheSharedHost(unittest.TestCase, SiteChecks):
+    def run_site(self, module):
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix=f"heartbeat-apache-{module}-"))
+        apache = None
+        try:
+            os.chmod(tmp, 0o755)
+            www_data = pwd.getpwnam("www-data")
+            token, line = new_token()
+            data = tmp / "data"
+            config = populate(tmp / "www" / "cgi-bin", line, data)
+            htaccess = tmp / "www" / "cgi-bin" / ".htaccess"
+            text = htaccess.read_text()
+            self.assertIn("/home/USER/heartbeat-data/heartbeat.conf", text)
+            htaccess.write_text(text.replace("/home/USER/heartbeat-data/heartbeat.conf", str(config)))
+            os.chown(data, www_data.pw_uid, www_data.pw_gid)  # the web server's user writes here
+            apache = Apache(tmp, module).start()
+            self.check_site(apache.port, "/cgi-bin", token)
+            self.assertTrue((data / "heartbeat.db").exists(), apache.log())
+            # The database, its WAL files and the config, placed in the programs' folder.
+            for name in ("heartbeat.db", "heartbeat.db-wal", "heartbeat.db-shm"):
+                shutil.copy2(data / name, tmp / "www" / "cgi-bin" / name) if (data / name).exists() \
+                    else (tmp / "www" / "cgi-bin" / name).write_bytes(b"SQLite format 3\0")
+            self.check_refused(apache.port, "/cgi-bin", [
+                "heartbeat.conf", "heartbeat.db", "heartbeat.db-wal", "heartbeat.db-shm",
+                ".htaccess", "", "README.txt"])
+            return apache.log()
+        finally:
+            if apache:
+                apache.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_mod_fcgid(self):
+        log = self.run_site("fcgid")
+        self.assertNotIn("AH01215", log)  # no script errors
+
+    def test_mod_cgi_only(self):
+        self.run_site("cgi")
+
+
+class NginxFromExample(unittest.TestCase, SiteChecks):
+    def test_nginx_conf_example_as_shipped(self):
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-nginx-example-"))
+        procs = []
+        try:
+            os.chmod(tmp, 0o755)
+            port = free_port()
+            token, line = new_token()
+            www = tmp / "www"
+            programs = tmp / "lib"
+            programs.mkdir()
+            for name in ("heartbeat.fcgi", "status.fcgi"):
+                shutil.copy2(DIST / name, programs / name)
+            config = populate(www / "cgi-bin", line, tmp / "etc")
+            (tmp / "run").mkdir()
+            (tmp / "cache").mkdir()
+            substitutions = {
+                "listen 80;": f"listen 127.0.0.1:{port};",
+                "/var/www/example.com": str(www),
+                "/run/heartbeat": str(tmp / "run"),
+                "/etc/heartbeat/heartbeat.conf": str(config),
+                "/var/cache/nginx/heartbeat": str(tmp / "cache"),
+                "include fastcgi_params;": "include /etc/nginx/fastcgi_params;",
+            }
+            site = (ROOT / "nginx.conf.example").read_text()
+            for old, new in substitutions.items():
+                self.assertIn(old, site)
+                site = site.replace(old, new)
+            (tmp / "site.conf").write_text(site)
+            (tmp / "nginx.conf").write_text(
+                f"daemon off;\npid {tmp}/nginx.pid;\nevents {{}}\nhttp {{\n"
+                f"  access_log off;\n  client_body_temp_path {tmp}/body;\n"
+                f"  fastcgi_temp_path {tmp}/fastcgi;\n  include {tmp}/site.conf;\n}}\n")
+
+            # The programs, started with the unit file's own command line.
+            unit = (ROOT / "deploy" / "heartbeat@.service").read_text()
+            exec_start = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1)
+            for name in ("status", "heartbeat"):
+                command = exec_start.replace("%i", name).replace(
+                    "/usr/local/lib/heartbeat", str(programs)).replace("/run/heartbeat", str(tmp / "run"))
+                procs.append(subprocess.Popen(shlex.split(command), stderr=subprocess.DEVNULL,
+                                              env={"HEARTBEAT_CONFIG": str(config)}))
+                wait_for(lambda: (tmp / "run" / f"{name}.sock").exists(), what=f"{name} socket")
+            procs.append(subprocess.Popen(
+                [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
+                stderr=subprocess.DEVNULL, start_new_session=True))
+            import socket
+
+            def listening():
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    return True
+                except OSError:
+                    return False
+            wait_for(listening, what="nginx")
+
+            self.check_site(port, "/cgi-bin", token)
+            (www / "cgi-bin" / "heartbeat.db").write_bytes(b"SQLite format 3\0")
+            self.check_refused(port, "/cgi-bin", ["heartbeat.conf", "heartbeat.db", "heartbeat.db-wal",
+                                                  ".htaccess", "status.fcgi.bak"])
+            # The optional cache keeps a status answer only while Cache-Control allows.
+            _, first, _ = request(port, "GET", "/cgi-bin/status.fcgi")
+            _, second, _ = request(port, "GET", "/cgi-bin/status.fcgi")
+            self.assertEqual(second["x-cache-status"], "HIT")
+            self.assertEqual(first["etag"], second["etag"])
+            status, _, _ = request(port, "GET", "/cgi-bin/status.fcgi", {"If-None-Match": first["etag"]})
+            self.assertEqual(status, 304)
+            digest = hashlib.sha256(token.encode()).hexdigest()
+            self.assertNotIn(token, (tmp / "error.log").read_text())
+            self.assertIn(digest, config.read_text())
+        finally:
+            for proc in reversed(procs):
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGQUIT if proc is procs[-1] else signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
