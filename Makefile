@@ -20,7 +20,7 @@ ASAN_CXXFLAGS = $(STD) $(WARN) -O1 -g $(SANITIZE) -MMD -MP -Ilib -DHEARTBEAT_VER
 
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
-  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light
+  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi
 
 LIB_SOURCES = $(wildcard lib/*.cc)
 UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)

@@ -192,6 +192,28 @@ class ListenMode(unittest.TestCase):
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=5), 0)
 
+    def test_process_manager_mode_socket_on_fd_0(self):
+        import shutil
+        import subprocess
+        import tempfile
+        from support import BIN_DIR, fcgi_request, wait_for
+        with tempfile.TemporaryDirectory() as tmp:
+            sock = f"{tmp}/status.sock"
+            config = f"{tmp}/heartbeat.conf"
+            open(config, "w").close()
+            # spawn-fcgi -n binds the socket and execs the program with it on descriptor 0.
+            proc = subprocess.Popen([shutil.which("spawn-fcgi"), "-n", "-s", sock, "--",
+                                     str(BIN_DIR / "status.fcgi")],
+                                    env={"HEARTBEAT_CONFIG": config}, stderr=subprocess.DEVNULL)
+            try:
+                wait_for(lambda: os.path.exists(sock), what="spawn-fcgi socket")
+                for _ in range(3):  # one process, many requests
+                    status, _, body = fcgi_request(sock, {"REQUEST_METHOD": "GET"})
+                    self.assertEqual((status, body), (200, b'{"isOnline":false,"state":"offline"}'))
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                self.assertEqual(proc.wait(timeout=5), 0)
+
     def test_help_version_and_bad_arguments(self):
         import subprocess
         from support import BIN_DIR
