@@ -9,7 +9,8 @@ temp folders. Nothing touches the system's nginx.
         stack.post_heartbeat({"device": "mac"})
         stack.request("GET", "/cgi-bin/status.fcgi")
 
-Command line (used by `make demo`):  local_stack.py start DIR [--web DIR] | stop DIR
+Command line (used by `make demo` and the browser tests):
+    local_stack.py start DIR [--web DIR] [--config LINE]...   |   local_stack.py stop DIR
 """
 import http.client
 import json
@@ -241,31 +242,41 @@ class LocalStack:
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[1] == "start":
-        directory = pathlib.Path(argv[2])
-        web = pathlib.Path(argv[4]) if len(argv) >= 5 and argv[3] == "--web" else None
-        stack = LocalStack(directory=directory, web_root=web, config_extra="")
+    import argparse
+    parser = argparse.ArgumentParser(description="A private nginx with both heartbeat programs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("start", help="start in DIR; prints the base URL, writes DIR/token")
+    start.add_argument("dir")
+    start.add_argument("--web", help="the folder nginx serves at /")
+    start.add_argument("--config", action="append", default=[], help="an extra config line")
+    stop = sub.add_parser("stop", help="stop what `start` started in DIR")
+    stop.add_argument("dir")
+    args = parser.parse_args(argv[1:])
+
+    directory = pathlib.Path(args.dir).resolve()
+    pids = directory / "stack.pids"
+    if args.command == "start":
+        stack = LocalStack(directory=directory, web_root=args.web, config_extra="\n".join(args.config))
         stack.start()
-        (directory / "stack.pids").write_text(
-            "\n".join(str(p.pid) for p in stack.processes.values()) + "\n")
+        pids.write_text("\n".join(str(p.pid) for p in stack.processes.values()) + "\n")
         (directory / "token").write_text(stack.token + "\n")
         os.chmod(directory / "token", 0o600)
         print(stack.base_url)
         return 0
-    if len(argv) == 3 and argv[1] == "stop":
-        pids = pathlib.Path(argv[2]) / "stack.pids"
-        if not pids.exists():
-            print("nothing to stop")
-            return 0
-        for pid in pids.read_text().split():
-            try:
-                os.kill(int(pid), signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        pids.unlink()
+    if not pids.exists():
         return 0
-    print(__doc__)
-    return 2
+    nginx_pid = int(pids.read_text().split()[-1])
+    for pid in pids.read_text().split():
+        try:
+            os.kill(int(pid), signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    try:  # and any nginx worker left behind
+        os.killpg(nginx_pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    pids.unlink()
+    return 0
 
 
 if __name__ == "__main__":

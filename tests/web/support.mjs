@@ -1,0 +1,96 @@
+// Shared pieces of the browser tests: the real servers (scripts/local_stack.py: nginx with both
+// programs), the web root they serve, and Debian's Chromium driven by playwright-core.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const BUILD = path.join(ROOT, "build", "web");
+export const WWW = path.join(BUILD, "www");
+
+// The folder nginx serves: the shipped web files, plus pages the tests add.
+export function prepareWebRoot(extraFiles = {}) {
+  fs.mkdirSync(WWW, { recursive: true });
+  for (const name of ["heartbeat.js", "demo.html"]) {
+    fs.copyFileSync(path.join(ROOT, "web", name), path.join(WWW, name));
+  }
+  for (const [name, content] of Object.entries(extraFiles)) {
+    fs.writeFileSync(path.join(WWW, name), content);
+  }
+}
+
+let stacks = 0;
+
+export class Stack {
+  constructor(configLines = []) {
+    this.dir = path.join(BUILD, `stack-${process.pid}-${stacks++}`);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    const args = [path.join(ROOT, "scripts/local_stack.py"), "start", this.dir, "--web", WWW];
+    for (const line of configLines) args.push("--config", line);
+    this.url = execFileSync("python3", args, { encoding: "utf8" }).trim();
+    this.token = fs.readFileSync(path.join(this.dir, "token"), "utf8").trim();
+  }
+
+  stop() {
+    execFileSync("python3", [path.join(ROOT, "scripts/local_stack.py"), "stop", this.dir]);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async heartbeat(state, device = "laptop") {
+    const response = await fetch(`${this.url}/cgi-bin/heartbeat.fcgi`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ device, state }),
+    });
+    if (response.status !== 200) throw new Error(`heartbeat: ${response.status}`);
+  }
+
+  // Status requests that reached nginx (the browser's cache answers the others).
+  statusRequestsSeen() {
+    const log = path.join(this.dir, "nginx-access.log");
+    if (!fs.existsSync(log)) return 0;
+    return fs.readFileSync(log, "utf8").split("\n")
+      .filter((line) => line.includes('"GET /cgi-bin/status.fcgi ')).length;
+  }
+
+  // Replaces the config (by rename, as the programs expect) and waits until it is looked at.
+  async writeConfig(text) {
+    const file = path.join(this.dir, "heartbeat.conf");
+    fs.writeFileSync(file + ".tmp", text);
+    fs.renameSync(file + ".tmp", file);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+  }
+}
+
+// Playwright gives each launch a fresh, empty profile of its own.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// A page that records console warnings.
+export async function newPage(context) {
+  const page = await context.newPage();
+  page.warnings = [];
+  page.on("console", (message) => {
+    if (message.type() === "warning") page.warnings.push(message.text());
+  });
+  return page;
+}
+
+// A loopback port that nothing listens on (it was free a moment ago).
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
