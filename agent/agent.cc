@@ -1,0 +1,175 @@
+#include "agent.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+#include "http.h"
+
+namespace heartbeat::agent {
+namespace {
+
+// The offline post on the way out must not hold up a shutdown or logout for long.
+constexpr long long kStopBudgetMs = 5000;
+
+long long MonotonicMs() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+// Sleeps in short steps so that a signal is seen at once.
+void SleepMs(long long ms, const volatile std::sig_atomic_t* stop) {
+  const long long until = MonotonicMs() + ms;
+  while ((!stop || !*stop) && MonotonicMs() < until) {
+    long long step = std::min<long long>(until - MonotonicMs(), 100);
+    if (step > 0) usleep(static_cast<useconds_t>(step * 1000));
+  }
+}
+
+std::string Describe(const HttpResponse& response) {
+  if (response.transport_error) return response.error;
+  std::string text = "HTTP " + std::to_string(response.status);
+  if (response.retry_after_s >= 0) text += ", Retry-After " + std::to_string(response.retry_after_s);
+  return text;
+}
+
+double Jitter() {
+  static std::mt19937 random(std::random_device{}());
+  return std::uniform_real_distribution<double>(0.5, 1.0)(random);
+}
+
+}  // namespace
+
+std::string Redact(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "[redacted]");
+  }
+  return text;
+}
+
+void LogAction(const std::string& action, const std::string& outcome, const std::string& secret) {
+  time_t now = time(nullptr);
+  struct tm utc;
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  std::string line = Redact(std::string(stamp) + " heartbeat-agent: " + action + ": " + outcome, secret);
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+std::string HeartbeatJson(const std::string& device, DeviceState state) {
+  return "{\"device\":" + JsonString(device) + ",\"state\":\"" + DeviceStateName(state) + "\"}";
+}
+
+HttpResponse Agent::Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
+                        int timeout_s) {
+  HttpRequest request;
+  request.url = config_.url;
+  request.bearer_token = config_.token;
+  request.json_body = HeartbeatJson(config_.device, state);
+  request.timeout_s = timeout_s;
+  const long long started = MonotonicMs();
+  HttpResponse response;
+  for (int attempt = 1;; ++attempt) {
+    response = http_.Send(request);
+    auto delay = NextDelayMs(policy, attempt + 1, response, MonotonicMs() - started,
+                             timeout_s * 1000LL, Jitter());
+    if (!delay) break;
+    LogAction(action, std::string(DeviceStateName(state)) + " not sent (" + Describe(response) +
+                          "), retrying in " + std::to_string(*delay) + " ms", config_.token);
+    SleepMs(*delay, nullptr);
+  }
+  std::string what = std::string(DeviceStateName(state)) + " as " + config_.device;
+  switch (Classify(response)) {
+    case Outcome::kSent: what += " sent"; break;
+    case Outcome::kRejected: what += " refused by the server"; break;
+    case Outcome::kRetryable: what += " not sent"; break;
+  }
+  LogAction(action, what + " (" + Describe(response) + ")", config_.token);
+  return response;
+}
+
+DeviceState Agent::CurrentState(IdleSource& idle) {
+  Result<IdleReading> reading = idle.Read();
+  if (!reading.ok()) {
+    if (reading.status().message() != last_idle_error_) {
+      LogAction("idle", std::string("warning: ") + idle.name() + ": " + reading.status().message() +
+                            "; reporting idle", config_.token);
+    }
+    last_idle_error_ = reading.status().message();
+  } else {
+    last_idle_error_.clear();
+  }
+  return DecideState(reading, config_.idle_threshold_s);
+}
+
+int Agent::Once(IdleSource& idle) {
+  return ExitCodeFor(Classify(Post("once", CurrentState(idle), RetryPolicy{}, config_.timeout_s)));
+}
+
+int Agent::Offline() {
+  return ExitCodeFor(Classify(Post("offline", DeviceState::kOffline, RetryPolicy{}, config_.timeout_s)));
+}
+
+int Agent::PrintStatus() {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = config_.status_url;
+  request.timeout_s = config_.timeout_s;
+  HttpResponse response = http_.Send(request);
+  Outcome outcome = Classify(response);
+  if (outcome == Outcome::kSent) {
+    std::printf("%s\n", response.body.c_str());
+  } else {
+    LogAction("status", "failed (" + Describe(response) + ")", config_.token);
+  }
+  return ExitCodeFor(outcome);
+}
+
+int Agent::Run(IdleSource& idle, const volatile std::sig_atomic_t& stop) {
+  LogAction("run", std::string("started: idle source ") + idle.name() + ", check every " +
+                       std::to_string(config_.check_interval_s) + " s, post every " +
+                       std::to_string(config_.interval_s) + " s", config_.token);
+  // In the loop, one attempt per post: the next check is the retry.
+  const RetryPolicy single{1, 0, 0};
+  const long long interval_ms = config_.interval_s * 1000LL;
+  bool have_posted = false;
+  DeviceState posted = DeviceState::kOffline;
+  long long next_regular_ms = 0;  // when the interval asks for the next post
+  long long quiet_until_ms = 0;   // after a failure: Retry-After, or the interval after a refusal
+  while (!stop) {
+    DeviceState state = CurrentState(idle);
+    long long now = MonotonicMs();
+    bool due = !have_posted || state != posted || now >= next_regular_ms;
+    if (due && now >= quiet_until_ms) {
+      HttpResponse response = Post(have_posted && state == posted ? "interval" : "change", state,
+                                   single, config_.timeout_s);
+      switch (Classify(response)) {
+        case Outcome::kSent:
+          have_posted = true;
+          posted = state;
+          next_regular_ms = now + interval_ms;
+          break;
+        case Outcome::kRejected:  // a wrong token will not fix itself at the next check
+          quiet_until_ms = now + interval_ms;
+          break;
+        case Outcome::kRetryable:
+          quiet_until_ms = now + std::max(0, response.retry_after_s) * 1000LL;
+          break;
+      }
+    }
+    SleepMs(config_.check_interval_s * 1000LL, &stop);
+  }
+  // Visitors should see "offline" now, not at the end of a window; but never hold up a logout.
+  const RetryPolicy on_stop{2, kStopBudgetMs, 500};
+  Post("stop", DeviceState::kOffline, on_stop, std::min<int>(config_.timeout_s, kStopBudgetMs / 1000));
+  return kExitSent;
+}
+
+}  // namespace heartbeat::agent

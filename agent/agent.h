@@ -1,0 +1,49 @@
+// The agent's commands (SPEC §5): once, run, offline, status, idle.
+#pragma once
+
+#include <csignal>
+#include <string>
+
+#include "agent_config.h"
+#include "http_client.h"
+#include "idle.h"
+#include "retry_policy.h"
+
+namespace heartbeat::agent {
+
+// Writes "<ISO time> heartbeat-agent: <action>: <outcome>" to stderr, with every occurrence
+// of `secret` (the token) replaced, as a last line of defence.
+void LogAction(const std::string& action, const std::string& outcome, const std::string& secret);
+
+// Replaces every occurrence of `secret` in `text` by "[redacted]".
+std::string Redact(std::string text, const std::string& secret);
+
+// The JSON body of a heartbeat.
+std::string HeartbeatJson(const std::string& device, DeviceState state);
+
+class Agent {
+ public:
+  Agent(const AgentConfig& config, HttpClient& http) : config_(config), http_(http) {}
+
+  // One decision and one POST with retries (cron). Returns the exit code.
+  int Once(IdleSource& idle);
+  // POSTs `offline` now (sleep or logout hooks).
+  int Offline();
+  // Prints the public status.
+  int PrintStatus();
+  // Looks at the idle state every check_interval, posts at each interval and at once on a
+  // change, until `stop` is set; then posts offline and returns 0.
+  int Run(IdleSource& idle, const volatile std::sig_atomic_t& stop);
+
+ private:
+  // Posts `state` under `policy`; logs one line per attempt; returns the final answer.
+  HttpResponse Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
+                    int timeout_s);
+  DeviceState CurrentState(IdleSource& idle);
+
+  const AgentConfig& config_;
+  HttpClient& http_;
+  std::string last_idle_error_;
+};
+
+}  // namespace heartbeat::agent

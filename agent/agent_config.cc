@@ -1,0 +1,225 @@
+#include "agent_config.h"
+
+#include <sys/stat.h>
+
+#include <cstring>
+#include <map>
+
+#include "heartbeat_body.h"
+#include "key_value.h"
+
+namespace heartbeat::agent {
+namespace {
+
+struct Range {
+  int AgentConfig::*field;
+  long long min, max;
+};
+
+// Numeric settings and their ranges; a value outside is a usage error, never clamped.
+const std::map<std::string, Range>& NumericKeys() {
+  static const std::map<std::string, Range> keys = {
+      {"interval", {&AgentConfig::interval_s, 10, 86400}},
+      {"check_interval", {&AgentConfig::check_interval_s, 1, 3600}},
+      {"idle_threshold", {&AgentConfig::idle_threshold_s, 1, 86400}},
+      {"timeout", {&AgentConfig::timeout_s, 1, 300}},
+  };
+  return keys;
+}
+
+const char* const kIdleSources[] = {"auto", "iokit", "x11", "logind", "command", "none"};
+
+std::string Trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// Applies one setting, from any source. `where` names the source for messages.
+Status Apply(AgentConfig* config, const std::string& key, const std::string& value,
+             const std::string& where) {
+  if (auto numeric = NumericKeys().find(key); numeric != NumericKeys().end()) {
+    long long number = 0;
+    if (!ParseIntInRange(value, numeric->second.min, numeric->second.max, &number)) {
+      return Status::Invalid(where + ": " + key + " must be whole seconds from " +
+                             std::to_string(numeric->second.min) + " to " +
+                             std::to_string(numeric->second.max) + ", got '" + value + "'");
+    }
+    config->*(numeric->second.field) = static_cast<int>(number);
+  } else if (key == "url") {
+    config->url = value;
+  } else if (key == "status_url") {
+    config->status_url = value;
+  } else if (key == "device") {
+    config->device = value;
+  } else if (key == "idle_command") {
+    config->idle_command = value;
+  } else if (key == "ca_file") {
+    config->ca_file = value;
+  } else if (key == "idle_source") {
+    bool known = false;
+    for (const char* source : kIdleSources) known = known || value == source;
+    if (!known) {
+      return Status::Invalid(where + ": idle_source must be auto, iokit, x11, logind, command or none");
+    }
+    config->idle_source = value;
+  } else if (key == "token") {
+    config->token = value;
+  } else if (key == "token_file") {
+    struct stat st;
+    if (stat(value.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+      config->warnings.push_back("token file " + value +
+                                 " can be read by other users; chmod 600 it");
+    }
+    auto text = ReadWholeFile(value);
+    if (!text.ok()) return Status::Invalid(where + ": token_file: " + text.status().message());
+    config->token = Trimmed(text.value());
+  } else {
+    return Status::Invalid(where + ": unknown setting '" + key + "'");
+  }
+  return Status::Ok();
+}
+
+bool ParseCommand(const std::string& word, Command* command) {
+  static const std::map<std::string, Command> commands = {
+      {"once", Command::kOnce},     {"run", Command::kRun},   {"offline", Command::kOffline},
+      {"status", Command::kStatus}, {"idle", Command::kIdle},
+  };
+  auto found = commands.find(word);
+  if (found == commands.end()) return false;
+  *command = found->second;
+  return true;
+}
+
+}  // namespace
+
+std::string DefaultAgentConfigPath(const char* home) {
+  return std::string(home && *home ? home : ".") + "/.config/heartbeat/agent.conf";
+}
+
+std::string DeviceNameFromHost(const std::string& hostname) {
+  std::string name = hostname.substr(0, hostname.find('.'));
+  for (char& c : name) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) c = '-';
+  }
+  if (name.size() > 64) name.resize(64);
+  return name.empty() ? "default" : name;
+}
+
+std::string DefaultStatusUrl(const std::string& url) {
+  const std::string from = "heartbeat.fcgi";
+  if (url.size() < from.size() || url.compare(url.size() - from.size(), from.size(), from) != 0) {
+    return "";
+  }
+  return url.substr(0, url.size() - from.size()) + "status.fcgi";
+}
+
+bool IsAcceptableUrl(const std::string& url) {
+  if (url.rfind("https://", 0) == 0) return url.size() > 8;
+  for (const char* loopback : {"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
+                               "http://localhost/", "http://[::1]:", "http://[::1]/"}) {
+    if (url.rfind(loopback, 0) == 0) return true;
+  }
+  return false;
+}
+
+Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv getenv_fn,
+                                    const std::string& hostname) {
+  AgentConfig config;
+  // First pass: the command and the flags, kept for after the file and the environment.
+  std::vector<std::pair<std::string, std::string>> flags;
+  bool have_command = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      config.command = Command::kHelp;
+      return config;
+    }
+    if (arg == "--version") {
+      config.command = Command::kVersion;
+      return config;
+    }
+    if (arg.rfind("--", 0) == 0) {
+      std::string name = arg.substr(2);
+      std::string value;
+      if (size_t eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        return Status::Invalid("--" + name + " needs a value");
+      }
+      for (char& c : name) c = c == '-' ? '_' : c;
+      if (name == "token") {
+        return Status::Invalid("there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN");
+      }
+      flags.emplace_back(name, value);
+    } else if (!have_command && ParseCommand(arg, &config.command)) {
+      have_command = true;
+    } else {
+      return Status::Invalid("unknown command or argument '" + arg + "' (see --help)");
+    }
+  }
+
+  bool named_config = false;
+  config.config_path = DefaultAgentConfigPath(getenv_fn("HOME"));
+  for (const auto& [name, value] : flags) {
+    if (name == "config") {
+      config.config_path = value;
+      named_config = true;
+    }
+  }
+
+  auto text = ReadWholeFile(config.config_path);
+  if (text.ok()) {
+    auto lines = ParseKeyValueText(text.value(), config.config_path);
+    if (!lines.ok()) return lines.status();
+    for (const KeyValueLine& kv : lines.value()) {
+      Status status = Apply(&config, kv.key, kv.value,
+                            config.config_path + " line " + std::to_string(kv.line));
+      if (!status.ok()) return status;
+    }
+  } else if (named_config || text.status().code() != Status::Code::kNotFound) {
+    return Status::Invalid("config: " + text.status().message());
+  }
+
+  if (const char* token = getenv_fn("HEARTBEAT_TOKEN"); token && *token) config.token = token;
+
+  for (const auto& [name, value] : flags) {
+    if (name == "config") continue;
+    std::string flag = "--" + name;
+    for (char& c : flag) c = c == '_' ? '-' : c;
+    Status status = Apply(&config, name, value, flag);
+    if (!status.ok()) return status;
+  }
+
+  if (config.device.empty()) config.device = DeviceNameFromHost(hostname);
+  if (!IsValidDeviceName(config.device)) {
+    return Status::Invalid("device must be 1 to 64 of A-Z a-z 0-9 . _ -, got '" + config.device + "'");
+  }
+  if (config.status_url.empty()) config.status_url = DefaultStatusUrl(config.url);
+  if (config.command == Command::kIdle) return config;
+
+  const std::string& endpoint = config.command == Command::kStatus ? config.status_url : config.url;
+  if (endpoint.empty()) {
+    return Status::Invalid(config.command == Command::kStatus
+                               ? "no status_url (and url does not end in heartbeat.fcgi)"
+                               : "no url: set url in " + config.config_path + " or pass --url");
+  }
+  if (!IsAcceptableUrl(endpoint)) {
+    return Status::Invalid("'" + endpoint + "' must start with https:// (http:// only for localhost)");
+  }
+  if (config.command != Command::kStatus && config.token.empty()) {
+    return Status::Invalid("no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN");
+  }
+  if (config.idle_source == "command" && config.idle_command.empty()) {
+    return Status::Invalid("idle_source command needs idle_command");
+  }
+  return config;
+}
+
+}  // namespace heartbeat::agent

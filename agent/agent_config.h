@@ -1,0 +1,50 @@
+// The agent's configuration (SPEC §5, §8): config file < environment < flags.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "result.h"
+
+namespace heartbeat::agent {
+
+enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kHelp, kVersion };
+
+struct AgentConfig {
+  Command command = Command::kOnce;
+  std::string config_path;    // where the file was looked for
+  std::string url;            // the heartbeat endpoint (https://, or http:// on loopback only)
+  std::string status_url;     // default: url with a final heartbeat.fcgi -> status.fcgi
+  std::string token;          // never printed or logged
+  std::string device;         // default: the short host name, made safe
+  int interval_s = 60;        // post at least this often while running (>= 10)
+  int check_interval_s = 5;   // look at the idle state this often (>= 1)
+  int idle_threshold_s = 300; // no input for this long means "idle"
+  std::string idle_source = "auto";  // auto | iokit | x11 | logind | command | none
+  std::string idle_command;   // for idle_source command: prints idle seconds [locked]
+  std::string ca_file;        // a CA to trust in addition to the system's
+  int timeout_s = 10;         // one request, connect included
+  std::vector<std::string> warnings;  // said once at startup (e.g. a token file others can read)
+};
+
+// The default config file: $HOME/.config/heartbeat/agent.conf.
+std::string DefaultAgentConfigPath(const char* home);
+
+// Parses argv (without argv[0]'s program name handling beyond skipping it), reads the config
+// file (missing is fine unless named with --config), applies the environment (`getenv`),
+// then the flags. Usage and config errors are Invalid with a message for the user.
+// `hostname` gives the default device name.
+using GetEnv = const char* (*)(const char*);
+Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv getenv_fn,
+                                    const std::string& hostname);
+
+// The short host name with characters outside [A-Za-z0-9._-] replaced by '-' (at most 64).
+std::string DeviceNameFromHost(const std::string& hostname);
+
+// `url` with a final "heartbeat.fcgi" replaced by "status.fcgi"; empty if it has none.
+std::string DefaultStatusUrl(const std::string& url);
+
+// https://, or http:// to a loopback host only: a token never crosses a network in clear.
+bool IsAcceptableUrl(const std::string& url);
+
+}  // namespace heartbeat::agent

@@ -1,0 +1,36 @@
+// The agent's HTTP, behind a small interface so that the retry policy can be tested with a
+// fake; the real one is libcurl with certificate verification always on.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace heartbeat::agent {
+
+struct HttpRequest {
+  std::string method = "POST";  // POST or GET
+  std::string url;
+  std::string bearer_token;  // sent as Authorization: Bearer …; never logged
+  std::string json_body;     // sent with Content-Type: application/json when not empty
+  int timeout_s = 10;        // the whole request, connect included
+};
+
+struct HttpResponse {
+  bool transport_error = false;  // no HTTP answer: DNS, connect, TLS, timeout
+  std::string error;             // what went wrong, for the log
+  long status = 0;
+  std::string body;
+  int retry_after_s = -1;        // Retry-After in seconds, -1 when absent or not a number
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual HttpResponse Send(const HttpRequest& request) = 0;
+};
+
+// libcurl. `ca_file`, if not empty, is trusted in addition to the system's CAs. Verification
+// of the certificate and of the host name is always on; nothing turns it off.
+std::unique_ptr<HttpClient> MakeCurlHttpClient(const std::string& ca_file);
+
+}  // namespace heartbeat::agent

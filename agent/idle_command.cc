@@ -1,0 +1,114 @@
+// idle_command: any program that prints idle seconds; also runs loginctl for the logind source.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "idle.h"
+
+namespace heartbeat::agent {
+namespace {
+
+constexpr int kIdleCommandTimeoutS = 5;
+constexpr size_t kMaxOutput = 4096;
+
+long long MonotonicMs() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+class CommandSource final : public IdleSource {
+ public:
+  explicit CommandSource(std::string command) : command_(std::move(command)) {}
+  const char* name() const override { return "command"; }
+  Result<IdleReading> Read() override {
+    auto output = RunCommand(command_, kIdleCommandTimeoutS);
+    if (!output.ok()) return output.status();
+    return ParseIdleCommandOutput(output.value());
+  }
+
+ private:
+  std::string command_;
+};
+
+class LogindSource final : public IdleSource {
+ public:
+  const char* name() const override { return "logind"; }
+  Result<IdleReading> Read() override {
+    auto output = RunCommand(
+        "loginctl show-session \"$XDG_SESSION_ID\" -p IdleHint -p IdleSinceHint -p LockedHint",
+        kIdleCommandTimeoutS);
+    if (!output.ok()) return output.status();
+    timeval now;
+    gettimeofday(&now, nullptr);
+    return ParseLoginctlOutput(output.value(),
+                               static_cast<long long>(now.tv_sec) * 1000000 + now.tv_usec);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<IdleSource> MakeCommandIdleSource(const std::string& command) {
+  return std::make_unique<CommandSource>(command);
+}
+
+std::unique_ptr<IdleSource> MakeLogindIdleSource() { return std::make_unique<LogindSource>(); }
+
+Result<std::string> RunCommand(const std::string& command, int timeout_s) {
+  int out[2];
+  if (pipe(out) != 0) return Status::Unavailable("pipe failed");
+  fcntl(out[0], F_SETFD, FD_CLOEXEC);  // pipe2 is not on macOS
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(out[0]);
+    close(out[1]);
+    return Status::Unavailable("fork failed");
+  }
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, STDIN_FILENO);
+    dup2(out[1], STDOUT_FILENO);
+    setpgid(0, 0);  // its own group, so that a timeout kills what it started too
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string output;
+  const long long deadline = MonotonicMs() + timeout_s * 1000LL;
+  bool timed_out = false;
+  for (;;) {
+    long long left = deadline - MonotonicMs();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd fd{out[0], POLLIN, 0};
+    int ready = poll(&fd, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    char buffer[512];
+    ssize_t n = read(out[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (output.size() < kMaxOutput) output.append(buffer, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  if (timed_out) kill(-pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) return Status::Unavailable("timed out after " + std::to_string(timeout_s) + " s");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return Status::Unavailable("exited with status " +
+                               std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  }
+  return output;
+}
+
+}  // namespace heartbeat::agent

@@ -1,0 +1,66 @@
+// macOS: IOKit's HIDIdleTime (nanoseconds since the last keyboard or mouse input), and the
+// session dictionary's lock flag. Built only on Apple platforms.
+#include "idle.h"
+
+#ifdef __APPLE__
+#include <ApplicationServices/ApplicationServices.h>
+#include <CoreFoundation/CoreFoundation.h>
+#include <IOKit/IOKitLib.h>
+
+namespace heartbeat::agent {
+namespace {
+
+// Releases a Core Foundation object at the end of a scope.
+struct CfReleaser {
+  CFTypeRef object;
+  ~CfReleaser() {
+    if (object) CFRelease(object);
+  }
+};
+
+bool ScreenIsLocked() {
+  CFDictionaryRef session = CGSessionCopyCurrentDictionary();
+  if (!session) return true;  // no graphical session: nobody is at the screen
+  CfReleaser release{session};
+  CFTypeRef locked = CFDictionaryGetValue(session, CFSTR("CGSSessionScreenIsLocked"));
+  return locked && CFGetTypeID(locked) == CFBooleanGetTypeID() &&
+         CFBooleanGetValue(static_cast<CFBooleanRef>(locked));
+}
+
+class IokitSource final : public IdleSource {
+ public:
+  const char* name() const override { return "iokit"; }
+  Result<IdleReading> Read() override {
+    io_service_t service =
+        IOServiceGetMatchingService(MACH_PORT_NULL,  // the default main port IOServiceMatching("IOHIDSystem"));
+    if (!service) return Status::Unavailable("no IOHIDSystem service");
+    CFTypeRef property =
+        IORegistryEntryCreateCFProperty(service, CFSTR("HIDIdleTime"), kCFAllocatorDefault, 0);
+    IOObjectRelease(service);
+    if (!property) return Status::Unavailable("no HIDIdleTime");
+    CfReleaser release{property};
+    int64_t nanoseconds = 0;
+    if (CFGetTypeID(property) != CFNumberGetTypeID() ||
+        !CFNumberGetValue(static_cast<CFNumberRef>(property), kCFNumberSInt64Type, &nanoseconds)) {
+      return Status::Unavailable("HIDIdleTime is not a number");
+    }
+    IdleReading reading;
+    reading.idle_seconds = static_cast<double>(nanoseconds) / 1e9;
+    reading.locked = ScreenIsLocked();
+    return reading;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<IdleSource> MakeIokitIdleSource() { return std::make_unique<IokitSource>(); }
+
+}  // namespace heartbeat::agent
+
+#else
+
+namespace heartbeat::agent {
+std::unique_ptr<IdleSource> MakeIokitIdleSource() { return nullptr; }
+}  // namespace heartbeat::agent
+
+#endif

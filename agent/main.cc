@@ -1,0 +1,106 @@
+// heartbeat-agent: tells the owner's server while the owner is really at this computer.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "agent.h"
+
+#ifndef HEARTBEAT_VERSION
+#define HEARTBEAT_VERSION "unknown"
+#endif
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void OnStop(int) { g_stop = 1; }
+
+const char* kUsage =
+    "Usage: heartbeat-agent COMMAND [flags]\n"
+    "\n"
+    "Commands:\n"
+    "  once      decide active/idle now and post it once (for cron)\n"
+    "  run       keep posting while running; posts offline on SIGTERM/SIGINT (launchd, systemd)\n"
+    "  offline   post offline now (sleep and logout hooks)\n"
+    "  status    print the public status\n"
+    "  idle      print what the idle source sees, post nothing\n"
+    "\n"
+    "Flags (each also a config key, with _ for -):\n"
+    "  --config FILE          default ~/.config/heartbeat/agent.conf\n"
+    "  --url URL              the heartbeat endpoint (https://…/heartbeat.fcgi)\n"
+    "  --status-url URL       default: url with heartbeat.fcgi replaced by status.fcgi\n"
+    "  --token-file FILE      the token (or HEARTBEAT_TOKEN, or token in the config)\n"
+    "  --device NAME          default: this computer's short host name\n"
+    "  --interval S           post at least every S seconds in run (>= 10, default 60)\n"
+    "  --check-interval S     look at the idle state every S seconds (>= 1, default 5)\n"
+    "  --idle-threshold S     idle after S seconds without input (default 300)\n"
+    "  --idle-source SRC      auto|iokit|x11|logind|command|none (default auto)\n"
+    "  --idle-command CMD     prints idle seconds, optionally followed by 'locked'\n"
+    "  --ca-file FILE         trust this CA too (verification is always on)\n"
+    "  --timeout S            one request, in seconds (default 10)\n"
+    "\n"
+    "Exit codes: 0 sent, 2 usage or config error, 3 refused by the server, 4 network or server unavailable.\n";
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace heartbeat::agent;
+  auto loaded = LoadAgentConfig(argc, argv, [](const char* name) -> const char* { return std::getenv(name); },
+                                HostName());
+  if (!loaded.ok()) {
+    LogAction("config", loaded.status().message(), "");
+    std::fprintf(stderr, "(see heartbeat-agent --help)\n");
+    return kExitUsage;
+  }
+  const AgentConfig& config = loaded.value();
+  if (config.command == Command::kHelp) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (config.command == Command::kVersion) {
+    std::printf("heartbeat-agent %s\n", HEARTBEAT_VERSION);
+    return 0;
+  }
+  for (const std::string& warning : config.warnings) LogAction("config", "warning: " + warning, config.token);
+
+  auto http = MakeCurlHttpClient(config.ca_file);
+  Agent agent(config, *http);
+  if (config.command == Command::kStatus) return agent.PrintStatus();
+  if (config.command == Command::kOffline) return agent.Offline();
+
+  auto idle = MakeIdleSource(config);
+  if (!idle.ok()) {
+    LogAction("config", idle.status().message(), config.token);
+    return kExitUsage;
+  }
+  if (config.command == Command::kIdle) {
+    auto reading = idle.value()->Read();
+    if (!reading.ok()) {
+      std::printf("source=%s error=%s state=idle\n", idle.value()->name(), reading.status().message().c_str());
+      return kExitUnavailable;
+    }
+    std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\n", idle.value()->name(),
+                reading->idle_seconds, reading->locked ? "yes" : "no",
+                heartbeat::DeviceStateName(DecideState(reading, config.idle_threshold_s)));
+    return 0;
+  }
+  if (config.command == Command::kRun) {
+    struct sigaction stop {};
+    stop.sa_handler = OnStop;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTERM, &stop, nullptr);
+    sigaction(SIGINT, &stop, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    return agent.Run(*idle.value(), g_stop);
+  }
+  return agent.Once(*idle.value());
+}
