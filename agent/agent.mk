@@ -33,8 +33,9 @@ build/release/libagent.a: $(AGENT_SOURCES:%.cc=build/release/%.o)
 agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a build/release/libheartbeat.a
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
 
-build/release/agent_unit_tests: $(AGENT_TEST_SOURCES:%.cc=build/release/%.o) build/release/libagent.a build/release/libheartbeat.a
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) -lboost_unit_test_framework
+# The agent tests borrow TempDir and WriteFile from the server unit tests.
+build/release/agent_unit_tests: $(AGENT_TEST_SOURCES:%.cc=build/release/%.o) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat.a
+	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
 
 test-agent-unit: build/release/agent_unit_tests
 	@tests/run-step.sh agent-unit build/release/agent_unit_tests --report_level=short

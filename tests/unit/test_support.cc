@@ -1,4 +1,3 @@
-#define BOOST_TEST_MODULE heartbeat unit tests
 #include "test_support.h"
 
 #include <stdlib.h>

@@ -1,0 +1,151 @@
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agent_config.h"
+#include "test_support.h"
+
+namespace heartbeat::agent {
+namespace {
+
+// A fake environment for LoadAgentConfig.
+std::map<std::string, std::string> g_env;
+const char* FakeGetEnv(const char* name) {
+  auto found = g_env.find(name);
+  return found == g_env.end() ? nullptr : found->second.c_str();
+}
+
+Result<AgentConfig> Load(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  g_env = std::move(env);
+  std::vector<const char*> argv = {"heartbeat-agent"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  return LoadAgentConfig(static_cast<int>(argv.size()), argv.data(), FakeGetEnv, "Ada's MacBook.local");
+}
+
+BOOST_AUTO_TEST_SUITE(agent_config)
+
+BOOST_AUTO_TEST_CASE(file_then_environment_then_flags) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("token"), "from-file-token\n");
+  testing::WriteFile(dir.File("agent.conf"),
+                     "url = https://example.com/cgi-bin/heartbeat.fcgi\n"
+                     "token = config-token\ndevice = from-config\ninterval = 120\n"
+                     "check_interval = 7\nidle_threshold = 600\ntimeout = 20\n");
+  auto file_only = Load({"once", "--config", dir.File("agent.conf")});
+  BOOST_REQUIRE(file_only.ok());
+  BOOST_TEST(file_only->token == "config-token");
+  BOOST_TEST(file_only->device == "from-config");
+  BOOST_TEST(file_only->interval_s == 120);
+  BOOST_TEST(file_only->check_interval_s == 7);
+  BOOST_TEST(file_only->idle_threshold_s == 600);
+  BOOST_TEST(file_only->timeout_s == 20);
+  BOOST_TEST(file_only->status_url == "https://example.com/cgi-bin/status.fcgi");
+
+  auto with_env = Load({"once", "--config", dir.File("agent.conf")}, {{"HEARTBEAT_TOKEN", "env-token"}});
+  BOOST_REQUIRE(with_env.ok());
+  BOOST_TEST(with_env->token == "env-token");
+
+  auto with_flags = Load({"run", "--config", dir.File("agent.conf"), "--token-file", dir.File("token"),
+                          "--device=flag-device", "--interval", "30", "--check-interval", "2",
+                          "--status-url", "https://status.example/s"},
+                         {{"HEARTBEAT_TOKEN", "env-token"}});
+  BOOST_REQUIRE(with_flags.ok());
+  BOOST_TEST((with_flags->command == Command::kRun));
+  BOOST_TEST(with_flags->token == "from-file-token");
+  BOOST_TEST(with_flags->device == "flag-device");
+  BOOST_TEST(with_flags->interval_s == 30);
+  BOOST_TEST(with_flags->check_interval_s == 2);
+  BOOST_TEST(with_flags->status_url == "https://status.example/s");
+}
+
+BOOST_AUTO_TEST_CASE(defaults_and_the_default_config_path) {
+  testing::TempDir home;
+  BOOST_REQUIRE(mkdir(home.File(".config").c_str(), 0700) == 0);
+  BOOST_REQUIRE(mkdir(home.File(".config/heartbeat").c_str(), 0700) == 0);
+  testing::WriteFile(home.File(".config/heartbeat/agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
+  auto config = Load({}, {{"HOME", home.path()}, {"HEARTBEAT_TOKEN", "t"}});
+  BOOST_REQUIRE(config.ok());
+  BOOST_TEST((config->command == Command::kOnce));
+  BOOST_TEST(config->device == "Ada-s-MacBook");
+  BOOST_TEST(config->interval_s == 60);
+  BOOST_TEST(config->check_interval_s == 5);
+  BOOST_TEST(config->idle_threshold_s == 300);
+  BOOST_TEST(config->timeout_s == 10);
+  BOOST_TEST(config->idle_source == "auto");
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
+  const std::string config = dir.File("agent.conf");
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  } const cases[] = {
+      {{"once", "--config", config, "--interval", "9"}, "--interval: interval must be whole seconds from 10 to 86400, got '9'"},
+      {{"once", "--config", config, "--check-interval", "0"}, "--check-interval: check_interval must be whole seconds from 1 to 3600, got '0'"},
+      {{"once", "--config", config, "--timeout", "ten"}, "--timeout: timeout must be whole seconds from 1 to 300, got 'ten'"},
+      {{"once", "--config", config, "--token", "secret"}, "there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN"},
+      {{"once", "--config", config}, "no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN"},
+      {{"dance", "--config", config}, "unknown command or argument 'dance' (see --help)"},
+      {{"once", "--config", config, "--colour", "red"}, "--colour: unknown setting 'colour'"},
+      {{"once", "--config", config, "--idle-source", "magic"}, "--idle-source: idle_source must be auto, iokit, x11, logind, command or none"},
+      {{"once", "--config", config, "--url", "http://example.com/heartbeat.fcgi"}, "'http://example.com/heartbeat.fcgi' must start with https:// (http:// only for localhost)"},
+      {{"once", "--config", config, "--device", "two words"}, "device must be 1 to 64 of A-Z a-z 0-9 . _ -, got 'two words'"},
+      {{"once", "--config", dir.File("missing.conf")}, "config: " + dir.File("missing.conf") + ": no such file"},
+      {{"once", "--config", config, "--interval"}, "--interval needs a value"},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.args.back()) {
+      auto loaded = Load(c.args, {{"HEARTBEAT_TOKEN", c.expected.rfind("no token", 0) == 0 ? "" : "t"}});
+      BOOST_TEST(!loaded.ok());
+      BOOST_TEST(loaded.status().message() == c.expected);
+    }
+  }
+  testing::WriteFile(dir.File("bad.conf"), "url = https://x.example/heartbeat.fcgi\ninterval = 5\n");
+  auto bad_file = Load({"once", "--config", dir.File("bad.conf")}, {{"HEARTBEAT_TOKEN", "t"}});
+  BOOST_TEST(!bad_file.ok());
+  BOOST_TEST(bad_file.status().message() ==
+             dir.File("bad.conf") + " line 2: interval must be whole seconds from 10 to 86400, got '5'");
+}
+
+BOOST_AUTO_TEST_CASE(token_file_readable_by_others_gets_a_warning) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("token"), "abc\n");
+  chmod(dir.File("token").c_str(), 0644);
+  auto loose = Load({"once", "--url", "https://x.example/heartbeat.fcgi", "--token-file", dir.File("token")});
+  BOOST_REQUIRE(loose.ok());
+  BOOST_TEST(loose->token == "abc");
+  BOOST_REQUIRE_EQUAL(loose->warnings.size(), 1u);
+  BOOST_TEST(loose->warnings[0].find("chmod 600") != std::string::npos);
+  BOOST_TEST(loose->warnings[0].find("abc") == std::string::npos);
+  chmod(dir.File("token").c_str(), 0600);
+  auto tight = Load({"once", "--url", "https://x.example/heartbeat.fcgi", "--token-file", dir.File("token")});
+  BOOST_REQUIRE(tight.ok());
+  BOOST_TEST(tight->warnings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(helpers) {
+  BOOST_TEST(DeviceNameFromHost("ada-mbp.local") == "ada-mbp");
+  BOOST_TEST(DeviceNameFromHost("Ada's Mac") == "Ada-s-Mac");
+  BOOST_TEST(DeviceNameFromHost("") == "default");
+  BOOST_TEST(DeviceNameFromHost(std::string(80, 'x')).size() == 64u);
+  BOOST_TEST(DefaultStatusUrl("https://e.com/cgi-bin/heartbeat.fcgi") == "https://e.com/cgi-bin/status.fcgi");
+  BOOST_TEST(DefaultStatusUrl("https://e.com/hb") == "");
+  BOOST_TEST(IsAcceptableUrl("https://e.com/x"));
+  BOOST_TEST(IsAcceptableUrl("http://127.0.0.1:8080/x"));
+  BOOST_TEST(IsAcceptableUrl("http://localhost/x"));
+  BOOST_TEST(!IsAcceptableUrl("http://e.com/x"));
+  BOOST_TEST(!IsAcceptableUrl("http://127.0.0.1.evil.example/x"));
+  BOOST_TEST(!IsAcceptableUrl("ftp://e.com/x"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace heartbeat::agent

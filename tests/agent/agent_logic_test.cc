@@ -1,0 +1,174 @@
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include <deque>
+
+#include "agent.h"
+#include "idle.h"
+#include "retry_policy.h"
+
+namespace heartbeat::agent {
+namespace {
+
+HttpResponse Answer(long status, int retry_after = -1) {
+  HttpResponse response;
+  response.status = status;
+  response.retry_after_s = retry_after;
+  return response;
+}
+
+HttpResponse NetworkError() {
+  HttpResponse response;
+  response.transport_error = true;
+  response.error = "Couldn't connect to server";
+  return response;
+}
+
+BOOST_AUTO_TEST_SUITE(agent_logic)
+
+BOOST_AUTO_TEST_CASE(state_from_idle_time_threshold_and_lock) {
+  struct Case {
+    double idle;
+    bool locked;
+    int threshold;
+    DeviceState expected;
+  } const cases[] = {
+      {0, false, 300, DeviceState::kActive},
+      {299.9, false, 300, DeviceState::kActive},
+      {300, false, 300, DeviceState::kIdle},
+      {5000, false, 300, DeviceState::kIdle},
+      {0, true, 300, DeviceState::kIdle},  // locked is never active
+      {10, false, 5, DeviceState::kIdle},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST((DecideState(IdleReading{c.idle, c.locked}, c.threshold) == c.expected));
+  }
+  BOOST_TEST((DecideState(Status::Unavailable("no display"), 300) == DeviceState::kIdle));
+}
+
+BOOST_AUTO_TEST_CASE(idle_command_output) {
+  auto plain = ParseIdleCommandOutput("42\n");
+  BOOST_REQUIRE(plain.ok());
+  BOOST_TEST(plain->idle_seconds == 42.0);
+  BOOST_TEST(!plain->locked);
+  auto decimal = ParseIdleCommandOutput("3.25 locked\nanything else");
+  BOOST_REQUIRE(decimal.ok());
+  BOOST_TEST(decimal->idle_seconds == 3.25);
+  BOOST_TEST(decimal->locked);
+  for (const char* bad : {"", "\n", "abc", "-5", "1e3", "12 sleeping", "12 locked now", "nan", ".", "0x10", "1.2.3"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseIdleCommandOutput(bad).ok()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(loginctl_output) {
+  const long long now = 1'800'000'000'000'000;
+  auto active = ParseLoginctlOutput("IdleHint=no\nIdleSinceHint=0\nLockedHint=no\n", now);
+  BOOST_REQUIRE(active.ok());
+  BOOST_TEST(active->idle_seconds == 0.0);
+  BOOST_TEST(!active->locked);
+  auto idle = ParseLoginctlOutput("IdleHint=yes\nIdleSinceHint=" + std::to_string(now - 90'000'000) +
+                                      "\nLockedHint=yes\n", now);
+  BOOST_REQUIRE(idle.ok());
+  BOOST_TEST(idle->idle_seconds == 90.0);
+  BOOST_TEST(idle->locked);
+  BOOST_TEST(!ParseLoginctlOutput("Failed to get session", now).ok());
+}
+
+BOOST_AUTO_TEST_CASE(which_answers_are_retried_and_exit_codes) {
+  BOOST_TEST((Classify(Answer(200)) == Outcome::kSent));
+  BOOST_TEST((Classify(Answer(401)) == Outcome::kRejected));
+  BOOST_TEST((Classify(Answer(400)) == Outcome::kRejected));
+  BOOST_TEST((Classify(Answer(404)) == Outcome::kRejected));
+  BOOST_TEST((Classify(Answer(413)) == Outcome::kRejected));
+  BOOST_TEST((Classify(Answer(302)) == Outcome::kRejected));
+  BOOST_TEST((Classify(Answer(429)) == Outcome::kRetryable));
+  BOOST_TEST((Classify(Answer(500)) == Outcome::kRetryable));
+  BOOST_TEST((Classify(Answer(503)) == Outcome::kRetryable));
+  BOOST_TEST((Classify(NetworkError()) == Outcome::kRetryable));
+  BOOST_TEST(ExitCodeFor(Outcome::kSent) == 0);
+  BOOST_TEST(ExitCodeFor(Outcome::kRejected) == 3);
+  BOOST_TEST(ExitCodeFor(Outcome::kRetryable) == 4);
+}
+
+BOOST_AUTO_TEST_CASE(backoff_doubles_with_jitter_within_three_attempts_and_thirty_seconds) {
+  RetryPolicy policy;
+  const long long timeout = 10'000;
+  BOOST_TEST(NextDelayMs(policy, 2, NetworkError(), 0, timeout, 1.0).value() == 1000);
+  BOOST_TEST(NextDelayMs(policy, 2, NetworkError(), 0, timeout, 0.5).value() == 500);
+  BOOST_TEST(NextDelayMs(policy, 3, Answer(503), 1000, timeout, 1.0).value() == 2000);
+  BOOST_TEST(NextDelayMs(policy, 3, Answer(503), 1000, timeout, 0.75).value() == 1500);
+  BOOST_TEST(!NextDelayMs(policy, 4, Answer(503), 3000, timeout, 1.0).has_value());  // 3 attempts
+  BOOST_TEST(!NextDelayMs(policy, 2, Answer(401), 0, timeout, 1.0).has_value());   // final
+  BOOST_TEST(!NextDelayMs(policy, 2, Answer(200), 0, timeout, 1.0).has_value());
+  // Two slow timeouts: a third attempt could not finish within 30 s.
+  BOOST_TEST(!NextDelayMs(policy, 3, NetworkError(), 20'500, timeout, 1.0).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_is_honoured_unless_it_overruns_the_budget) {
+  RetryPolicy policy;
+  BOOST_TEST(NextDelayMs(policy, 2, Answer(429, 3), 0, 10'000, 1.0).value() == 3000);
+  BOOST_TEST(NextDelayMs(policy, 2, Answer(503, 0), 0, 10'000, 1.0).value() == 0);
+  BOOST_TEST(!NextDelayMs(policy, 2, Answer(429, 600), 0, 10'000, 1.0).has_value());
+  BOOST_TEST(!NextDelayMs(policy, 2, Answer(503, 25), 0, 10'000, 1.0).has_value());
+}
+
+// A fake server for Agent: answers from a queue, records what was sent.
+class FakeHttp final : public HttpClient {
+ public:
+  std::deque<HttpResponse> answers;
+  std::vector<HttpRequest> sent;
+  HttpResponse Send(const HttpRequest& request) override {
+    sent.push_back(request);
+    HttpResponse answer = answers.empty() ? Answer(200) : answers.front();
+    if (!answers.empty()) answers.pop_front();
+    return answer;
+  }
+};
+
+AgentConfig TestConfig() {
+  AgentConfig config;
+  config.url = "https://example.com/cgi-bin/heartbeat.fcgi";
+  config.token = "s3cret-token";
+  config.device = "mac";
+  return config;
+}
+
+BOOST_AUTO_TEST_CASE(once_retries_then_gives_up_with_exit_4) {
+  AgentConfig config = TestConfig();
+  FakeHttp http;
+  http.answers = {Answer(503, 0), Answer(502, 0), Answer(503, 0), Answer(200)};
+  Agent agent(config, http);
+  auto idle = MakeAlwaysActiveSource();
+  BOOST_TEST(agent.Once(*idle) == 4);
+  BOOST_TEST(http.sent.size() == 3u);
+  BOOST_TEST(http.sent[0].json_body == "{\"device\":\"mac\",\"state\":\"active\"}");
+  BOOST_TEST(http.sent[0].bearer_token == "s3cret-token");
+}
+
+BOOST_AUTO_TEST_CASE(once_stops_at_a_refusal_with_exit_3_and_succeeds_after_a_retry) {
+  AgentConfig config = TestConfig();
+  FakeHttp refused;
+  refused.answers = {Answer(401)};
+  Agent agent(config, refused);
+  BOOST_TEST(agent.Offline() == 3);
+  BOOST_TEST(refused.sent.size() == 1u);
+  BOOST_TEST(refused.sent[0].json_body == "{\"device\":\"mac\",\"state\":\"offline\"}");
+
+  FakeHttp flaky;
+  flaky.answers = {Answer(429, 0), Answer(200)};
+  Agent retrying(config, flaky);
+  auto idle = MakeAlwaysActiveSource();
+  BOOST_TEST(retrying.Once(*idle) == 0);
+  BOOST_TEST(flaky.sent.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_token_is_redacted_from_log_lines) {
+  BOOST_TEST(Redact("Bearer abc123 and abc123", "abc123") == "Bearer [redacted] and [redacted]");
+  BOOST_TEST(Redact("nothing here", "abc123") == "nothing here");
+  BOOST_TEST(Redact("empty secret", "") == "empty secret");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace heartbeat::agent
