@@ -64,7 +64,7 @@ http {{
     scgi_temp_path {dir}/tmp/scgi;
     types {{ text/html html; application/javascript js; image/png png; text/css css; }}
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port};{tls}
         root {web};
         location = /cgi-bin/heartbeat.fcgi {{
             include /etc/nginx/fastcgi_params;
@@ -87,7 +87,8 @@ class LocalStack:
     """nginx + status.fcgi + heartbeat.fcgi in a private folder, on a free loopback port."""
 
     def __init__(self, directory=None, bin_dir=None, config_extra="", web_root=None,
-                 with_token=True):
+                 with_token=True, tls=None):
+        """`tls`: (certificate, key) files to also serve HTTPS on `self.tls_port`."""
         self.bin_dir = pathlib.Path(bin_dir or os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
         self._own_dir = directory is None
         self.dir = pathlib.Path(directory or tempfile.mkdtemp(prefix="heartbeat-stack-"))
@@ -97,6 +98,8 @@ class LocalStack:
         self.processes = {}
         self._config_extra = config_extra
         self._with_token = with_token
+        self.tls = tls
+        self.tls_port = free_port() if tls else None
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self):
@@ -108,8 +111,12 @@ class LocalStack:
         self.write_config(self._config_extra)
         for name in ("status", "heartbeat"):
             self.start_program(name)
+        tls = ""
+        if self.tls:
+            tls = (f"\n        listen 127.0.0.1:{self.tls_port} ssl;"
+                   f"\n        ssl_certificate {self.tls[0]};\n        ssl_certificate_key {self.tls[1]};")
         (self.dir / "nginx.conf").write_text(NGINX_CONF.format(
-            dir=self.dir, port=self.port, web=self.web_root))
+            dir=self.dir, port=self.port, web=self.web_root, tls=tls))
         with open(self.dir / "nginx.out", "ab") as log:
             self.processes["nginx"] = subprocess.Popen(
                 [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
