@@ -2,6 +2,7 @@
 
 #include <fcgiapp.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -124,7 +125,19 @@ int ServeCgi(const ServerProgram& program, Services& services) {
   return 0;
 }
 
+bool IsUnixSocket(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  return getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+         address.ss_family == AF_UNIX;
+}
+
 int ServeFastCgi(const ServerProgram& program, Services& services, int listen_fd) {
+  // libfcgi ends each connection with a lingering close: half-close, then wait for the web
+  // server to close its end, so that unread request data cannot turn into a TCP reset that
+  // loses the answer. A unix socket has no resets: when the request body was read to its end,
+  // close at once and save two system calls per request.
+  const bool unix_socket = IsUnixSocket(listen_fd);
   FCGX_Request fcgi;
   if (FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
     LogLine("cannot initialise the FastCGI request");
@@ -148,6 +161,9 @@ int ServeFastCgi(const ServerProgram& program, Services& services, int listen_fd
     }
     out = SerializeResponse(program.handle(request, services));
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
+    bool body_read = request.content_length <= 0 ||
+                     static_cast<long long>(request.body.size()) == request.content_length;
+    if (unix_socket && body_read) fcgi.detached = 1;
     FCGX_Finish_r(&fcgi);
   }
   FCGX_Free(&fcgi, 1);
