@@ -136,8 +136,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   Status status = Exec(db, "PRAGMA journal_mode = WAL", "enable WAL");
   if (status.ok()) status = Exec(db, "PRAGMA synchronous = NORMAL", "set synchronous");
   if (status.ok()) status = Migrate(db);
-  if (status.ok()) status = store->Prepare();
   if (!status.ok()) return status;
+  // The last connection to close would checkpoint the WAL into the database and truncate it:
+  // work that a one-request CGI process should not pay for every time. Writers still
+  // checkpoint automatically as the WAL grows.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return Status::Unavailable("open database: " + path + " vanished");
@@ -146,24 +149,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
-Status Store::Prepare() {
-  struct {
-    Statement* slot;
-    const char* sql;
-  } const statements[] = {
-      {&read_presence_, kReadPresenceSql},   {&upsert_device_, kUpsertDeviceSql},
-      {&read_failures_, kReadFailuresSql},   {&record_failure_, kRecordFailureSql},
-      {&prune_failures_, kPruneFailuresSql},
-  };
-  for (const auto& entry : statements) {
+sqlite3_stmt* Store::Prepared(Statement* slot, const char* sql) {
+  if (!*slot) {
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db_, entry.sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
-        SQLITE_OK) {
-      return Status::Unavailable(Describe(db_, "prepare statement"));
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+      return nullptr;
     }
-    entry.slot->reset(raw);
+    slot->reset(raw);
   }
-  return Status::Ok();
+  return slot->get();
 }
 
 Status Store::Fail(const char* what) { return Status::Unavailable(Describe(db_, what)); }
@@ -174,7 +168,8 @@ bool Store::StillAtPath() const {
 }
 
 Result<PresenceFacts> Store::ReadPresence() {
-  sqlite3_stmt* statement = read_presence_.get();
+  sqlite3_stmt* statement = Prepared(&read_presence_, kReadPresenceSql);
+  if (!statement) return Fail("prepare statement");
   PresenceFacts facts;
   int rc = sqlite3_step(statement);
   if (rc == SQLITE_ROW) {
@@ -192,7 +187,8 @@ Result<PresenceFacts> Store::ReadPresence() {
 }
 
 Status Store::RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms) {
-  sqlite3_stmt* statement = upsert_device_.get();
+  sqlite3_stmt* statement = Prepared(&upsert_device_, kUpsertDeviceSql);
+  if (!statement) return Fail("prepare statement");
   sqlite3_bind_text(statement, 1, device.data(), static_cast<int>(device.size()), SQLITE_STATIC);
   sqlite3_bind_text(statement, 2, DeviceStateName(state), -1, SQLITE_STATIC);
   sqlite3_bind_int64(statement, 3, at_ms);
@@ -204,7 +200,8 @@ Status Store::RecordHeartbeat(std::string_view device, DeviceState state, int64_
 }
 
 Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
-  sqlite3_stmt* statement = read_failures_.get();
+  sqlite3_stmt* statement = Prepared(&read_failures_, kReadFailuresSql);
+  if (!statement) return Fail("prepare statement");
   sqlite3_bind_text(statement, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
   AuthFailures failures;
   int rc = sqlite3_step(statement);
@@ -219,14 +216,16 @@ Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
 }
 
 Status Store::RecordAuthFailure(std::string_view address, int64_t now_ms) {
-  sqlite3_stmt* prune = prune_failures_.get();
+  sqlite3_stmt* prune = Prepared(&prune_failures_, kPruneFailuresSql);
+  if (!prune) return Fail("prepare statement");
   sqlite3_bind_int64(prune, 1, now_ms);
   sqlite3_bind_int64(prune, 2, kAuthFailureSpanMs);
   int rc = sqlite3_step(prune);
   sqlite3_reset(prune);
   if (rc != SQLITE_DONE) return Fail("prune failed tokens");
 
-  sqlite3_stmt* statement = record_failure_.get();
+  sqlite3_stmt* statement = Prepared(&record_failure_, kRecordFailureSql);
+  if (!statement) return Fail("prepare statement");
   sqlite3_bind_text(statement, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
   sqlite3_bind_int64(statement, 2, now_ms);
   sqlite3_bind_int64(statement, 3, kAuthFailureSpanMs);

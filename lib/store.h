@@ -60,7 +60,9 @@ class Store {
 
  private:
   Store(std::string path, sqlite3* db);
-  Status Prepare();
+  // The statement in `slot`, prepared on first use and kept for the life of the connection
+  // (a CGI process prepares only what its one request needs); nullptr if SQLite refused it.
+  sqlite3_stmt* Prepared(Statement* slot, const char* sql);
   Status Fail(const char* what);
 
   std::string path_;
