@@ -1,0 +1,27 @@
+# `make bench`: throughput and latency of status.fcgi and heartbeat.fcgi behind nginx, side by
+# side with a static file, CGI through fcgiwrap and PHP-FPM; and the in-process handler cost.
+# Results: bench/results.md. `make bench-quick` is the short version that `make test` runs.
+
+APT_PACKAGES += wrk php-fpm php-sqlite3 fcgiwrap libbenchmark-dev
+TEST_TARGETS += test-bench-quick
+
+.PHONY: bench bench-quick test-bench-quick
+
+build/release/bench/handler_bench: build/release/bench/handler_bench.o build/release/libheartbeat.a
+	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lbenchmark -lpthread
+
+BENCH_PROGRAMS = build/static/status.fcgi build/static/heartbeat.fcgi
+
+bench: deps $(BENCH_PROGRAMS) build/release/bench/handler_bench
+	build/release/bench/handler_bench --benchmark_min_time=0.5 | tee build/bench-handler.txt
+	python3 bench/bench.py --out build/bench-table.md
+	python3 bench/write_results.py build/bench-handler.txt build/bench-table.md bench/reading.md > bench/results.md
+	@echo "written: bench/results.md"
+
+bench-quick: $(BENCH_PROGRAMS) build/release/bench/handler_bench
+	build/release/bench/handler_bench --benchmark_min_time=0.05
+	python3 bench/bench.py --quick
+
+# Only that the benchmark runs and prints its table: speed is not asserted in tests.
+test-bench-quick: $(BENCH_PROGRAMS) build/release/bench/handler_bench
+	@tests/run-step.sh bench-quick bench/check_quick.sh

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""`make bench`: status and heartbeat throughput behind one private nginx, side by side with
+what a user would otherwise run. Rounds are interleaved (A B C …, A B C …) and medians
+reported, each also as a ratio to the static file measured in the same round, because a
+shared machine is noisy. Loopback only; every run is bounded by wrk's duration.
+
+    bench.py [--quick] [--out FILE]
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from local_stack import NGINX, free_port, new_token, wait_for  # noqa: E402
+
+# The binaries a user deploys: `make dist`'s static ones (override with HEARTBEAT_BENCH_BIN).
+BIN = pathlib.Path(os.environ.get("HEARTBEAT_BENCH_BIN", ROOT / "build" / "static"))
+PHP_FPM = shutil.which("php-fpm8.2") or "/usr/sbin/php-fpm8.2"
+
+NGINX_CONF = """\
+daemon off;
+worker_processes 2;
+pid {d}/nginx.pid;
+error_log {d}/nginx-error.log error;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
+    fastcgi_cache_path {d}/cache levels=1 keys_zone=status_cache:1m;
+    # No fastcgi_keep_conn: a single-threaded FastCGI process serves one connection at a time,
+    # so a kept connection would starve the others (the shipped nginx.conf.example has none).
+    upstream one {{ server unix:{d}/status-one.sock; }}
+    upstream pool {{ server unix:{d}/status-pool.sock; }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        root {d}/www;
+        location = /static.json {{ default_type application/json; }}
+        location = /one {{ include /etc/nginx/fastcgi_params; fastcgi_pass one; }}
+        location = /pool {{ include /etc/nginx/fastcgi_params; fastcgi_pass pool; }}
+        location = /cgi {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME {bin}/status.fcgi;
+            fastcgi_param HEARTBEAT_CONFIG {d}/heartbeat.conf;
+            fastcgi_pass unix:{d}/fcgiwrap.sock;
+        }}
+        location = /php {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME {root}/bench/status.php;
+            fastcgi_param HEARTBEAT_DB {d}/heartbeat.db;
+            fastcgi_pass unix:{d}/php-fpm.sock;
+        }}
+        location = /cached {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_pass one;
+            fastcgi_cache status_cache;
+            fastcgi_cache_key $request_uri;
+            fastcgi_cache_lock on;
+        }}
+        location = /heartbeat {{
+            include /etc/nginx/fastcgi_params;
+           
+            fastcgi_pass unix:{d}/heartbeat.sock;
+        }}
+    }}
+}}
+"""
+
+PHP_FPM_CONF = """\
+[global]
+pid = {d}/php-fpm.pid
+error_log = {d}/php-fpm.log
+daemonize = no
+[bench]
+listen = {d}/php-fpm.sock
+listen.mode = 0666
+pm = static
+pm.max_children = 4
+clear_env = no
+"""
+
+# name, path, what it is
+TARGETS = [
+    ("static", "/static.json", "nginx serving a static JSON file (the ceiling)"),
+    ("status.fcgi", "/one", "status.fcgi --listen, one process"),
+    ("status.fcgi ×2", "/pool", "status.fcgi, one process per core (spawn-fcgi -F 2, one socket)"),
+    ("status.fcgi CGI", "/cgi", "status.fcgi as plain CGI through fcgiwrap (a process per request)"),
+    ("PHP-FPM", "/php", "PHP-FPM script opening SQLite and reading one row (4 workers, OPcache)"),
+    ("cached", "/cached", "status.fcgi behind nginx fastcgi_cache"),
+    ("heartbeat.fcgi", "/heartbeat", "authenticated, durable POSTs to heartbeat.fcgi"),
+]
+
+
+class Bench:
+    def __init__(self, directory):
+        self.d = pathlib.Path(directory)
+        self.port = free_port()
+        self.procs = []
+        self.rss_pids = {}
+
+    def spawn(self, args, **kw):
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE if kw.pop("capture", False) else subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, **kw)
+        self.procs.append(proc)
+        return proc
+
+    def start(self):
+        d = self.d
+        os.chmod(d, 0o755)
+        (d / "tmp").mkdir()
+        (d / "www").mkdir()
+        self.token, line = new_token(BIN)
+        (d / "heartbeat.conf").write_text(f"{line}\ndatabase = {d}/heartbeat.db\n")
+        env = dict(os.environ, HEARTBEAT_CONFIG=str(d / "heartbeat.conf"))
+        one = self.spawn([BIN / "status.fcgi", "--listen", d / "status-one.sock"], env=env)
+        hb = self.spawn([BIN / "heartbeat.fcgi", "--listen", d / "heartbeat.sock"], env=env)
+        self.rss_pids = {"status.fcgi": [one.pid], "heartbeat.fcgi": [hb.pid], "cached": [one.pid],
+                         "status.fcgi ×2": []}
+        pool = subprocess.run(["spawn-fcgi", "-s", str(d / "status-pool.sock"), "-F", "2", "-M", "0666",
+                               "--", str(BIN / "status.fcgi")], env=env, capture_output=True, text=True)
+        self.rss_pids["status.fcgi ×2"] = [int(p) for p in re.findall(r"PID: (\d+)", pool.stdout + pool.stderr)]
+        # fcgiwrap forks and execs status.fcgi for each request: the CGI model.
+        cgi = subprocess.run(["spawn-fcgi", "-s", str(d / "fcgiwrap.sock"), "-F", "2", "-M", "0666",
+                              "--", shutil.which("fcgiwrap") or "/usr/sbin/fcgiwrap"],
+                             env=env, capture_output=True, text=True)
+        self.other_pids = [int(p) for p in re.findall(r"PID: (\d+)", cgi.stdout + cgi.stderr)]
+        (d / "php-fpm.conf").write_text(PHP_FPM_CONF.format(d=d))
+        self.spawn([PHP_FPM, "-y", str(d / "php-fpm.conf"), "-F", "-R"])
+        for sock in ("status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm"):
+            wait_for(lambda: (d / f"{sock}.sock").exists(), what=sock)
+        (d / "nginx.conf").write_text(NGINX_CONF.format(d=d, port=self.port, bin=BIN, root=ROOT))
+        self.spawn([NGINX, "-p", str(d), "-e", str(d / "nginx-error.log"), "-c", str(d / "nginx.conf")])
+
+        def up():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return True
+            except OSError:
+                return False
+        wait_for(up, what="nginx")
+        # Every target answers the same JSON from the same kind of file: the owner is online.
+        self.heartbeat()
+        body = self.get("/one")
+        (d / "www" / "static.json").write_bytes(body)
+        for _, path, _ in TARGETS[:-1]:
+            got = json.loads(self.get(path))
+            assert got == {"isOnline": True, "state": "online"}, (path, got)
+        (d / "post.lua").write_text(
+            'wrk.method = "POST"\nwrk.body = \'{"device":"bench","state":"active"}\'\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {self.token}"\n')
+
+    def heartbeat(self):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/heartbeat", method="POST",
+                                         data=b"{}", headers={"Authorization": f"Bearer {self.token}",
+                                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}") as response:
+            return response.read()
+
+    def stop(self):
+        for proc in self.procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in self.rss_pids.get("status.fcgi ×2", []) + getattr(self, "other_pids", []):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    def peak_rss_kb(self, name):
+        peaks = []
+        for pid in self.rss_pids.get(name, []):
+            try:
+                text = pathlib.Path(f"/proc/{pid}/status").read_text()
+                peaks.append(int(re.search(r"VmHWM:\s+(\d+)", text).group(1)))
+            except (OSError, AttributeError):
+                pass
+        return max(peaks) if peaks else None
+
+    def wrk(self, name, path, connections, seconds):
+        threads = 1 if connections == 1 else 2
+        args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+        if name == "heartbeat.fcgi":
+            args += ["-s", str(self.d / "post.lua")]
+        out = subprocess.run(args + [f"http://127.0.0.1:{self.port}{path}"], capture_output=True,
+                             text=True, timeout=seconds + 30).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        socket_errors = re.search(r"Socket errors: (.*)", out)
+        return {"rps": rps, "p50": latency(out, "50%"), "p99": latency(out, "99%"),
+                "errors": int(errors.group(1)) if errors else 0,
+                "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def latency(out, percentile):
+    m = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value  # in ms
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="one short round, for make test")
+    parser.add_argument("--out", help="also write the table and notes to this markdown file")
+    args = parser.parse_args()
+    rounds, seconds = (1, 1) if args.quick else (3, 5)
+    connections = (1, 32)
+
+    results = {}  # (name, c) -> list of runs
+    with tempfile.TemporaryDirectory(prefix="heartbeat-bench-") as tmp:
+        bench = Bench(tmp)
+        try:
+            bench.start()
+            for round_number in range(rounds):
+                for c in connections:
+                    for name, path, _ in TARGETS:
+                        run = bench.wrk(name, path, c, seconds)
+                        results.setdefault((name, c), []).append(run)
+                print(f"round {round_number + 1}/{rounds} done", file=sys.stderr)
+            rss = {name: bench.peak_rss_kb(name) for name, _, _ in TARGETS}
+        finally:
+            bench.stop()
+
+    lines = [f"| target | conns | req/s | × static | p50 ms | p99 ms | non-2xx | peak RSS |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for c in connections:
+        static_by_round = [r["rps"] for r in results[("static", c)]]
+        for name, _, _ in TARGETS:
+            runs = results[(name, c)]
+            ratio = statistics.median(r["rps"] / s for r, s in zip(runs, static_by_round))
+            memory = f"{rss[name] / 1024:.1f} MB" if rss.get(name) else "n/a"
+            lines.append(
+                f"| {name} | {c} | {statistics.median(r['rps'] for r in runs):,.0f} | {ratio:.2f} | "
+                f"{statistics.median(r['p50'] for r in runs):.3f} | "
+                f"{statistics.median(r['p99'] for r in runs):.3f} | {sum(r['errors'] for r in runs)} | {memory} |")
+    table = "\n".join(lines)
+    print(table)
+    targets = "\n".join(f"- **{name}**: {what}" for name, _, what in TARGETS)
+    if args.out:
+        pathlib.Path(args.out).write_text(
+            f"{table}\n\n{rounds} interleaved rounds of {seconds} s per target and connection count; "
+            f"medians; \"× static\" is the median of the per-round ratios.\n\n{targets}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+// The in-process cost of a status request: HandleStatus with the config cached, the database
+// open and its statements prepared, as in a long-running FastCGI process. Also the whole
+// response as written to the socket (SerializeResponse), and a heartbeat for comparison.
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "fcgi_frontend.h"
+#include "handlers.h"
+#include "token.h"
+
+namespace heartbeat {
+namespace {
+
+class Fixture {
+ public:
+  Fixture() : services{configs, stores, clock, ""} {
+    char pattern[] = "/tmp/heartbeat-bench-XXXXXX";
+    dir = mkdtemp(pattern);
+    InitCrypto();
+    std::ofstream(dir + "/heartbeat.conf") << "token_sha256 = " << ToHex(HashToken("t")) << "\n";
+    services.fallback_config_path = dir + "/heartbeat.conf";
+    Request post;
+    post.method = "POST";
+    post.authorization = "Bearer t";
+    HandleHeartbeat(post, services);  // online, like the owner at the desk
+  }
+  ~Fixture() { std::filesystem::remove_all(dir); }
+
+  std::string dir;
+  SystemClock clock;
+  ConfigCache configs{clock};
+  StoreCache stores{clock};
+  Services services;
+};
+
+void BM_StatusHandler(benchmark::State& state) {
+  Fixture fixture;
+  Request request;
+  request.method = "GET";
+  request.remote_addr = "127.0.0.1";
+  for (auto _ : state) {
+    Response response = HandleStatus(request, fixture.services);
+    benchmark::DoNotOptimize(response);
+  }
+}
+BENCHMARK(BM_StatusHandler);
+
+void BM_StatusHandlerAndSerialize(benchmark::State& state) {
+  Fixture fixture;
+  Request request;
+  request.method = "GET";
+  for (auto _ : state) {
+    std::string out = SerializeResponse(HandleStatus(request, fixture.services));
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_StatusHandlerAndSerialize);
+
+void BM_HeartbeatHandler(benchmark::State& state) {
+  Fixture fixture;
+  Request request;
+  request.method = "POST";
+  request.authorization = "Bearer t";
+  request.content_type = "application/json";
+  request.body = "{\"device\":\"bench\",\"state\":\"active\"}";
+  request.content_length = static_cast<long long>(request.body.size());
+  for (auto _ : state) {
+    Response response = HandleHeartbeat(request, fixture.services);
+    benchmark::DoNotOptimize(response);
+  }
+}
+BENCHMARK(BM_HeartbeatHandler);
+
+}  // namespace
+}  // namespace heartbeat
+
+BENCHMARK_MAIN();
