@@ -29,22 +29,8 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
 
 size_t ReadRetryAfter(char* data, size_t size, size_t count, void* user) {
   size_t n = size * count;
-  std::string line(data, n);
-  const std::string name = "retry-after:";
-  if (line.size() > name.size()) {
-    std::string head = line.substr(0, name.size());
-    for (char& c : head) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    if (head == name) {
-      std::string value = line.substr(name.size());
-      size_t begin = value.find_first_not_of(" \t");
-      size_t end = value.find_last_not_of(" \t\r\n");
-      long long seconds = 0;
-      if (begin != std::string::npos &&
-          ParseIntInRange(value.substr(begin, end - begin + 1), 0, 86400, &seconds)) {
-        *static_cast<int*>(user) = static_cast<int>(seconds);
-      }
-    }
-  }
+  int seconds = RetryAfterSeconds(std::string_view(data, n));
+  if (seconds >= 0) *static_cast<int*>(user) = seconds;
   return n;
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace heartbeat::agent {
 
@@ -28,6 +29,10 @@ class HttpClient {
   virtual ~HttpClient() = default;
   virtual HttpResponse Send(const HttpRequest& request) = 0;
 };
+
+// The seconds of a "Retry-After: N" header line (any case, blanks and CRLF allowed), or -1 for
+// any other line, an HTTP date or a value out of 0..86400.
+int RetryAfterSeconds(std::string_view header_line);
 
 // libcurl. `ca_file`, if not empty, is trusted in addition to the system's CAs. Verification
 // of the certificate and of the host name is always on; nothing turns it off.

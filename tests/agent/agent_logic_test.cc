@@ -162,6 +162,17 @@ BOOST_AUTO_TEST_CASE(once_stops_at_a_refusal_with_exit_3_and_succeeds_after_a_re
   BOOST_TEST(flaky.sent.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(retry_after_header_lines) {
+  BOOST_TEST(RetryAfterSeconds("Retry-After: 30\r\n") == 30);
+  BOOST_TEST(RetryAfterSeconds("retry-after:0\r\n") == 0);
+  BOOST_TEST(RetryAfterSeconds("RETRY-AFTER: \t 7 \r\n") == 7);
+  for (const char* other : {"Retry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\n", "Retry-After: -1\r\n",
+                            "Retry-After: 86401\r\n", "Retry-After:\r\n", "Content-Length: 5\r\n",
+                            "Retry-After-Extra: 5\r\n", ""}) {
+    BOOST_TEST_CONTEXT(other) { BOOST_TEST(RetryAfterSeconds(other) == -1); }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(the_token_is_redacted_from_log_lines) {
   BOOST_TEST(Redact("Bearer abc123 and abc123", "abc123") == "Bearer [redacted] and [redacted]");
   BOOST_TEST(Redact("nothing here", "abc123") == "nothing here");

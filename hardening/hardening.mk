@@ -1,0 +1,37 @@
+# Hardening: libFuzzer targets for every parser of outside input, fault injection and a soak
+# test. `make fuzz` runs each fuzzer FUZZ_SECONDS (default 60); `make soak` soaks for 5 minutes.
+# `make test` runs short versions of all three.
+
+APT_PACKAGES += clang libclang-rt-14-dev
+TEST_TARGETS += test-fuzz test-faults test-soak
+FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses
+FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++
+FUZZ_FLAGS = -std=c++17 -g -O1 -Ilib -Iagent -DHEARTBEAT_VERSION=\"$(VERSION)\" -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_SOURCES = $(LIB_SOURCES) agent/retry_policy.cc agent/idle.cc agent/idle_command.cc agent/idle_x11.cc agent/idle_iokit.cc
+
+.PHONY: fuzz soak test-fuzz test-faults test-soak
+
+build/fuzz/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.cc $(FUZZ_LIB_SOURCES:%.cc=build/fuzz/obj/%.o)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lsqlite3 -lsodium -lfcgi
+
+FUZZERS = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+
+fuzz: deps $(FUZZERS)
+	@hardening/run-fuzzers.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+test-fuzz: $(FUZZERS)
+	@tests/run-step.sh fuzz hardening/run-fuzzers.sh 4 $(FUZZ_TARGETS)
+
+test-faults: $(PROGRAMS)
+	@tests/run-step.sh faults python3 -m unittest discover -s tests/faults -p 'test_*.py' -v
+
+soak: deps $(PROGRAMS)
+	@SOAK_SECONDS=300 python3 -m unittest discover -s tests/soak -p 'test_*.py' -v
+
+test-soak: $(PROGRAMS)
+	@SOAK_SECONDS=30 tests/run-step.sh soak python3 -m unittest discover -s tests/soak -p 'test_*.py' -v

@@ -1,0 +1,71 @@
+// Both handlers on a Request made of fuzz bytes, against a real config and SQLite file.
+// Fields are separated by '\n': method, query, path info, Authorization, Content-Type,
+// If-None-Match, Origin, Content-Length, then the body.
+#include <stdlib.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "handlers.h"
+#include "key_value.h"
+#include "token.h"
+
+namespace {
+
+struct World {
+  World() {
+    char pattern[] = "/tmp/heartbeat-fuzz-XXXXXX";
+    dir = mkdtemp(pattern);
+    heartbeat::InitCrypto();
+    std::ofstream(dir + "/heartbeat.conf")
+        << "token_sha256 = " << heartbeat::ToHex(heartbeat::HashToken("fuzz-token"))
+        << "\nallow_origin = https://a.example\nlast_seen = exact\n";
+    services.fallback_config_path = dir + "/heartbeat.conf";
+  }
+  std::string dir;
+  heartbeat::SystemClock clock;
+  heartbeat::ConfigCache configs{clock};
+  heartbeat::StoreCache stores{clock};
+  heartbeat::Services services{configs, stores, clock, ""};
+};
+
+std::string_view NextField(std::string_view* rest) {
+  size_t end = rest->find('\n');
+  std::string_view field = rest->substr(0, end);
+  rest->remove_prefix(end == std::string_view::npos ? rest->size() : end + 1);
+  return field;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static World world;
+  std::string_view rest(reinterpret_cast<const char*>(data), size);
+  heartbeat::Request request;
+  request.method = std::string(NextField(&rest));
+  request.query = std::string(NextField(&rest));
+  request.path_info = std::string(NextField(&rest));
+  request.authorization = std::string(NextField(&rest));
+  request.content_type = std::string(NextField(&rest));
+  request.if_none_match = std::string(NextField(&rest));
+  request.origin = std::string(NextField(&rest));
+  long long length = -1;
+  std::string_view length_text = NextField(&rest);
+  if (!length_text.empty() && !heartbeat::ParseIntInRange(length_text, 0, 1LL << 40, &length)) length = -2;
+  request.content_length = length;
+  request.body = std::string(rest.substr(0, heartbeat::kMaxBodyBytes + 1));
+  request.body_truncated = rest.size() > heartbeat::kMaxBodyBytes + 1;
+  request.remote_addr = "192.0.2.1";
+
+  for (auto handle : {heartbeat::HandleStatus, heartbeat::HandleHeartbeat}) {
+    heartbeat::Response response = handle(request, world.services);
+    // Every answer is a known status with a JSON or SVG body, never an online 5xx.
+    if (response.status < 200 || response.status > 503) __builtin_trap();
+    if (response.FindHeader("X-Content-Type-Options") == nullptr) __builtin_trap();
+    if (response.status >= 500 && response.body.find("\"isOnline\":true") != std::string::npos) __builtin_trap();
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+"""A bounded soak: status at full speed (wrk) and a heartbeat every few milliseconds through
+nginx, plus failed tokens from many addresses straight at heartbeat.fcgi, for SOAK_SECONDS.
+Zero errors; each program's RSS and open descriptors flat after warm-up; the database bounded."""
+import json
+import os
+import pathlib
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from local_stack import LocalStack  # noqa: E402
+from support import fcgi_request  # noqa: E402
+
+SECONDS = int(os.environ.get("SOAK_SECONDS", "30"))
+
+
+def rss_kb(pid):
+    return int(re.search(r"VmRSS:\s+(\d+)", pathlib.Path(f"/proc/{pid}/status").read_text()).group(1))
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Soak(unittest.TestCase):
+    def test_soak(self):
+        with LocalStack() as stack:
+            pids = {name: stack.processes[name].pid for name in ("status", "heartbeat")}
+            stop = threading.Event()
+            errors, counts = [], {"heartbeats": 0, "failed_tokens": 0}
+
+            def heartbeats():
+                n = 0
+                while not stop.is_set():
+                    status, _, data = stack.post_heartbeat(
+                        {"device": f"dev{n % 7}", "state": ("active", "idle", "offline")[n % 3]})
+                    if status != 200:
+                        errors.append(("heartbeat", status, data[:100]))
+                    counts["heartbeats"] += 1
+                    n += 1
+                    time.sleep(0.003)
+
+            def failed_tokens():
+                rng = random.Random(1)
+                while not stop.is_set():
+                    address = f"198.51.{rng.randrange(256)}.{rng.randrange(256)}"
+                    status, _, _ = fcgi_request(stack.dir / "heartbeat.sock", {
+                        "REQUEST_METHOD": "POST", "REMOTE_ADDR": address,
+                        "HTTP_AUTHORIZATION": "Bearer wrong"})
+                    if status not in (401, 429):
+                        errors.append(("failed token", status))
+                    counts["failed_tokens"] += 1
+                    time.sleep(0.01)
+
+            workers = [threading.Thread(target=heartbeats), threading.Thread(target=failed_tokens)]
+            for w in workers:
+                w.start()
+            warm_up = min(5, SECONDS // 5)
+            time.sleep(warm_up)
+            rss_start = {n: rss_kb(p) for n, p in pids.items()}
+            fds_start = {n: fd_count(p) for n, p in pids.items()}
+            wrk = subprocess.run(["wrk", "-t2", "-c16", f"-d{SECONDS - warm_up}s", "--timeout", "5s",
+                                  stack.status_url], capture_output=True, text=True,
+                                 timeout=SECONDS + 60).stdout
+            stop.set()
+            for w in workers:
+                w.join()
+            rss_end = {n: rss_kb(p) for n, p in pids.items()}
+            fds_end = {n: fd_count(p) for n, p in pids.items()}
+            requests = int(re.search(r"(\d+) requests in", wrk).group(1))
+            non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
+            socket_errors = re.search(r"Socket errors: (.*)", wrk)
+            db_size = sum(os.path.getsize(p) for p in stack.dir.glob("heartbeat.db*"))
+            print(f"\n  soak {SECONDS} s: {requests} status requests, {counts['heartbeats']} heartbeats, "
+                  f"{counts['failed_tokens']} failed tokens; RSS kB {rss_start} -> {rss_end}; "
+                  f"fds {fds_start} -> {fds_end}; database {db_size // 1024} kB", end=" ")
+            self.assertEqual(errors, [])
+            self.assertIsNone(non_2xx, wrk)
+            self.assertIsNone(socket_errors, wrk)
+            self.assertGreater(requests, 1000)
+            for name in pids:
+                self.assertLess(rss_end[name] - rss_start[name], 1024, f"{name} grew")
+                self.assertEqual(fds_end[name], fds_start[name], f"{name} descriptors")
+            # Seven devices and a few thousand addresses: the file stays small (WAL included).
+            self.assertLess(db_size, 8 * 1024 * 1024)
+            logs = (stack.dir / "status.log").read_text() + (stack.dir / "heartbeat.log").read_text()
+            self.assertNotIn("database", logs)  # no storage error was ever logged
+
+
+if __name__ == "__main__":
+    unittest.main()
