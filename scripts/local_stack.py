@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import socket
@@ -131,7 +132,8 @@ class LocalStack:
             if self.token is None:
                 self.token, self.token_line = new_token(self.bin_dir)
             lines.append(self.token_line)
-        lines.append(f"database = {self.dir / 'heartbeat.db'}")
+        if not re.search(r"^\s*database\s*=", extra, re.M):  # a test may place it elsewhere
+            lines.append(f"database = {self.dir / 'heartbeat.db'}")
         if extra:
             lines.append(extra.strip())
         path = self.dir / "heartbeat.conf"

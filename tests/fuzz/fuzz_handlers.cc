@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ struct World {
         << "\nallow_origin = https://a.example\nlast_seen = exact\n";
     services.fallback_config_path = dir + "/heartbeat.conf";
   }
+  ~World() { std::filesystem::remove_all(dir); }
   std::string dir;
   heartbeat::SystemClock clock;
   heartbeat::ConfigCache configs{clock};
