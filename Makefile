@@ -18,6 +18,9 @@ FINAL_LDFLAGS = $(LDFLAGS)
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_CXXFLAGS = $(STD) $(WARN) -O1 -g $(SANITIZE) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(CXXFLAGS)
 
+# Builds inside `make test` use every core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
   libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi
@@ -74,7 +77,7 @@ deps:
 test: deps
 	@rm -rf build/test-logs && mkdir -p build/test-logs
 	@status=0; for t in $(TEST_TARGETS); do \
-	  $(MAKE) --no-print-directory $$t || status=1; \
+	  $(MAKE) --no-print-directory -j$(JOBS) $$t || status=1; \
 	done; \
 	$(MAKE) --no-print-directory tally; exit $$status
 

@@ -13,7 +13,6 @@ import pathlib
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import NGINX, free_port, new_token, wait_for  # noqa: E402
+from local_stack import NGINX, free_port, new_token, wait_for, wait_for_port  # noqa: E402
 
 # The binaries a user deploys: `make dist`'s static ones (override with HEARTBEAT_BENCH_BIN).
 BIN = pathlib.Path(os.environ.get("HEARTBEAT_BENCH_BIN", ROOT / "build" / "static"))
@@ -141,14 +140,7 @@ class Bench:
             wait_for(lambda: (d / f"{sock}.sock").exists(), what=sock)
         (d / "nginx.conf").write_text(NGINX_CONF.format(d=d, port=self.port, bin=BIN, root=ROOT))
         self.spawn([NGINX, "-p", str(d), "-e", str(d / "nginx-error.log"), "-c", str(d / "nginx.conf")])
-
-        def up():
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return True
-            except OSError:
-                return False
-        wait_for(up, what="nginx")
+        wait_for_port(self.port, what="nginx")
         # Every target answers the same JSON from the same kind of file: the owner is online.
         self.heartbeat()
         body = self.get("/one")

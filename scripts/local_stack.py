@@ -44,6 +44,19 @@ def wait_for(predicate, timeout=10.0, what="condition"):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+def port_open(port):
+    """True when something accepts connections on 127.0.0.1:port."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(port, what, timeout=10.0):
+    wait_for(lambda: port_open(port), timeout=timeout, what=what)
+
+
 def new_token(bin_dir):
     out = subprocess.run([str(bin_dir / "heartbeat.fcgi"), "--new-token"], check=True,
                          capture_output=True, text=True).stdout.splitlines()
@@ -123,7 +136,7 @@ class LocalStack:
                 [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
                  "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log,
                 start_new_session=True)  # its own process group: workers die with it
-        wait_for(self._port_open, what=f"nginx on port {self.port}")
+        wait_for_port(self.port, what=f"nginx on port {self.port}")
         return self
 
     def write_config(self, extra=""):
@@ -204,13 +217,6 @@ class LocalStack:
 
     def __exit__(self, *exc):
         self.stop()
-
-    def _port_open(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
 
     # --- HTTP --------------------------------------------------------------------------
     @property

@@ -10,7 +10,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import free_port, wait_for  # noqa: E402
+from local_stack import free_port, port_open, wait_for  # noqa: E402
 
 MODULES = pathlib.Path("/usr/lib/apache2/modules")
 HTTPD = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -69,16 +69,10 @@ class Apache:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, APACHE_RUN_DIR=str(self.dir / "run")),
                                      start_new_session=True)
-        import socket
-
         def listening():
             if self.proc.poll() is not None:
                 raise RuntimeError("apache exited: " + self.log() + self.check_config())
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return True
-            except OSError:
-                return False
+            return port_open(self.port)
         wait_for(listening, what="apache")
         return self
 

@@ -19,7 +19,7 @@ from apache import Apache
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import NGINX, free_port, wait_for  # noqa: E402
+from local_stack import NGINX, free_port, wait_for, wait_for_port  # noqa: E402
 
 DIST = ROOT / os.environ.get("DIST_DIR", "")
 
@@ -217,15 +217,7 @@ class NginxFromExample(unittest.TestCase, SiteChecks):
             procs.append(subprocess.Popen(
                 [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
                 stderr=subprocess.DEVNULL, start_new_session=True))
-            import socket
-
-            def listening():
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    return True
-                except OSError:
-                    return False
-            wait_for(listening, what="nginx")
+            wait_for_port(port, what="nginx")
 
             self.check_site(port, "/cgi-bin", token)
             (www / "cgi-bin" / "heartbeat.db").write_bytes(b"SQLite format 3\0")

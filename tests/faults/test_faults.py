@@ -16,7 +16,7 @@ import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import LocalStack, wait_for  # noqa: E402
+from local_stack import LocalStack, wait_for, wait_for_port  # noqa: E402
 
 RECHECK = 1.1  # the programs look at their files at most once a second
 
@@ -200,7 +200,7 @@ class ServerFaults(FaultCase):
                 stack.processes["nginx"] = subprocess.Popen(
                     ["nginx", "-p", str(stack.dir), "-e", str(stack.dir / "nginx-error.log"),
                      "-c", str(stack.dir / "nginx.conf")], stdout=log, stderr=log, start_new_session=True)
-            wait_for(stack._port_open, what="nginx again")
+            wait_for_port(stack.port, what="nginx again")
             self.assertEqual(stack.status()[2]["state"], "online")
             self.assertEqual(stack.post_heartbeat({"state": "offline"})[0], 200)
             self.alive(stack)

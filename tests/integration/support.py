@@ -11,7 +11,7 @@ import unittest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from local_stack import LocalStack, free_port, new_token, wait_for  # noqa: E402,F401
+from local_stack import LocalStack, free_port, new_token, wait_for, wait_for_port  # noqa: E402,F401
 
 BIN_DIR = pathlib.Path(os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
 JSON_TYPE = "application/json; charset=utf-8"

@@ -173,21 +173,13 @@ class ListenMode(unittest.TestCase):
             self.assertFalse(sock.exists())
 
     def test_tcp_listen_address(self):
-        from support import BIN_DIR, free_port, fcgi_request  # noqa: F401
-        import socket
         import subprocess
+        from support import BIN_DIR, free_port, wait_for_port
         port = free_port()
         proc = subprocess.Popen([str(BIN_DIR / "status.fcgi"), "--listen", f"127.0.0.1:{port}"],
                                 stderr=subprocess.DEVNULL)
         try:
-            def accepting():
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    return True
-                except OSError:
-                    return False
-            from support import wait_for
-            wait_for(accepting, what="tcp listener")
+            wait_for_port(port, what="tcp listener")
         finally:
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=5), 0)
