@@ -73,7 +73,7 @@ class ServerFixture {
   Services services;
 };
 
-// The body of a response parsed as JSON-ish: the value of a top-level string or literal field.
+// The value of a response header, empty when absent.
 std::string Header(const Response& response, const std::string& name);
 
 }  // namespace heartbeat::testing
