@@ -51,10 +51,11 @@ test("unknown while loading, then online after a heartbeat", async () => {
   const context = await browser.newContext();
   const page = await newPage(context);
   await page.route("**/cgi-bin/status.fcgi", async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1500));  // a slow network
     await route.continue();
   });
-  await page.goto(`${stack.url}/hook.html`);
+  await page.goto(`${stack.url}/hook.html`, { waitUntil: "domcontentloaded" });
+  await page.getByTestId("presence").waitFor();
   assert.equal(await page.getByTestId("presence").textContent(), "unknown");
   assert.equal(await presence(page), "online");
   await context.close();
