@@ -182,6 +182,13 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
       Status status = Apply(&config, kv.key, kv.value,
                             config.config_path + " line " + std::to_string(kv.line));
       if (!status.ok()) return status;
+      // A token written into the config itself is as exposed as the file that holds it.
+      struct stat st;
+      if (kv.key == "token" && stat(config.config_path.c_str(), &st) == 0 &&
+          (st.st_mode & (S_IRWXG | S_IRWXO))) {
+        config.warnings.push_back("config " + config.config_path +
+                                  " holds the token and can be read by other users; chmod 600 it");
+      }
     }
   } else if (named_config || text.status().code() != Status::Code::kNotFound) {
     return Status::Invalid("config: " + text.status().message());

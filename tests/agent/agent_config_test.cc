@@ -130,6 +130,27 @@ BOOST_AUTO_TEST_CASE(token_file_readable_by_others_gets_a_warning) {
   BOOST_TEST(tight->warnings.empty());
 }
 
+BOOST_AUTO_TEST_CASE(config_with_an_inline_token_readable_by_others_gets_a_warning) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\ntoken = s3cr3t\n");
+  chmod(dir.File("agent.conf").c_str(), 0644);
+  auto loose = Load({"once", "--config", dir.File("agent.conf")});
+  BOOST_REQUIRE(loose.ok());
+  BOOST_REQUIRE_EQUAL(loose->warnings.size(), 1u);
+  BOOST_TEST(loose->warnings[0].find("chmod 600") != std::string::npos);
+  BOOST_TEST(loose->warnings[0].find("s3cr3t") == std::string::npos);
+  chmod(dir.File("agent.conf").c_str(), 0600);
+  auto tight = Load({"once", "--config", dir.File("agent.conf")});
+  BOOST_REQUIRE(tight.ok());
+  BOOST_TEST(tight->warnings.empty());
+  // Without a token in it, a world-readable config is fine.
+  testing::WriteFile(dir.File("plain.conf"), "url = https://x.example/heartbeat.fcgi\n");
+  chmod(dir.File("plain.conf").c_str(), 0644);
+  auto plain = Load({"once", "--config", dir.File("plain.conf")}, {{"HEARTBEAT_TOKEN", "t"}});
+  BOOST_REQUIRE(plain.ok());
+  BOOST_TEST(plain->warnings.empty());
+}
+
 BOOST_AUTO_TEST_CASE(helpers) {
   BOOST_TEST(DeviceNameFromHost("ada-mbp.local") == "ada-mbp");
   BOOST_TEST(DeviceNameFromHost("Ada's Mac") == "Ada-s-Mac");
