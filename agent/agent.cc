@@ -142,7 +142,8 @@ int Agent::Run(IdleSource& idle, const volatile std::sig_atomic_t& stop) {
   bool have_posted = false;
   DeviceState posted = DeviceState::kOffline;
   long long next_regular_ms = 0;  // when the interval asks for the next post
-  long long quiet_until_ms = 0;   // after a failure: Retry-After, or the interval after a refusal
+  long long quiet_until_ms = 0;   // after a failure: backoff or Retry-After; after a refusal, interval
+  int failures = 0;               // retryable failures in a row
   while (!stop) {
     DeviceState state = CurrentState(idle);
     long long now = MonotonicMs();
@@ -152,6 +153,7 @@ int Agent::Run(IdleSource& idle, const volatile std::sig_atomic_t& stop) {
                                    single, config_.timeout_s);
       switch (Classify(response)) {
         case Outcome::kSent:
+          failures = 0;
           have_posted = true;
           posted = state;
           next_regular_ms = now + interval_ms;
@@ -160,7 +162,9 @@ int Agent::Run(IdleSource& idle, const volatile std::sig_atomic_t& stop) {
           quiet_until_ms = now + interval_ms;
           break;
         case Outcome::kRetryable:
-          quiet_until_ms = now + std::max(0, response.retry_after_s) * 1000LL;
+          ++failures;
+          quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s, config_.interval_s,
+                                            response, Jitter());
           break;
       }
     }

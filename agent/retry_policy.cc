@@ -1,5 +1,7 @@
 #include "retry_policy.h"
 
+#include <algorithm>
+
 #include <strings.h>
 
 #include "key_value.h"
@@ -54,6 +56,22 @@ std::optional<long long> NextDelayMs(const RetryPolicy& policy, int next_attempt
   }
   // A transport failure may have been quick (refused) or slow (timeout): budget for a full one.
   if (elapsed_ms + delay + request_timeout_ms > policy.budget_ms) return std::nullopt;
+  return delay;
+}
+
+long long RunQuietMs(int failures, int check_interval_s, int interval_s,
+                     const HttpResponse& previous, double jitter) {
+  long long delay = 0;
+  if (failures >= 2) {
+    const long long cap = interval_s * 1000LL;
+    delay = check_interval_s * 1000LL;
+    for (int i = 2; i < failures && delay < cap; ++i) delay *= 2;
+    if (delay > cap) delay = cap;
+    if (jitter < 0.5) jitter = 0.5;
+    if (jitter > 1.0) jitter = 1.0;
+    delay = static_cast<long long>(static_cast<double>(delay) * jitter);
+  }
+  if (previous.retry_after_s >= 0) delay = std::max(delay, previous.retry_after_s * 1000LL);
   return delay;
 }
 

@@ -37,4 +37,11 @@ std::optional<long long> NextDelayMs(const RetryPolicy& policy, int next_attempt
                                      const HttpResponse& previous, long long elapsed_ms,
                                      long long request_timeout_ms, double jitter);
 
+// In `run`, how long to stay quiet after `failures` (1, 2, …) retryable failures in a row that
+// ended with `previous`. The first is retried at the next check; then the wait doubles from
+// check_interval up to interval, scaled by `jitter` in [0.5, 1.0], so that a server that is down
+// is not asked every few seconds by every agent. A Retry-After is never cut short.
+long long RunQuietMs(int failures, int check_interval_s, int interval_s,
+                     const HttpResponse& previous, double jitter);
+
 }  // namespace heartbeat::agent

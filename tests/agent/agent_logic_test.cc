@@ -104,6 +104,23 @@ BOOST_AUTO_TEST_CASE(backoff_doubles_with_jitter_within_three_attempts_and_thirt
   BOOST_TEST(!NextDelayMs(policy, 3, NetworkError(), 20'500, timeout, 1.0).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(run_backs_off_from_check_interval_up_to_interval) {
+  // check_interval 5 s, interval 60 s.
+  BOOST_TEST(RunQuietMs(1, 5, 60, NetworkError(), 1.0) == 0);  // the next check retries
+  BOOST_TEST(RunQuietMs(2, 5, 60, NetworkError(), 1.0) == 5000);
+  BOOST_TEST(RunQuietMs(3, 5, 60, Answer(503), 1.0) == 10'000);
+  BOOST_TEST(RunQuietMs(4, 5, 60, Answer(503), 1.0) == 20'000);
+  BOOST_TEST(RunQuietMs(5, 5, 60, Answer(503), 1.0) == 40'000);
+  BOOST_TEST(RunQuietMs(6, 5, 60, Answer(503), 1.0) == 60'000);     // capped at interval
+  BOOST_TEST(RunQuietMs(1000, 5, 60, Answer(503), 1.0) == 60'000);  // no overflow
+  BOOST_TEST(RunQuietMs(3, 5, 60, Answer(503), 0.5) == 5000);       // jitter
+  BOOST_TEST(RunQuietMs(3, 5, 60, Answer(503), 7.0) == 10'000);     // jitter kept in range
+  // Retry-After is never cut short, and lengthens a shorter backoff.
+  BOOST_TEST(RunQuietMs(1, 5, 60, Answer(429, 30), 1.0) == 30'000);
+  BOOST_TEST(RunQuietMs(6, 5, 60, Answer(503, 90), 1.0) == 90'000);
+  BOOST_TEST(RunQuietMs(4, 5, 60, Answer(503, 2), 1.0) == 20'000);
+}
+
 BOOST_AUTO_TEST_CASE(retry_after_is_honoured_unless_it_overruns_the_budget) {
   RetryPolicy policy;
   BOOST_TEST(NextDelayMs(policy, 2, Answer(429, 3), 0, 10'000, 1.0).value() == 3000);
