@@ -204,6 +204,36 @@ class RunMode(AgentCase):
         self.assertEqual(self.state(), "offline")
 
 
+    def test_a_server_that_is_down_is_asked_less_and_less_often(self):
+        seen = []
+
+        class Unavailable(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                seen.append(time.monotonic())
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(503)  # no Retry-After: the agent's own backoff decides
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        proc = self.start_run("--idle-source", "none", "--interval", "10",
+                              "--url", f"http://127.0.0.1:{server.server_port}/heartbeat.fcgi")
+        time.sleep(7.5)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=10), 0)
+        during_run = [t for t in seen if t < seen[0] + 7.4]
+        # Checks every second would ask 8 times; backing off 1 s, 2 s, 4 s (jittered) asks 4 or 5.
+        self.assertGreaterEqual(len(during_run), 3, seen)
+        self.assertLessEqual(len(during_run), 5, seen)
+        gaps = [b - a for a, b in zip(during_run, during_run[1:])]
+        self.assertGreaterEqual(max(gaps), 1.9, gaps)
+
+
 class Https(unittest.TestCase):
     def test_self_signed_certificate_refused_without_ca_file_and_accepted_with_it(self):
         with tempfile.TemporaryDirectory() as tmp:
