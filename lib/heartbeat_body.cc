@@ -7,8 +7,6 @@
 namespace heartbeat {
 namespace {
 
-constexpr size_t kMaxDeviceNameLength = 64;
-
 bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 std::string_view TrimBlanks(std::string_view s) {
@@ -18,16 +16,6 @@ std::string_view TrimBlanks(std::string_view s) {
 }
 
 }  // namespace
-
-bool IsValidDeviceName(std::string_view name) {
-  if (name.empty() || name.size() > kMaxDeviceNameLength) return false;
-  for (char c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 bool IsBlankBody(std::string_view body) {
   for (char c : body) {
