@@ -30,7 +30,10 @@ build/release/libagent.a: $(AGENT_SOURCES:%.cc=build/release/%.o)
 	@rm -f $@
 	ar rcs $@ $^
 
-agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a build/release/libheartbeat.a
+# Only the lib files the agent uses, so that it builds without the server's libraries (macOS).
+AGENT_LIB_OBJECTS = $(addprefix build/release/lib/,key_value.o http.o presence.o device_name.o)
+
+agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a $(AGENT_LIB_OBJECTS)
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
 
 # The agent tests borrow TempDir and WriteFile from the server unit tests.

@@ -65,7 +65,11 @@ class CurlHttpClient final : public HttpClient {
     add_header("Accept: application/json");
     curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85: the older CURLOPT_PROTOCOLS is deprecated there
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else  // older system libcurl, e.g. on macOS 12
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the token away
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
