@@ -38,16 +38,18 @@ http {{
     access_log off;
     client_body_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
     fastcgi_cache_path {d}/cache levels=1 keys_zone=status_cache:1m;
-    # No fastcgi_keep_conn: a single-threaded FastCGI process serves one connection at a time,
-    # so a kept connection would starve the others (the shipped nginx.conf.example has none).
-    upstream one {{ server unix:{d}/status-one.sock; }}
-    upstream pool {{ server unix:{d}/status-pool.sock; }}
+    # As nginx.conf.example: connections to our programs are kept open and reused.
+    upstream one {{ server unix:{d}/status-one.sock; keepalive 32; }}
+    upstream pool {{ server unix:{d}/status-pool.sock; keepalive 32; }}
+    upstream write {{ server unix:{d}/heartbeat.sock; keepalive 32; }}
     server {{
         listen 127.0.0.1:{port} backlog=4096;
         root {d}/www;
         location = /static.json {{ default_type application/json; }}
-        location = /one {{ include /etc/nginx/fastcgi_params; fastcgi_pass one; }}
-        location = /pool {{ include /etc/nginx/fastcgi_params; fastcgi_pass pool; }}
+        location = /one {{ include /etc/nginx/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass one; }}
+        location = /pool {{ include /etc/nginx/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass pool; }}
+        # A new connection per request, as Apache's mod_fcgid and a plain fastcgi_pass do.
+        location = /unkept {{ include /etc/nginx/fastcgi_params; fastcgi_pass unix:{d}/status-one.sock; }}
         location = /cgi {{
             include /etc/nginx/fastcgi_params;
             fastcgi_param SCRIPT_FILENAME {bin}/status.fcgi;
@@ -62,6 +64,7 @@ http {{
         }}
         location = /cached {{
             include /etc/nginx/fastcgi_params;
+            fastcgi_keep_conn on;
             fastcgi_pass one;
             fastcgi_cache status_cache;
             fastcgi_cache_key $request_uri;
@@ -69,8 +72,8 @@ http {{
         }}
         location = /heartbeat {{
             include /etc/nginx/fastcgi_params;
-           
-            fastcgi_pass unix:{d}/heartbeat.sock;
+            fastcgi_keep_conn on;
+            fastcgi_pass write;
         }}
     }}
 }}
@@ -92,8 +95,12 @@ clear_env = no
 # name, path, what it is
 TARGETS = [
     ("static", "/static.json", "nginx serving a static JSON file (the ceiling)"),
-    ("status.fcgi", "/one", "status.fcgi --listen, one process"),
-    ("status.fcgi ×2", "/pool", "status.fcgi, one process per core (spawn-fcgi -F 2, one socket)"),
+    ("status.fcgi", "/one", "status.fcgi --listen, one process; nginx keeps connections open "
+                            "(fastcgi_keep_conn, as nginx.conf.example)"),
+    ("status.fcgi ×2", "/pool", "status.fcgi, one process per core (spawn-fcgi -F 2, one socket), "
+                                "connections kept open"),
+    ("status.fcgi 1 conn/req", "/unkept", "status.fcgi --listen, one process, a new connection "
+                                          "per request (Apache mod_fcgid's way)"),
     ("status.fcgi CGI", "/cgi", "status.fcgi as plain CGI through fcgiwrap (a process per request)"),
     ("PHP-FPM", "/php", "PHP-FPM script opening SQLite and reading one row (4 workers, OPcache)"),
     ("cached", "/cached", "status.fcgi behind nginx fastcgi_cache"),
@@ -124,8 +131,8 @@ class Bench:
         env = dict(os.environ, HEARTBEAT_CONFIG=str(d / "heartbeat.conf"))
         one = self.spawn([BIN / "status.fcgi", "--listen", d / "status-one.sock"], env=env)
         hb = self.spawn([BIN / "heartbeat.fcgi", "--listen", d / "heartbeat.sock"], env=env)
-        self.rss_pids = {"status.fcgi": [one.pid], "heartbeat.fcgi": [hb.pid], "cached": [one.pid],
-                         "status.fcgi ×2": []}
+        self.rss_pids = {"status.fcgi": [one.pid], "status.fcgi 1 conn/req": [one.pid],
+                         "heartbeat.fcgi": [hb.pid], "cached": [one.pid], "status.fcgi ×2": []}
         pool = subprocess.run(["spawn-fcgi", "-s", str(d / "status-pool.sock"), "-F", "2", "-M", "0666",
                                "--", str(BIN / "status.fcgi")], env=env, capture_output=True, text=True)
         self.rss_pids["status.fcgi ×2"] = [int(p) for p in re.findall(r"PID: (\d+)", pool.stdout + pool.stderr)]
@@ -216,9 +223,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one short round, for make test")
     parser.add_argument("--out", help="also write the table and notes to this markdown file")
+    parser.add_argument("--only", help="comma-separated target names to run (static is always run)")
+    parser.add_argument("--rounds", type=int, help="rounds (default 3, --quick 1)")
+    parser.add_argument("--seconds", type=int, help="seconds per run (default 5, --quick 1)")
+    parser.add_argument("--connections", help="comma-separated connection counts (default 1,32)")
     args = parser.parse_args()
     rounds, seconds = (1, 1) if args.quick else (3, 5)
-    connections = (1, 32)
+    rounds, seconds = args.rounds or rounds, args.seconds or seconds
+    connections = tuple(int(c) for c in args.connections.split(",")) if args.connections else (1, 32)
+    targets = TARGETS
+    if args.only:
+        wanted = {"static", *args.only.split(",")}
+        targets = [t for t in TARGETS if t[0] in wanted]
 
     results = {}  # (name, c) -> list of runs
     with tempfile.TemporaryDirectory(prefix="heartbeat-bench-") as tmp:
@@ -227,11 +243,11 @@ def main():
             bench.start()
             for round_number in range(rounds):
                 for c in connections:
-                    for name, path, _ in TARGETS:
+                    for name, path, _ in targets:
                         run = bench.wrk(name, path, c, seconds)
                         results.setdefault((name, c), []).append(run)
                 print(f"round {round_number + 1}/{rounds} done", file=sys.stderr)
-            rss = {name: bench.peak_rss_kb(name) for name, _, _ in TARGETS}
+            rss = {name: bench.peak_rss_kb(name) for name, _, _ in targets}
         finally:
             bench.stop()
 
@@ -239,7 +255,7 @@ def main():
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for c in connections:
         static_by_round = [r["rps"] for r in results[("static", c)]]
-        for name, _, _ in TARGETS:
+        for name, _, _ in targets:
             runs = results[(name, c)]
             ratio = statistics.median(r["rps"] / s for r, s in zip(runs, static_by_round))
             memory = f"{rss[name] / 1024:.1f} MB" if rss.get(name) else "n/a"
@@ -249,11 +265,11 @@ def main():
                 f"{statistics.median(r['p99'] for r in runs):.3f} | {sum(r['errors'] for r in runs)} | {memory} |")
     table = "\n".join(lines)
     print(table)
-    targets = "\n".join(f"- **{name}**: {what}" for name, _, what in TARGETS)
+    legend = "\n".join(f"- **{name}**: {what}" for name, _, what in targets)
     if args.out:
         pathlib.Path(args.out).write_text(
             f"{table}\n\n{rounds} interleaved rounds of {seconds} s per target and connection count; "
-            f"medians; \"× static\" is the median of the per-round ratios.\n\n{targets}\n")
+            f"medians; \"× static\" is the median of the per-round ratios.\n\n{legend}\n")
     return 0
 
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "fcgi_frontend.h"
+#include "cgi_request.h"
 #include "handlers.h"
 #include "token.h"
 

@@ -1,16 +1,15 @@
-// The only code that touches libfcgi: turns FastCGI or CGI requests into Request values,
-// calls a handler, writes the Response. Runs a program in the three ways of SPEC §1.
+// How a program runs (SPEC §1): its command line, then CGI (served here) or FastCGI on a
+// socket from a process manager or of its own (served by fastcgi_server).
 #pragma once
 
-#include "http.h"
-#include "services.h"
+#include "fastcgi_server.h"
 
 namespace heartbeat {
 
 struct ServerProgram {
   const char* name;     // "status.fcgi", also the log prefix
   const char* summary;  // one line for --help
-  Response (*handle)(const Request&, Services&);
+  Handler handle;
 };
 
 // Parses the command line (--help, --version, --listen ADDR) and serves requests:
@@ -19,8 +18,5 @@ struct ServerProgram {
 // - otherwise as CGI: the one request in the environment and stdin.
 // Returns the process exit code.
 int RunServerProgram(const ServerProgram& program, int argc, char** argv);
-
-// Writes a response in CGI form (Status line, headers, blank line, body).
-std::string SerializeResponse(const Response& response);
 
 }  // namespace heartbeat

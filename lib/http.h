@@ -1,5 +1,5 @@
-// The request and response values that the handlers work on. Only the FastCGI front end
-// (fcgi_frontend.cc) knows where they come from.
+// The request and response values that the handlers work on. Only the front ends
+// (cgi_request.h, fcgi_frontend.cc, fastcgi_server.cc) know where they come from.
 #pragma once
 
 #include <string>

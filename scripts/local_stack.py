@@ -77,19 +77,23 @@ http {{
     uwsgi_temp_path {dir}/tmp/uwsgi;
     scgi_temp_path {dir}/tmp/scgi;
     types {{ text/html html; application/javascript js; image/png png; text/css css; }}
+    upstream heartbeat_write {{ server unix:{dir}/heartbeat.sock; keepalive 4; }}
+    upstream heartbeat_status {{ server unix:{dir}/status.sock; keepalive 16; }}
     server {{
         listen 127.0.0.1:{port};{tls}
         root {web};
         location = /cgi-bin/heartbeat.fcgi {{
             include /etc/nginx/fastcgi_params;
             fastcgi_param HEARTBEAT_CONFIG {dir}/heartbeat.conf;
-            fastcgi_pass unix:{dir}/heartbeat.sock;
+            fastcgi_keep_conn on;
+            fastcgi_pass heartbeat_write;
         }}
         location ~ ^/cgi-bin/status\\.fcgi(/.*)?$ {{
             include /etc/nginx/fastcgi_params;
             fastcgi_param PATH_INFO $1;
             fastcgi_param HEARTBEAT_CONFIG {dir}/heartbeat.conf;
-            fastcgi_pass unix:{dir}/status.sock;
+            fastcgi_keep_conn on;
+            fastcgi_pass heartbeat_status;
         }}
         location /cgi-bin/ {{ return 404; }}
     }}

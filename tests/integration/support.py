@@ -33,22 +33,74 @@ def _length(n):
     return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
 
 
-def fcgi_request(sock_path, params, stdin=b"", timeout=10):
-    """Sends one FastCGI request; returns (status, headers dict lower-cased, body bytes)."""
+FCGI_KEEP_CONN = 1
+
+
+def fcgi_message(params, stdin=b"", keep=False, request_id=1):
+    """The records of one FastCGI request, as nginx sends them."""
     encoded = b"".join(_length(len(k)) + _length(len(v)) + k + v for k, v in
                        ((k.encode(), v if isinstance(v, bytes) else v.encode()) for k, v in params.items()))
-    message = _record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, 0))
+    flags = FCGI_KEEP_CONN if keep else 0
+    message = _record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", 1, flags), request_id)
     for i in range(0, len(encoded), 65535):
-        message += _record(FCGI_PARAMS, encoded[i:i + 65535])
-    message += _record(FCGI_PARAMS, b"")
+        message += _record(FCGI_PARAMS, encoded[i:i + 65535], request_id)
+    message += _record(FCGI_PARAMS, b"", request_id)
     for i in range(0, len(stdin), 65535):
-        message += _record(FCGI_STDIN, stdin[i:i + 65535])
-    message += _record(FCGI_STDIN, b"")
+        message += _record(FCGI_STDIN, stdin[i:i + 65535], request_id)
+    message += _record(FCGI_STDIN, b"", request_id)
+    return message
+
+
+def fcgi_request(sock_path, params, stdin=b"", timeout=10):
+    """Sends one FastCGI request; returns (status, headers dict lower-cased, body bytes)."""
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(timeout)
         s.connect(str(sock_path))
-        s.sendall(message)
+        s.sendall(fcgi_message(params, stdin))
         return parse_cgi_output(_read_stdout(s))
+
+
+class FastCgiConnection:
+    """One connection to a program's socket that stays open between requests, as nginx's
+    `fastcgi_keep_conn on` uses it."""
+
+    def __init__(self, sock_path, timeout=10):
+        self.socket = socket.socket(socket.AF_UNIX)
+        self.socket.settimeout(timeout)
+        self.socket.connect(str(sock_path))
+        self.pending = b""
+
+    def request(self, params, stdin=b"", keep=True):
+        self.socket.sendall(fcgi_message(params, stdin, keep=keep))
+        return parse_cgi_output(self._read_answer())
+
+    def at_eof(self):
+        """Whether the program has closed its end (waits up to the timeout)."""
+        return self.socket.recv(1) == b""
+
+    def close(self):
+        self.socket.close()
+
+    def _read_answer(self):
+        """Reads records up to this request's FCGI_END_REQUEST, and not a byte further."""
+        out = b""
+        while True:
+            header = self._read_exactly(8)
+            _, kind, _, length, padding, _ = struct.unpack(">BBHHBB", header)
+            content = self._read_exactly(length + padding)[:length]
+            if kind == FCGI_STDOUT:
+                out += content
+            elif kind == FCGI_END_REQUEST:
+                return out
+
+    def _read_exactly(self, n):
+        while len(self.pending) < n:
+            chunk = self.socket.recv(65536)
+            if not chunk:
+                raise ConnectionError("the program closed the connection mid-answer")
+            self.pending += chunk
+        data, self.pending = self.pending[:n], self.pending[n:]
+        return data
 
 
 def _read_stdout(s):

@@ -1,5 +1,5 @@
 #include "cors.h"
-#include "fcgi_frontend.h"
+#include "cgi_request.h"
 #include "http.h"
 #include "http_cache.h"
 #include "key_value.h"

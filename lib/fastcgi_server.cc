@@ -1,0 +1,221 @@
+#include "fastcgi_server.h"
+
+#include <arpa/inet.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cgi_request.h"
+#include "log.h"
+
+namespace heartbeat {
+namespace {
+
+// Beyond this many open connections new ones wait in the listen backlog. It also keeps every
+// descriptor far below FD_SETSIZE, which libfcgi's lingering close relies on.
+constexpr size_t kMaxConnections = 256;
+
+volatile sig_atomic_t g_stop_requested = 0;
+
+void OnStopSignal(int) {
+  g_stop_requested = 1;
+  FCGX_ShutdownPending();
+}
+
+// The stop signals stay blocked except inside ppoll(): a signal can neither slip in between
+// the check of g_stop_requested and the wait, nor interrupt a request half-served. Returns
+// the mask to wait with.
+sigset_t InstallSignalHandlers() {
+  struct sigaction stop {};
+  stop.sa_handler = OnStopSignal;
+  sigemptyset(&stop.sa_mask);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int signal_number : {SIGTERM, SIGINT, SIGUSR1}) {
+    sigaction(signal_number, &stop, nullptr);
+    sigaddset(&stop_signals, signal_number);
+  }
+  signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer is not our death
+  sigset_t wait_mask;
+  sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
+  for (int signal_number : {SIGTERM, SIGINT, SIGUSR1}) sigdelset(&wait_mask, signal_number);
+  return wait_mask;
+}
+
+bool IsUnixSocket(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  return getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+         address.ss_family == AF_UNIX;
+}
+
+// FCGI_WEB_SERVER_ADDRS: the comma-separated IPv4 addresses allowed to connect over TCP, as
+// libfcgi's own accept honours it. Empty: any.
+std::vector<in_addr_t> AllowedWebServers() {
+  std::vector<in_addr_t> allowed;
+  const char* list = getenv("FCGI_WEB_SERVER_ADDRS");
+  if (!list) return allowed;
+  std::istringstream items(list);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    in_addr address{};
+    if (inet_pton(AF_INET, item.c_str(), &address) == 1) allowed.push_back(address.s_addr);
+  }
+  return allowed;
+}
+
+bool PeerAllowed(const sockaddr_storage& peer, const std::vector<in_addr_t>& allowed) {
+  if (allowed.empty() || peer.ss_family != AF_INET) return true;
+  in_addr_t address = reinterpret_cast<const sockaddr_in&>(peer).sin_addr.s_addr;
+  for (in_addr_t ok : allowed) {
+    if (ok == address) return true;
+  }
+  return false;
+}
+
+// One connection from the web server, with libfcgi's state for it. The request never
+// accepts by itself (no listening socket): when the web server closes the connection,
+// FCGX_Accept_r fails instead of blocking in accept().
+class Connection {
+ public:
+  explicit Connection(int fd) {
+    FCGX_InitRequest(&fcgi_, -1, 0);
+    fcgi_.ipcFd = fd;
+  }
+  ~Connection() { FCGX_Free(&fcgi_, 1); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return fcgi_.ipcFd; }
+
+  // Reads one request, answers it, and returns whether the connection stays open.
+  bool ServeOneRequest(Handler handle, Services& services, bool unix_socket, std::string* out) {
+    // FCGX_Accept_r first finishes the previous request, closing the connection unless it is
+    // to be kept: it must be kept, it is the one to read from.
+    fcgi_.keepConnection = 1;
+    if (FCGX_Accept_r(&fcgi_) < 0) return false;  // closed by the web server, or garbage
+    Request request = RequestFromParams([&](const char* name) { return FCGX_GetParam(name, fcgi_.envp); });
+    if (ExpectsBody(request)) {
+      size_t wanted = BodyBytesWanted(request);
+      request.body.resize(wanted);
+      int got = FCGX_GetStr(&request.body[0], static_cast<int>(wanted), fcgi_.in);
+      request.body.resize(got > 0 ? static_cast<size_t>(got) : 0);
+      FinishBody(&request);
+    }
+    *out = SerializeResponse(handle(request, services));
+    FCGX_PutStr(out->data(), static_cast<int>(out->size()), fcgi_.out);
+    // libfcgi ends a connection with a lingering close: half-close, then wait for the web
+    // server to close its end, so that unread request data cannot turn into a TCP reset that
+    // loses the answer. A unix socket has no resets: when the body was read to its end,
+    // close at once and save two system calls.
+    fcgi_.detached = unix_socket && BodyReadToEnd(request);
+    FCGX_Finish_r(&fcgi_);
+    return fcgi_.ipcFd >= 0;  // libfcgi keeps it when the web server asked (FCGI_KEEP_CONN)
+  }
+
+ private:
+  FCGX_Request fcgi_;
+};
+
+class ConnectionLoop {
+ public:
+  ConnectionLoop(Handler handle, Services& services, int listen_fd)
+      : handle_(handle), services_(services), listen_fd_(listen_fd),
+        unix_socket_(IsUnixSocket(listen_fd)), allowed_(AllowedWebServers()) {
+    polls_.push_back({listen_fd, POLLIN, 0});
+  }
+
+  int Run(const sigset_t& wait_mask) {
+    // A listening socket shared with other processes (spawn-fcgi -F N) may have been
+    // emptied by one of them after poll() said it was ready: accept must not block then.
+    fcntl(listen_fd_, F_SETFL, fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
+    while (!g_stop_requested) {
+      polls_[0].events = connections_.size() < kMaxConnections ? POLLIN : 0;
+      if (ppoll(polls_.data(), polls_.size(), nullptr, &wait_mask) < 0) {
+        if (errno == EINTR) continue;
+        LogLine(std::string("poll failed: ") + std::strerror(errno));
+        return 1;
+      }
+      ServeReadyConnections();
+      if (polls_[0].revents & (POLLERR | POLLNVAL)) {
+        LogLine("the listening socket failed");
+        return 1;
+      }
+      if (polls_[0].revents & POLLIN) AcceptWaiting();
+    }
+    return 0;
+  }
+
+ private:
+  // One request from each connection that has something to say, so that no connection
+  // waits behind another for more than one request.
+  void ServeReadyConnections() {
+    size_t kept = 1;
+    for (size_t i = 1; i < polls_.size(); ++i) {
+      bool open = true;
+      if (polls_[i].revents) {
+        open = connections_[i - 1]->ServeOneRequest(handle_, services_, unix_socket_, &out_);
+      }
+      if (open) {
+        polls_[kept] = {polls_[i].fd, POLLIN, 0};
+        connections_[kept - 1] = std::move(connections_[i - 1]);
+        ++kept;
+      } else {
+        connections_[i - 1].reset();
+      }
+    }
+    polls_.resize(kept);
+    connections_.resize(kept - 1);
+  }
+
+  void AcceptWaiting() {
+    while (connections_.size() < kMaxConnections) {
+      sockaddr_storage peer{};
+      socklen_t length = sizeof peer;
+      int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
+          LogLine(std::string("accept failed: ") + std::strerror(errno));
+        }
+        return;
+      }
+      if (!PeerAllowed(peer, allowed_)) {
+        close(fd);
+        continue;
+      }
+      connections_.push_back(std::make_unique<Connection>(fd));
+      polls_.push_back({fd, POLLIN, 0});
+    }
+  }
+
+  Handler handle_;
+  Services& services_;
+  int listen_fd_;
+  bool unix_socket_;
+  std::vector<in_addr_t> allowed_;
+  std::vector<pollfd> polls_;                            // [0]: the listening socket
+  std::vector<std::unique_ptr<Connection>> connections_;  // [i] belongs to polls_[i + 1]
+  std::string out_;                                       // reused for every answer
+};
+
+}  // namespace
+
+int ServeFastCgi(Handler handle, Services& services, int listen_fd) {
+  sigset_t wait_mask = InstallSignalHandlers();
+  ConnectionLoop loop(handle, services, listen_fd);
+  return loop.Run(wait_mask);
+}
+
+}  // namespace heartbeat

@@ -1,0 +1,187 @@
+"""How the programs handle their FastCGI connections: connections kept open for the next
+request (nginx's fastcgi_keep_conn), many connections at once, idle ones that must not hold
+up the others, connections that end abruptly, and the web-server address list."""
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+from support import (BIN_DIR, FastCgiConnection, LocalStack, StackTestCase, fcgi_message,
+                     fcgi_request, free_port, json_body, wait_for_port)
+
+GET = {"REQUEST_METHOD": "GET"}
+ONLINE = {"isOnline": True, "state": "online"}
+OFFLINE = {"isOnline": False, "state": "offline"}
+
+
+class KeptConnections(StackTestCase):
+    def setUp(self):
+        self.status_sock = self.stack.dir / "status.sock"
+        self.heartbeat_sock = self.stack.dir / "heartbeat.sock"
+
+    def post(self, connection, device="laptop", keep=True):
+        return connection.request({
+            "REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/json",
+            "HTTP_AUTHORIZATION": f"Bearer {self.stack.token}",
+            "CONTENT_LENGTH": str(len(b'{"device":"%s"}' % device.encode()))},
+            b'{"device":"%s"}' % device.encode(), keep=keep)
+
+    def test_a_kept_connection_answers_request_after_request(self):
+        status = FastCgiConnection(self.status_sock)
+        writer = FastCgiConnection(self.heartbeat_sock)
+        try:
+            for _ in range(3):
+                code, _, body = status.request(GET)
+                self.assertEqual(code, 200)
+            self.assertEqual(self.post(writer)[0], 200)
+            code, _, body = status.request(GET)  # the same connection sees the new heartbeat
+            self.assertEqual((code, json_body(body)), (200, ONLINE))
+            self.assertEqual(self.post(writer, "desk")[0], 200)
+            # Without FCGI_KEEP_CONN the program answers and then closes the connection.
+            code, _, _ = status.request(GET, keep=False)
+            self.assertEqual(code, 200)
+            self.assertTrue(status.at_eof())
+        finally:
+            status.close()
+            writer.close()
+
+    def test_idle_connections_do_not_hold_up_the_others(self):
+        # Connections that nginx keeps in its pool sit idle; a one-at-a-time program would wait
+        # on the first of them forever. Here 40 stay idle (some never say a word, some after a
+        # first request) while requests on other connections are answered at once.
+        silent = [socket.socket(socket.AF_UNIX) for _ in range(20)]
+        kept = [FastCgiConnection(self.status_sock, timeout=5) for _ in range(20)]
+        try:
+            for s in silent:
+                s.connect(str(self.status_sock))
+            for connection in kept:
+                self.assertEqual(connection.request(GET)[0], 200)
+            started = time.monotonic()
+            for _ in range(20):
+                self.assertEqual(fcgi_request(self.status_sock, GET, timeout=5)[0], 200)
+            self.assertLess(time.monotonic() - started, 5)
+            for connection in reversed(kept):  # and the idle ones still work, in any order
+                self.assertEqual(connection.request(GET)[0], 200)
+        finally:
+            for s in silent:
+                s.close()
+            for connection in kept:
+                connection.close()
+
+    def test_requests_interleaved_over_many_connections(self):
+        connections = [FastCgiConnection(self.status_sock) for _ in range(8)]
+        try:
+            for round_number in range(5):
+                # Send on every connection first, then read every answer.
+                for connection in connections:
+                    connection.socket.sendall(fcgi_message(GET, keep=True))
+                for connection in connections:
+                    code, headers, body = _parse(connection)
+                    self.assertEqual(code, 200, (round_number, body))
+                    self.assertIn("etag", headers)
+        finally:
+            for connection in connections:
+                connection.close()
+
+    def test_connections_that_end_abruptly(self):
+        # Closed after the request, before the answer; closed mid-request; reset.
+        for cut in (None, 12, 30):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(str(self.status_sock))
+            message = fcgi_message(GET, keep=True)
+            s.sendall(message if cut is None else message[:cut])
+            s.close()
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(str(self.heartbeat_sock))
+        s.sendall(fcgi_message({"REQUEST_METHOD": "POST", "CONTENT_LENGTH": "10"}, keep=True)[:-8])
+        s.close()
+        connection = FastCgiConnection(self.status_sock)
+        try:
+            self.assertEqual(connection.request(GET)[0], 200)
+            writer = FastCgiConnection(self.heartbeat_sock)
+            self.assertEqual(self.post(writer)[0], 200)
+            writer.close()
+        finally:
+            connection.close()
+
+    def test_more_connections_than_the_program_serves_at_once_wait_their_turn(self):
+        # Beyond 256 open connections new ones wait in the listen backlog until some close.
+        idle = []
+        try:
+            for _ in range(300):
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(str(self.status_sock))
+                idle.append(s)
+            late = FastCgiConnection(self.status_sock, timeout=10)
+            late.socket.sendall(fcgi_message(GET, keep=True))
+            for s in idle[:100]:
+                s.close()
+            self.assertEqual(_parse(late)[0], 200)
+            late.close()
+        finally:
+            for s in idle:
+                s.close()
+
+    def test_through_nginx_many_requests_on_few_connections(self):
+        # The stack's nginx keeps its connections (as nginx.conf.example): every answer right.
+        for _ in range(50):
+            code, _, body = self.stack.status()
+            self.assertEqual(code, 200)
+            self.assertIn(body["state"], ("online", "offline", "away"))
+
+
+def _parse(connection):
+    from support import parse_cgi_output
+    return parse_cgi_output(connection._read_answer())
+
+
+class StoppingWithOpenConnections(unittest.TestCase):
+    def test_sigterm_with_idle_and_kept_connections_exits_0_quickly(self):
+        with LocalStack() as stack:
+            sock = stack.dir / "status.sock"
+            kept = FastCgiConnection(sock)
+            self.assertEqual(kept.request(GET)[0], 200)
+            silent = socket.socket(socket.AF_UNIX)
+            silent.connect(str(sock))
+            started = time.monotonic()
+            self.assertEqual(stack.stop_program("status", signal.SIGTERM), 0)
+            self.assertLess(time.monotonic() - started, 5)
+            self.assertFalse(sock.exists())
+            self.assertTrue(kept.at_eof())
+            kept.close()
+            silent.close()
+
+
+class WebServerAddresses(unittest.TestCase):
+    """FCGI_WEB_SERVER_ADDRS, the address list that libfcgi's own accept honours."""
+
+    def serve_tcp(self, allowed):
+        port = free_port()
+        env = {"FCGI_WEB_SERVER_ADDRS": allowed, "HEARTBEAT_CONFIG": "/nonexistent/heartbeat.conf"}
+        proc = subprocess.Popen([str(BIN_DIR / "status.fcgi"), "--listen", f"127.0.0.1:{port}"],
+                                env=env, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (proc.send_signal(signal.SIGTERM), proc.wait(timeout=5)))
+        wait_for_port(port, what="tcp listener")
+        return port
+
+    def ask(self, port):
+        """The program's whole answer; empty when it closed the connection unanswered."""
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(fcgi_message(GET))
+            data = b""
+            try:
+                while chunk := s.recv(65536):
+                    data += chunk
+            except ConnectionResetError:  # closed with our request unread
+                pass
+            return data
+
+    def test_a_listed_address_is_served_and_another_is_refused(self):
+        answer = self.ask(self.serve_tcp("10.1.2.3,127.0.0.1"))
+        self.assertIn(b"Status: 503", answer)  # served: the config is missing
+        self.assertEqual(self.ask(self.serve_tcp("10.1.2.3")), b"")  # closed unanswered
+
+
+if __name__ == "__main__":
+    unittest.main()
