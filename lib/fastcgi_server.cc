@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,6 +27,11 @@ namespace {
 // Beyond this many open connections new ones wait in the listen backlog. It also keeps every
 // descriptor far below FD_SETSIZE, which libfcgi's lingering close relies on.
 constexpr size_t kMaxConnections = 256;
+
+// A request is read with blocking reads once poll() says it has begun, as libfcgi reads. A
+// peer that goes quiet in the middle of one holds every other connection up for at most this
+// long, then is dropped. Web servers pass a request whole, so this never cuts one of theirs.
+constexpr time_t kStallSeconds = 2;
 
 volatile sig_atomic_t g_stop_requested = 0;
 
@@ -195,6 +201,8 @@ class ConnectionLoop {
         close(fd);
         continue;
       }
+      timeval stall{kStallSeconds, 0};
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &stall, sizeof stall);
       connections_.push_back(std::make_unique<Connection>(fd));
       polls_.push_back({fd, POLLIN, 0});
     }

@@ -105,6 +105,22 @@ class KeptConnections(StackTestCase):
         finally:
             connection.close()
 
+    def test_a_connection_that_goes_quiet_mid_request_is_dropped(self):
+        # Reads are blocking once a request has begun: a peer that stops halfway must not hold
+        # the program (and every other connection) for longer than the 2 s stall limit.
+        stalled = socket.socket(socket.AF_UNIX)
+        stalled.connect(str(self.status_sock))
+        stalled.sendall(fcgi_message(GET, keep=True)[:30])
+        try:
+            time.sleep(0.2)  # the program is now waiting on the rest of that request
+            started = time.monotonic()
+            self.assertEqual(fcgi_request(self.status_sock, GET, timeout=10)[0], 200)
+            self.assertLess(time.monotonic() - started, 4)
+            stalled.settimeout(5)
+            self.assertEqual(stalled.recv(1), b"")  # and the stalled one was closed
+        finally:
+            stalled.close()
+
     def test_more_connections_than_the_program_serves_at_once_wait_their_turn(self):
         # Beyond 256 open connections new ones wait in the listen backlog until some close.
         idle = []
