@@ -1,6 +1,8 @@
 #include "cgi_request.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 
 #include "key_value.h"
 
@@ -11,6 +13,52 @@ long long ParseContentLength(const char* value) {
   long long length = 0;
   if (!ParseIntInRange(value, 0, (1LL << 53), &length)) return -2;
   return length;
+}
+
+namespace {
+
+// The variables a handler looks at, and where each goes.
+struct Variable {
+  std::string_view name;
+  std::string Request::*field;  // null: CONTENT_LENGTH, which is parsed
+};
+
+constexpr Variable kVariables[] = {
+    {"REQUEST_METHOD", &Request::method},
+    {"QUERY_STRING", &Request::query},
+    {"PATH_INFO", &Request::path_info},
+    {"REMOTE_ADDR", &Request::remote_addr},
+    {"HTTP_AUTHORIZATION", &Request::authorization},
+    {"CONTENT_TYPE", &Request::content_type},
+    {"HTTP_IF_NONE_MATCH", &Request::if_none_match},
+    {"HTTP_ORIGIN", &Request::origin},
+    {"HEARTBEAT_CONFIG", &Request::config_param},
+    {"CONTENT_LENGTH", nullptr},
+};
+constexpr size_t kVariableCount = sizeof kVariables / sizeof kVariables[0];
+
+}  // namespace
+
+Request RequestFromVariables(char* const* variables) {
+  Request request;
+  bool seen[kVariableCount] = {};
+  for (; variables && *variables; ++variables) {
+    const char* entry = *variables;
+    const char* equals = std::strchr(entry, '=');
+    if (!equals) continue;
+    std::string_view name(entry, static_cast<size_t>(equals - entry));
+    for (size_t i = 0; i < kVariableCount; ++i) {
+      if (seen[i] || kVariables[i].name != name) continue;
+      seen[i] = true;
+      if (kVariables[i].field) {
+        request.*kVariables[i].field = equals + 1;
+      } else {
+        request.content_length = ParseContentLength(equals + 1);
+      }
+      break;
+    }
+  }
+  return request;
 }
 
 size_t BodyBytesWanted(const Request& request) {
@@ -33,26 +81,31 @@ bool BodyReadToEnd(const Request& request) {
 }
 
 std::string SerializeResponse(const Response& response) {
-  std::string out = "Status: ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out += ReasonPhrase(response.status);
-  out += "\r\n";
+  std::string out;
+  AppendCgiResponse(response, &out);
+  return out;
+}
+
+void AppendCgiResponse(const Response& response, std::string* out) {
+  *out += "Status: ";
+  *out += std::to_string(response.status);
+  *out += ' ';
+  *out += ReasonPhrase(response.status);
+  *out += "\r\n";
   for (const auto& [name, value] : response.headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+    *out += name;
+    *out += ": ";
+    *out += value;
+    *out += "\r\n";
   }
   bool has_body = response.status != 204 && response.status != 304;
   if (has_body) {
-    out += "Content-Length: ";
-    out += std::to_string(response.body.size());
-    out += "\r\n";
+    *out += "Content-Length: ";
+    *out += std::to_string(response.body.size());
+    *out += "\r\n";
   }
-  out += "\r\n";
-  if (has_body && !response.omit_body) out += response.body;
-  return out;
+  *out += "\r\n";
+  if (has_body && !response.omit_body) *out += response.body;
 }
 
 }  // namespace heartbeat

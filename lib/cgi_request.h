@@ -11,27 +11,10 @@ namespace heartbeat {
 // CONTENT_LENGTH: -1 when absent or empty, -2 when not a usable number.
 long long ParseContentLength(const char* value);
 
-// Fills a Request from CGI variables; `param` looks one up (environment or FastCGI params)
-// and returns null when it is not set.
-template <typename ParamFn>
-Request RequestFromParams(ParamFn param) {
-  auto get = [&](const char* name) {
-    const char* value = param(name);
-    return std::string(value ? value : "");
-  };
-  Request request;
-  request.method = get("REQUEST_METHOD");
-  request.query = get("QUERY_STRING");
-  request.path_info = get("PATH_INFO");
-  request.remote_addr = get("REMOTE_ADDR");
-  request.authorization = get("HTTP_AUTHORIZATION");
-  request.content_type = get("CONTENT_TYPE");
-  request.if_none_match = get("HTTP_IF_NONE_MATCH");
-  request.origin = get("HTTP_ORIGIN");
-  request.config_param = get("HEARTBEAT_CONFIG");
-  request.content_length = ParseContentLength(param("CONTENT_LENGTH"));
-  return request;
-}
+// Fills a Request from CGI variables given as a null-terminated array of "NAME=value"
+// strings (`environ` for CGI, libfcgi's envp for FastCGI), in one pass over them. As with
+// getenv, the first of a name given twice counts.
+Request RequestFromVariables(char* const* variables);
 
 // Whether the request has a body to read at all.
 inline bool ExpectsBody(const Request& request) {
@@ -50,5 +33,7 @@ bool BodyReadToEnd(const Request& request);
 
 // Writes a response in CGI form (Status line, headers, blank line, body).
 std::string SerializeResponse(const Response& response);
+// The same, appended to *out (whose capacity a long-running process reuses).
+void AppendCgiResponse(const Response& response, std::string* out);
 
 }  // namespace heartbeat

@@ -4,7 +4,7 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -16,6 +16,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cgi_request.h"
@@ -112,7 +113,7 @@ class Connection {
     // to be kept: it must be kept, it is the one to read from.
     fcgi_.keepConnection = 1;
     if (FCGX_Accept_r(&fcgi_) < 0) return false;  // closed by the web server, or garbage
-    Request request = RequestFromParams([&](const char* name) { return FCGX_GetParam(name, fcgi_.envp); });
+    Request request = RequestFromVariables(fcgi_.envp);
     if (ExpectsBody(request)) {
       size_t wanted = BodyBytesWanted(request);
       request.body.resize(wanted);
@@ -120,7 +121,8 @@ class Connection {
       request.body.resize(got > 0 ? static_cast<size_t>(got) : 0);
       FinishBody(&request);
     }
-    *out = SerializeResponse(handle(request, services));
+    out->clear();
+    AppendCgiResponse(handle(request, services), out);
     FCGX_PutStr(out->data(), static_cast<int>(out->size()), fcgi_.out);
     // libfcgi ends a connection with a lingering close: half-close, then wait for the web
     // server to close its end, so that unread request data cannot turn into a TCP reset that
@@ -139,51 +141,68 @@ class ConnectionLoop {
  public:
   ConnectionLoop(Handler handle, Services& services, int listen_fd)
       : handle_(handle), services_(services), listen_fd_(listen_fd),
-        unix_socket_(IsUnixSocket(listen_fd)), allowed_(AllowedWebServers()) {
-    polls_.push_back({listen_fd, POLLIN, 0});
+        unix_socket_(IsUnixSocket(listen_fd)), allowed_(AllowedWebServers()),
+        epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {}
+  ~ConnectionLoop() {
+    connections_.clear();
+    if (epoll_fd_ >= 0) close(epoll_fd_);
   }
+  ConnectionLoop(const ConnectionLoop&) = delete;
+  ConnectionLoop& operator=(const ConnectionLoop&) = delete;
 
   int Run(const sigset_t& wait_mask) {
     // A listening socket shared with other processes (spawn-fcgi -F N) may have been
-    // emptied by one of them after poll() said it was ready: accept must not block then.
+    // emptied by one of them after epoll said it was ready: accept must not block then.
     fcntl(listen_fd_, F_SETFL, fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
+    if (epoll_fd_ < 0 || !Watch(listen_fd_, nullptr)) {
+      LogLine(std::string("epoll failed: ") + std::strerror(errno));
+      return 1;
+    }
+    epoll_event events[64];
     while (!g_stop_requested) {
-      polls_[0].events = connections_.size() < kMaxConnections ? POLLIN : 0;
-      if (ppoll(polls_.data(), polls_.size(), nullptr, &wait_mask) < 0) {
+      int ready = epoll_pwait(epoll_fd_, events, 64, -1, &wait_mask);
+      if (ready < 0) {
         if (errno == EINTR) continue;
-        LogLine(std::string("poll failed: ") + std::strerror(errno));
+        LogLine(std::string("epoll failed: ") + std::strerror(errno));
         return 1;
       }
-      ServeReadyConnections();
-      if (polls_[0].revents & (POLLERR | POLLNVAL)) {
-        LogLine("the listening socket failed");
-        return 1;
+      // One request from each connection that has something to say, so that no connection
+      // waits behind another for more than one request.
+      bool accept_waiting = false;
+      for (int i = 0; i < ready; ++i) {
+        auto* connection = static_cast<Connection*>(events[i].data.ptr);
+        if (!connection) {
+          if (events[i].events & EPOLLERR) {
+            LogLine("the listening socket failed");
+            return 1;
+          }
+          accept_waiting = true;
+        } else if (!connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
+          connections_.erase(connection);  // its descriptor is closed: epoll forgets it
+        }
       }
-      if (polls_[0].revents & POLLIN) AcceptWaiting();
+      if (accept_waiting) AcceptWaiting();
+      SetAccepting(connections_.size() < kMaxConnections);
     }
     return 0;
   }
 
  private:
-  // One request from each connection that has something to say, so that no connection
-  // waits behind another for more than one request.
-  void ServeReadyConnections() {
-    size_t kept = 1;
-    for (size_t i = 1; i < polls_.size(); ++i) {
-      bool open = true;
-      if (polls_[i].revents) {
-        open = connections_[i - 1]->ServeOneRequest(handle_, services_, unix_socket_, &out_);
-      }
-      if (open) {
-        polls_[kept] = {polls_[i].fd, POLLIN, 0};
-        connections_[kept - 1] = std::move(connections_[i - 1]);
-        ++kept;
-      } else {
-        connections_[i - 1].reset();
-      }
-    }
-    polls_.resize(kept);
-    connections_.resize(kept - 1);
+  bool Watch(int fd, Connection* connection) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.ptr = connection;  // null: the listening socket
+    return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
+  }
+
+  // At the connection limit the listening socket is left out of the wait, so that new
+  // connections queue in its backlog.
+  void SetAccepting(bool accepting) {
+    if (accepting == accepting_) return;
+    epoll_event event{};
+    event.events = accepting ? static_cast<uint32_t>(EPOLLIN) : 0u;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
+    accepting_ = accepting;
   }
 
   void AcceptWaiting() {
@@ -203,8 +222,10 @@ class ConnectionLoop {
       }
       timeval stall{kStallSeconds, 0};
       setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &stall, sizeof stall);
-      connections_.push_back(std::make_unique<Connection>(fd));
-      polls_.push_back({fd, POLLIN, 0});
+      auto connection = std::make_unique<Connection>(fd);
+      if (!Watch(fd, connection.get())) continue;  // closed by the Connection
+      Connection* key = connection.get();
+      connections_.emplace(key, std::move(connection));
     }
   }
 
@@ -213,9 +234,10 @@ class ConnectionLoop {
   int listen_fd_;
   bool unix_socket_;
   std::vector<in_addr_t> allowed_;
-  std::vector<pollfd> polls_;                            // [0]: the listening socket
-  std::vector<std::unique_ptr<Connection>> connections_;  // [i] belongs to polls_[i + 1]
-  std::string out_;                                       // reused for every answer
+  int epoll_fd_;
+  bool accepting_ = true;
+  std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
+  std::string out_;  // reused for every answer
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ std::string ExecutableDir(const char* argv0) {
 }
 
 int ServeCgi(const ServerProgram& program, Services& services) {
-  Request request = RequestFromParams([](const char* name) { return getenv(name); });
+  Request request = RequestFromVariables(environ);
   if (ExpectsBody(request)) {
     size_t wanted = BodyBytesWanted(request);
     request.body.resize(wanted);

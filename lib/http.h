@@ -35,6 +35,7 @@ struct Response {
   bool omit_body = false;  // HEAD: headers as for GET, no body
 
   void AddHeader(std::string name, std::string value) {
+    if (headers.empty()) headers.reserve(8);  // every answer has a handful: one allocation
     headers.emplace_back(std::move(name), std::move(value));
   }
   // The first header of that name (case-sensitive, as we write them), or nullptr.

@@ -1,7 +1,6 @@
 #include "http_cache.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace heartbeat {
 namespace {
@@ -25,9 +24,9 @@ std::string EntityTag(std::string_view representation) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ull;
   }
-  char text[24];
-  std::snprintf(text, sizeof text, "\"%016llx\"", static_cast<unsigned long long>(hash));
-  return text;
+  std::string tag(18, '"');  // a quoted 16-digit hex number
+  for (int i = 16; i >= 1; --i, hash >>= 4) tag[i] = "0123456789abcdef"[hash & 0xf];
+  return tag;
 }
 
 bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
