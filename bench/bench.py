@@ -224,11 +224,11 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one short round, for make test")
     parser.add_argument("--out", help="also write the table and notes to this markdown file")
     parser.add_argument("--only", help="comma-separated target names to run (static is always run)")
-    parser.add_argument("--rounds", type=int, help="rounds (default 3, --quick 1)")
-    parser.add_argument("--seconds", type=int, help="seconds per run (default 5, --quick 1)")
+    parser.add_argument("--rounds", type=int, help="rounds (default 5, --quick 1)")
+    parser.add_argument("--seconds", type=int, help="seconds per run (default 4, --quick 1)")
     parser.add_argument("--connections", help="comma-separated connection counts (default 1,32)")
     args = parser.parse_args()
-    rounds, seconds = (1, 1) if args.quick else (3, 5)
+    rounds, seconds = (1, 1) if args.quick else (5, 4)
     rounds, seconds = args.rounds or rounds, args.seconds or seconds
     connections = tuple(int(c) for c in args.connections.split(",")) if args.connections else (1, 32)
     targets = TARGETS

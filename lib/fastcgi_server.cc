@@ -166,6 +166,7 @@ class ConnectionLoop {
         LogLine(std::string("epoll failed: ") + std::strerror(errno));
         return 1;
       }
+      ++services_.arrival;  // the requests waiting now
       // One request from each connection that has something to say, so that no connection
       // waits behind another for more than one request.
       bool accept_waiting = false;

@@ -73,6 +73,9 @@ struct Services {
   // Where the config is when the request does not say: $HEARTBEAT_CONFIG at startup, else
   // heartbeat.conf beside the executable.
   std::string fallback_config_path;
+  // The requests that one wake of the FastCGI loop found waiting share a number here (0 in
+  // CGI and tests): the presence read is shared among them (Store::ReadPresence).
+  uint64_t arrival = 0;
 };
 
 // The config path for one request: its HEARTBEAT_CONFIG parameter, else the fallback.

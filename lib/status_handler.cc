@@ -77,7 +77,7 @@ Response Answer(const Request& request, Services& services, const ServerConfig* 
   if (!store.ok()) {
     return Unavailable(format, "storage_unavailable", "the database cannot be used");
   }
-  auto facts = store.value()->ReadPresence();
+  auto facts = store.value()->ReadPresence(services.arrival);
   if (!facts.ok()) {
     LogLine(facts.status().message());
     services.stores.Discard(config->database_path);

@@ -167,7 +167,9 @@ bool Store::StillAtPath() const {
   return stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_;
 }
 
-Result<PresenceFacts> Store::ReadPresence() {
+Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
+  if (arrival != 0 && arrival == presence_arrival_) return presence_;
+  presence_arrival_ = 0;
   sqlite3_stmt* statement = Prepared(&read_presence_, kReadPresenceSql);
   if (!statement) return Fail("prepare statement");
   PresenceFacts facts;
@@ -183,6 +185,8 @@ Result<PresenceFacts> Store::ReadPresence() {
   }
   sqlite3_reset(statement);
   if (rc != SQLITE_ROW) return Fail("read presence");
+  presence_arrival_ = arrival;
+  presence_ = facts;
   return facts;
 }
 
