@@ -4,8 +4,8 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/epoll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,12 +72,12 @@ bool IsUnixSocket(int fd) {
 std::vector<in_addr_t> AllowedWebServers() {
   std::vector<in_addr_t> allowed;
   const char* list = getenv("FCGI_WEB_SERVER_ADDRS");
-  if (!list) return allowed;
-  std::istringstream items(list);
-  std::string item;
-  while (std::getline(items, item, ',')) {
+  while (list && *list) {
+    const char* comma = std::strchr(list, ',');
+    std::string item(list, comma ? static_cast<size_t>(comma - list) : std::strlen(list));
     in_addr address{};
     if (inet_pton(AF_INET, item.c_str(), &address) == 1) allowed.push_back(address.s_addr);
+    list = comma ? comma + 1 : nullptr;
   }
   return allowed;
 }
