@@ -100,7 +100,12 @@ class Connection {
     FCGX_InitRequest(&fcgi_, -1, 0);
     fcgi_.ipcFd = fd;
   }
-  ~Connection() { FCGX_Free(&fcgi_, 1); }
+  // Only ever destroyed between requests: no answer can be lost, so no lingering close
+  // (which would wait up to 2 s per connection for the web server to close its end).
+  ~Connection() {
+    fcgi_.detached = 1;
+    FCGX_Free(&fcgi_, 1);
+  }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
