@@ -28,7 +28,7 @@ namespace {
 // descriptor far below FD_SETSIZE, which libfcgi's lingering close relies on.
 constexpr size_t kMaxConnections = 256;
 
-// A request is read with blocking reads once poll() says it has begun, as libfcgi reads. A
+// A request is read with blocking reads once epoll says it has begun, as libfcgi reads. A
 // peer that goes quiet in the middle of one holds every other connection up for at most this
 // long, then is dropped. Web servers pass a request whole, so this never cuts one of theirs.
 constexpr time_t kStallSeconds = 2;
@@ -40,7 +40,7 @@ void OnStopSignal(int) {
   FCGX_ShutdownPending();
 }
 
-// The stop signals stay blocked except inside ppoll(): a signal can neither slip in between
+// The stop signals stay blocked except inside epoll_pwait(): a signal can neither slip in between
 // the check of g_stop_requested and the wait, nor interrupt a request half-served. Returns
 // the mask to wait with.
 sigset_t InstallSignalHandlers() {
@@ -108,8 +108,6 @@ class Connection {
   }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
-
-  int fd() const { return fcgi_.ipcFd; }
 
   // Reads one request, answers it, and returns whether the connection stays open.
   bool ServeOneRequest(Handler handle, Services& services, bool unix_socket, std::string* out) {
