@@ -8,9 +8,11 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -32,6 +34,9 @@ constexpr size_t kMaxConnections = 256;
 // peer that goes quiet in the middle of one holds every other connection up for at most this
 // long, then is dropped. Web servers pass a request whole, so this never cuts one of theirs.
 constexpr time_t kStallSeconds = 2;
+
+// How long accepting pauses after accept() fails for want of descriptors or memory.
+constexpr int kAcceptPauseMs = 1000;
 
 volatile sig_atomic_t g_stop_requested = 0;
 
@@ -58,6 +63,12 @@ sigset_t InstallSignalHandlers() {
   sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
   for (int signal_number : {SIGTERM, SIGINT, SIGUSR1}) sigdelset(&wait_mask, signal_number);
   return wait_mask;
+}
+
+int64_t MonotonicMs() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
 }
 
 bool IsUnixSocket(int fd) {
@@ -162,7 +173,9 @@ class ConnectionLoop {
     }
     epoll_event events[64];
     while (!g_stop_requested) {
-      int ready = epoll_pwait(epoll_fd_, events, 64, -1, &wait_mask);
+      int timeout_ms = accept_paused_ ? kAcceptPauseMs : -1;
+      int ready = epoll_pwait(epoll_fd_, events, 64, timeout_ms, &wait_mask);
+      if (accept_paused_ && MonotonicMs() >= resume_accepting_ms_) accept_paused_ = false;
       if (ready < 0) {
         if (errno == EINTR) continue;
         LogLine(std::string("epoll failed: ") + std::strerror(errno));
@@ -182,10 +195,11 @@ class ConnectionLoop {
           accept_waiting = true;
         } else if (!connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
           connections_.erase(connection);  // its descriptor is closed: epoll forgets it
+          accept_paused_ = false;  // and one is free again
         }
       }
       if (accept_waiting) AcceptWaiting();
-      SetAccepting(connections_.size() < kMaxConnections);
+      SetAccepting(!accept_paused_ && connections_.size() < kMaxConnections);
     }
     return 0;
   }
@@ -215,7 +229,12 @@ class ConnectionLoop {
       int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
-          LogLine(std::string("accept failed: ") + std::strerror(errno));
+          // Out of descriptors (EMFILE) or memory: the listener stays ready, so waiting on it
+          // again at once would spin. Stop accepting until a connection closes or a second
+          // has passed; the web server's connections wait in the backlog meanwhile.
+          LogLine(std::string("accept failed, pausing: ") + std::strerror(errno));
+          accept_paused_ = true;
+          resume_accepting_ms_ = MonotonicMs() + kAcceptPauseMs;
         }
         return;
       }
@@ -239,6 +258,8 @@ class ConnectionLoop {
   std::vector<in_addr_t> allowed_;
   int epoll_fd_;
   bool accepting_ = true;
+  bool accept_paused_ = false;  // after an accept failure other than "none waiting"
+  int64_t resume_accepting_ms_ = 0;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
   std::string out_;  // reused for every answer
 };

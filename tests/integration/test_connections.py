@@ -1,14 +1,18 @@
 """How the programs handle their FastCGI connections: connections kept open for the next
 request (nginx's fastcgi_keep_conn), many connections at once, idle ones that must not hold
 up the others, connections that end abruptly, and the web-server address list."""
+import os
+import pathlib
+import resource
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 
 from support import (BIN_DIR, FastCgiConnection, LocalStack, StackTestCase, fcgi_message,
-                     fcgi_request, free_port, json_body, wait_for_port)
+                     fcgi_request, free_port, json_body, wait_for, wait_for_port)
 
 GET = {"REQUEST_METHOD": "GET"}
 ONLINE = {"isOnline": True, "state": "online"}
@@ -171,6 +175,46 @@ class StoppingWithOpenConnections(unittest.TestCase):
             kept.close()
             for s in silent:
                 s.close()
+
+
+class OutOfDescriptors(unittest.TestCase):
+    def test_accept_failing_for_want_of_descriptors_neither_spins_nor_stops_the_program(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            config = pathlib.Path(tmp) / "heartbeat.conf"
+            config.write_text(f"database = {tmp}/heartbeat.db\n")
+            sock = pathlib.Path(tmp) / "status.sock"
+            log = open(pathlib.Path(tmp) / "status.log", "wb")
+            self.addCleanup(log.close)
+            proc = subprocess.Popen(
+                [str(BIN_DIR / "status.fcgi"), "--listen", str(sock)],
+                env=dict(os.environ, HEARTBEAT_CONFIG=str(config)), stderr=log,
+                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16)))
+            try:
+                wait_for(sock.exists, what="status socket")
+                self.assertEqual(fcgi_request(sock, GET)[0], 200)  # the database is open
+                idle = []
+                for _ in range(30):  # more than 16 descriptors allow
+                    s = socket.socket(socket.AF_UNIX)
+                    s.connect(str(sock))
+                    idle.append(s)
+                time.sleep(0.3)
+                before = _cpu_seconds(proc.pid)
+                time.sleep(1.5)
+                self.assertLess(_cpu_seconds(proc.pid) - before, 0.3)  # paused, not spinning
+                for s in idle:
+                    s.close()
+                self.assertEqual(fcgi_request(sock, GET, timeout=10)[0], 200)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                self.assertEqual(proc.wait(timeout=5), 0)
+            pauses = (pathlib.Path(tmp) / "status.log").read_text().count("accept failed, pausing")
+            self.assertGreaterEqual(pauses, 1)
+            self.assertLessEqual(pauses, 5)
+
+
+def _cpu_seconds(pid):
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class WebServerAddresses(unittest.TestCase):
