@@ -40,10 +40,7 @@ constexpr int kAcceptPauseMs = 1000;
 
 volatile sig_atomic_t g_stop_requested = 0;
 
-void OnStopSignal(int) {
-  g_stop_requested = 1;
-  FCGX_ShutdownPending();
-}
+void OnStopSignal(int) { g_stop_requested = 1; }
 
 // The stop signals stay blocked except inside epoll_pwait(): a signal can neither slip in between
 // the check of g_stop_requested and the wait, nor interrupt a request half-served. Returns
@@ -173,9 +170,8 @@ class ConnectionLoop {
     }
     epoll_event events[64];
     while (!g_stop_requested) {
-      int timeout_ms = accept_paused_ ? kAcceptPauseMs : -1;
+      int timeout_ms = AcceptPaused() ? kAcceptPauseMs : -1;
       int ready = epoll_pwait(epoll_fd_, events, 64, timeout_ms, &wait_mask);
-      if (accept_paused_ && MonotonicMs() >= resume_accepting_ms_) accept_paused_ = false;
       if (ready < 0) {
         if (errno == EINTR) continue;
         LogLine(std::string("epoll failed: ") + std::strerror(errno));
@@ -195,16 +191,20 @@ class ConnectionLoop {
           accept_waiting = true;
         } else if (!connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
           connections_.erase(connection);  // its descriptor is closed: epoll forgets it
-          accept_paused_ = false;  // and one is free again
+          resume_accepting_ms_ = 0;        // and one is free again
         }
       }
       if (accept_waiting) AcceptWaiting();
-      SetAccepting(!accept_paused_ && connections_.size() < kMaxConnections);
+      SetAccepting(!AcceptPaused() && connections_.size() < kMaxConnections);
     }
     return 0;
   }
 
  private:
+  bool AcceptPaused() const {
+    return resume_accepting_ms_ != 0 && MonotonicMs() < resume_accepting_ms_;
+  }
+
   bool Watch(int fd, Connection* connection) {
     epoll_event event{};
     event.events = EPOLLIN;
@@ -233,7 +233,6 @@ class ConnectionLoop {
           // again at once would spin. Stop accepting until a connection closes or a second
           // has passed; the web server's connections wait in the backlog meanwhile.
           LogLine(std::string("accept failed, pausing: ") + std::strerror(errno));
-          accept_paused_ = true;
           resume_accepting_ms_ = MonotonicMs() + kAcceptPauseMs;
         }
         return;
@@ -258,7 +257,7 @@ class ConnectionLoop {
   std::vector<in_addr_t> allowed_;
   int epoll_fd_;
   bool accepting_ = true;
-  bool accept_paused_ = false;  // after an accept failure other than "none waiting"
+  // After an accept failure other than "none waiting": when to try again. 0: not paused.
   int64_t resume_accepting_ms_ = 0;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
   std::string out_;  // reused for every answer

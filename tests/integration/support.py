@@ -71,7 +71,14 @@ class FastCgiConnection:
         self.pending = b""
 
     def request(self, params, stdin=b"", keep=True):
+        self.send(params, stdin, keep)
+        return self.receive()
+
+    def send(self, params, stdin=b"", keep=True):
         self.socket.sendall(fcgi_message(params, stdin, keep=keep))
+
+    def receive(self):
+        """The answer to the oldest request sent and not yet answered."""
         return parse_cgi_output(self._read_answer())
 
     def at_eof(self):

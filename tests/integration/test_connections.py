@@ -79,9 +79,9 @@ class KeptConnections(StackTestCase):
             for round_number in range(5):
                 # Send on every connection first, then read every answer.
                 for connection in connections:
-                    connection.socket.sendall(fcgi_message(GET, keep=True))
+                    connection.send(GET)
                 for connection in connections:
-                    code, headers, body = _parse(connection)
+                    code, headers, body = connection.receive()
                     self.assertEqual(code, 200, (round_number, body))
                     self.assertIn("etag", headers)
         finally:
@@ -134,10 +134,10 @@ class KeptConnections(StackTestCase):
                 s.connect(str(self.status_sock))
                 idle.append(s)
             late = FastCgiConnection(self.status_sock, timeout=10)
-            late.socket.sendall(fcgi_message(GET, keep=True))
+            late.send(GET)
             for s in idle[:100]:
                 s.close()
-            self.assertEqual(_parse(late)[0], 200)
+            self.assertEqual(late.receive()[0], 200)
             late.close()
         finally:
             for s in idle:
@@ -149,11 +149,6 @@ class KeptConnections(StackTestCase):
             code, _, body = self.stack.status()
             self.assertEqual(code, 200)
             self.assertIn(body["state"], ("online", "offline", "away"))
-
-
-def _parse(connection):
-    from support import parse_cgi_output
-    return parse_cgi_output(connection._read_answer())
 
 
 class StoppingWithOpenConnections(unittest.TestCase):
