@@ -10,7 +10,10 @@ TEST_TARGETS += test-bench-quick
 build/release/bench/handler_bench: build/release/bench/handler_bench.o build/release/libheartbeat.a
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lbenchmark -lpthread
 
-BENCH_PROGRAMS = build/static/status.fcgi build/static/heartbeat.fcgi
+build/release/bench/fixed_rate: build/release/bench/fixed_rate.o
+	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS)
+
+BENCH_PROGRAMS = build/static/status.fcgi build/static/heartbeat.fcgi build/release/bench/fixed_rate
 
 bench: deps $(BENCH_PROGRAMS) build/release/bench/handler_bench
 	build/release/bench/handler_bench --benchmark_min_time=0.5 | tee build/bench-handler.txt

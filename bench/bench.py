@@ -2,7 +2,11 @@
 """`make bench`: status and heartbeat throughput behind one private nginx, side by side with
 what a user would otherwise run. Rounds are interleaved (A B C …, A B C …) and medians
 reported, each also as a ratio to the static file measured in the same round, because a
-shared machine is noisy. Loopback only; every run is bounded by wrk's duration.
+shared machine is noisy. Loopback only; every run is bounded in time.
+
+Two tables: wrk keeps every connection busy (the most each target can answer, and the
+latency of the queue that builds at that point); `fixed_rate` offers the same load to each
+target and times every request from when it was due (the latency a visitor sees at that load).
 
     bench.py [--quick] [--out FILE]
 """
@@ -13,6 +17,7 @@ import pathlib
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +32,7 @@ from local_stack import NGINX, free_port, new_token, wait_for, wait_for_port  # 
 # The binaries a user deploys: `make dist`'s static ones (override with HEARTBEAT_BENCH_BIN).
 BIN = pathlib.Path(os.environ.get("HEARTBEAT_BENCH_BIN", ROOT / "build" / "static"))
 PHP_FPM = shutil.which("php-fpm8.2") or "/usr/sbin/php-fpm8.2"
+FIXED_RATE = ROOT / "build" / "release" / "bench" / "fixed_rate"
 
 NGINX_CONF = """\
 daemon off;
@@ -106,6 +112,14 @@ TARGETS = [
     ("cached", "/cached", "status.fcgi behind nginx fastcgi_cache"),
     ("heartbeat.fcgi", "/heartbeat", "authenticated, durable POSTs to heartbeat.fcgi"),
 ]
+
+# The fixed-rate table: the status answers a visitor can get (the CGI row would only measure
+# its backlog, and heartbeats come from one owner, not from crowds). Requests per second
+# offered over 32 kept connections: a busy day, and a front-page spike far past PHP-FPM's
+# capacity on this machine.
+RATE_TARGETS = ("static", "status.fcgi", "status.fcgi ×2", "cached", "PHP-FPM")
+RATES = (1000, 10000)
+RATE_CONNECTIONS = 32
 
 
 class Bench:
@@ -212,6 +226,95 @@ class Bench:
                 "errors": int(errors.group(1)) if errors else 0,
                 "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
+    def fixed_rate(self, path, rate, seconds):
+        out = subprocess.run([FIXED_RATE, str(self.port), path, str(rate), str(RATE_CONNECTIONS), str(seconds)],
+                             capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+        run = json.loads(out)
+        if run["unanswered"]:
+            self.drain(path)
+        return run
+
+    def drain(self, path, limit=120):
+        """A target that fell behind still holds the requests nginx passed on: wait until it
+        answers promptly again, so that the next run does not pay for this one."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            self.get(path)
+            if time.monotonic() - started < 0.05:
+                return
+            time.sleep(0.5)
+
+
+def wake_up_round_trip(samples=1000):
+    """How long this machine takes to wake a sleeping process: a byte there and back between
+    two processes over a socket pair, with a pause between samples so that both fall idle.
+    Every request through nginx to a program makes such trips, so when their tail is long
+    (a busy host delaying an idle virtual CPU), so is every latency tail in the tables."""
+    ours, theirs = socket.socketpair()
+    child = os.fork()
+    if child == 0:
+        ours.close()
+        while byte := theirs.recv(1):
+            theirs.send(byte)
+        os._exit(0)
+    theirs.close()
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        ours.send(b"x")
+        ours.recv(1)
+        times.append((time.perf_counter() - started) * 1e6)
+        time.sleep(0.001)
+    ours.close()
+    os.waitpid(child, 0)
+    times.sort()
+    return f"p50 {times[samples // 2]:.0f} µs, p99 {times[samples * 99 // 100]:.0f} µs"
+
+
+def ratio_to_static(runs, static_runs, key):
+    """The median over rounds of this target's figure divided by the static file's."""
+    return statistics.median(r[key] / s[key] for r, s in zip(runs, static_runs) if s[key])
+
+
+def median(runs, key):
+    return statistics.median(r[key] for r in runs)
+
+
+def throughput_table(results, targets, connections, rss):
+    lines = ["| target | conns | req/s | × static | p50 ms | × static | p99 ms | × static | non-2xx | peak RSS |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for c in connections:
+        static = results[("static", c)]
+        for name, _, _ in targets:
+            runs = results[(name, c)]
+            memory = f"{rss[name] / 1024:.1f} MB" if rss.get(name) else "n/a"
+            lines.append(
+                f"| {name} | {c} | {median(runs, 'rps'):,.0f} | {ratio_to_static(runs, static, 'rps'):.2f} | "
+                f"{median(runs, 'p50'):.3f} | {ratio_to_static(runs, static, 'p50'):.2f} | "
+                f"{median(runs, 'p99'):.3f} | {ratio_to_static(runs, static, 'p99'):.2f} | "
+                f"{sum(r['errors'] for r in runs)} | {memory} |")
+    return "\n".join(lines)
+
+
+def fixed_rate_table(rate_results, rate_targets, rates):
+    lines = [f"At a fixed rate ({RATE_CONNECTIONS} connections; latency from when each request was due):",
+             "",
+             "| target | offered req/s | p50 ms | p90 ms | p99 ms | × static | p99.9 ms | unanswered | non-2xx |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for rate in rates:
+        static = rate_results[("static", rate)]
+        for name, _, _ in rate_targets:
+            runs = rate_results[(name, rate)]
+            unanswered = sum(r["unanswered"] for r in runs)
+            counted = sum(r["counted"] for r in runs)
+            lines.append(
+                f"| {name} | {rate:,} | {median(runs, 'p50'):.3f} | {median(runs, 'p90'):.3f} | "
+                f"{median(runs, 'p99'):.3f} | {ratio_to_static(runs, static, 'p99'):.2f} | "
+                f"{median(runs, 'p999'):.3f} | {100 * unanswered / counted:.0f}% | "
+                f"{sum(r['errors'] for r in runs) - unanswered} |")
+    return "\n".join(lines)
+
 
 def latency(out, percentile):
     m = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -227,16 +330,22 @@ def main():
     parser.add_argument("--rounds", type=int, help="rounds (default 5, --quick 1)")
     parser.add_argument("--seconds", type=int, help="seconds per run (default 4, --quick 1)")
     parser.add_argument("--connections", help="comma-separated connection counts (default 1,32)")
+    parser.add_argument("--rates", help="comma-separated fixed rates in requests/s (default 1000,10000; "
+                                        "0 for none)")
     args = parser.parse_args()
     rounds, seconds = (1, 1) if args.quick else (5, 4)
     rounds, seconds = args.rounds or rounds, args.seconds or seconds
     connections = tuple(int(c) for c in args.connections.split(",")) if args.connections else (1, 32)
+    rates = tuple(int(r) for r in args.rates.split(",") if int(r) > 0) if args.rates else RATES
     targets = TARGETS
     if args.only:
         wanted = {"static", *args.only.split(",")}
         targets = [t for t in TARGETS if t[0] in wanted]
+    rate_targets = [t for t in targets if t[0] in RATE_TARGETS]
 
+    wake_up_before = wake_up_round_trip()
     results = {}  # (name, c) -> list of runs
+    rate_results = {}  # (name, rate) -> list of runs
     with tempfile.TemporaryDirectory(prefix="heartbeat-bench-") as tmp:
         bench = Bench(tmp)
         try:
@@ -246,30 +355,27 @@ def main():
                     for name, path, _ in targets:
                         run = bench.wrk(name, path, c, seconds)
                         results.setdefault((name, c), []).append(run)
+                for rate in rates:
+                    for name, path, _ in rate_targets:
+                        run = bench.fixed_rate(path, rate, seconds)
+                        rate_results.setdefault((name, rate), []).append(run)
                 print(f"round {round_number + 1}/{rounds} done", file=sys.stderr)
             rss = {name: bench.peak_rss_kb(name) for name, _, _ in targets}
         finally:
             bench.stop()
 
-    lines = [f"| target | conns | req/s | × static | p50 ms | p99 ms | non-2xx | peak RSS |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for c in connections:
-        static_by_round = [r["rps"] for r in results[("static", c)]]
-        for name, _, _ in targets:
-            runs = results[(name, c)]
-            ratio = statistics.median(r["rps"] / s for r, s in zip(runs, static_by_round))
-            memory = f"{rss[name] / 1024:.1f} MB" if rss.get(name) else "n/a"
-            lines.append(
-                f"| {name} | {c} | {statistics.median(r['rps'] for r in runs):,.0f} | {ratio:.2f} | "
-                f"{statistics.median(r['p50'] for r in runs):.3f} | "
-                f"{statistics.median(r['p99'] for r in runs):.3f} | {sum(r['errors'] for r in runs)} | {memory} |")
-    table = "\n".join(lines)
+    table = throughput_table(results, targets, connections, rss)
+    if rates:
+        table += "\n\n" + fixed_rate_table(rate_results, rate_targets, rates)
+    table += (f"\n\nWaking a sleeping process on this machine (a round trip between two): "
+              f"{wake_up_before} before the run, {wake_up_round_trip()} after.")
     print(table)
     legend = "\n".join(f"- **{name}**: {what}" for name, _, what in targets)
     if args.out:
         pathlib.Path(args.out).write_text(
-            f"{table}\n\n{rounds} interleaved rounds of {seconds} s per target and connection count; "
-            f"medians; \"× static\" is the median of the per-round ratios.\n\n{legend}\n")
+            f"{table}\n\n{rounds} interleaved rounds of {seconds} s per target, connection count "
+            f"and rate; medians; each \"× static\" is the median of the per-round ratios to the "
+            f"static file (for latency, lower is better).\n\n{legend}\n")
     return 0
 
 

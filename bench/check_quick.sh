@@ -13,5 +13,9 @@ for target in 'static' 'status\.fcgi' 'status\.fcgi ×2' 'status\.fcgi 1 conn/re
   check "^\| $target \| 32 \| [0-9,]+ \| [0-9.]+ \|"
 done
 check '\| 0 \| [0-9.]+ MB \|$'
+for target in 'static' 'status\.fcgi' 'status\.fcgi ×2' 'cached' 'PHP-FPM'; do
+  check "^\| $target \| 10,000 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|"
+done
+check '^Waking a sleeping process on this machine .*: p50 [0-9]+ µs, p99 [0-9]+ µs before the run'
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
