@@ -15,7 +15,7 @@ def main(handler, table, reading):
           f"{platform.system()} {platform.machine()}, {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores "
           "shared by wrk, nginx and the programs. Figures are for this machine only; the ratios "
           "within one run are what carries over.\n")
-    print("## Through nginx (wrk, loopback)\n")
+    print("## Through nginx (loopback: wrk, then fixed_rate)\n")
     print(pathlib.Path(table).read_text())
     print("## In-process handler (Google Benchmark)\n\n```")
     print("\n".join(handler_lines))
