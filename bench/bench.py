@@ -103,8 +103,8 @@ TARGETS = [
     ("static", "/static.json", "nginx serving a static JSON file (the ceiling)"),
     ("status.fcgi", "/one", "status.fcgi --listen, one process; nginx keeps connections open "
                             "(fastcgi_keep_conn, as nginx.conf.example)"),
-    ("status.fcgi ×2", "/pool", "status.fcgi, one process per core (spawn-fcgi -F 2, one socket), "
-                                "connections kept open"),
+    ("status.fcgi ×2", "/pool", "status.fcgi --listen --processes 2: one process per core on one "
+                                "socket, connections kept open"),
     ("status.fcgi 1 conn/req", "/unkept", "status.fcgi --listen, one process, a new connection "
                                           "per request (Apache mod_fcgid's way)"),
     ("status.fcgi CGI", "/cgi", "status.fcgi as plain CGI through fcgiwrap (a process per request)"),
@@ -145,11 +145,9 @@ class Bench:
         env = dict(os.environ, HEARTBEAT_CONFIG=str(d / "heartbeat.conf"))
         one = self.spawn([BIN / "status.fcgi", "--listen", d / "status-one.sock"], env=env)
         hb = self.spawn([BIN / "heartbeat.fcgi", "--listen", d / "heartbeat.sock"], env=env)
+        pool = self.spawn([BIN / "status.fcgi", "--listen", d / "status-pool.sock", "--processes", "2"], env=env)
         self.rss_pids = {"status.fcgi": [one.pid], "status.fcgi 1 conn/req": [one.pid],
-                         "heartbeat.fcgi": [hb.pid], "cached": [one.pid], "status.fcgi ×2": []}
-        pool = subprocess.run(["spawn-fcgi", "-s", str(d / "status-pool.sock"), "-F", "2", "-M", "0666",
-                               "--", str(BIN / "status.fcgi")], env=env, capture_output=True, text=True)
-        self.rss_pids["status.fcgi ×2"] = [int(p) for p in re.findall(r"PID: (\d+)", pool.stdout + pool.stderr)]
+                         "heartbeat.fcgi": [hb.pid], "cached": [one.pid], "status.fcgi ×2": [pool.pid]}
         # fcgiwrap forks and execs status.fcgi for each request: the CGI model.
         cgi = subprocess.run(["spawn-fcgi", "-s", str(d / "fcgiwrap.sock"), "-F", "2", "-M", "0666",
                               "--", shutil.which("fcgiwrap") or "/usr/sbin/fcgiwrap"],
@@ -159,6 +157,9 @@ class Bench:
         self.spawn([PHP_FPM, "-y", str(d / "php-fpm.conf"), "-F", "-R"])
         for sock in ("status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm"):
             wait_for(lambda: (d / f"{sock}.sock").exists(), what=sock)
+        # The pool's workers, whose memory is what counts (their parent only looks after them).
+        wait_for(lambda: len(workers_of(pool.pid)) == 2, what="status.fcgi workers")
+        self.rss_pids["status.fcgi ×2"] = workers_of(pool.pid)
         (d / "nginx.conf").write_text(NGINX_CONF.format(d=d, port=self.port, bin=BIN, root=ROOT))
         self.spawn([NGINX, "-p", str(d), "-e", str(d / "nginx-error.log"), "-c", str(d / "nginx.conf")])
         wait_for_port(self.port, what="nginx")
@@ -191,7 +192,7 @@ class Bench:
                 os.killpg(proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        for pid in self.rss_pids.get("status.fcgi ×2", []) + getattr(self, "other_pids", []):
+        for pid in getattr(self, "other_pids", []):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
@@ -244,6 +245,10 @@ class Bench:
             if time.monotonic() - started < 0.05:
                 return
             time.sleep(0.5)
+
+
+def workers_of(pid):
+    return [int(p) for p in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def wake_up_round_trip(samples=1000):

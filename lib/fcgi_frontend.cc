@@ -14,6 +14,7 @@
 #include "key_value.h"
 #include "listen_socket.h"
 #include "log.h"
+#include "worker_pool.h"
 
 #ifndef HEARTBEAT_VERSION
 #define HEARTBEAT_VERSION "unknown"
@@ -21,6 +22,17 @@
 
 namespace heartbeat {
 namespace {
+
+constexpr int kMaxProcesses = 64;
+
+// The N of --processes N: 1 to kMaxProcesses, else 0.
+int ParseProcessCount(const char* text) {
+  char* end = nullptr;
+  errno = 0;
+  long count = std::strtol(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || count < 1 || count > kMaxProcesses) return 0;
+  return static_cast<int>(count);
+}
 
 std::string ExecutableDir(const char* argv0) {
   char path[PATH_MAX];
@@ -64,10 +76,13 @@ void PrintHelp(const ServerProgram& program) {
       "Usage:\n"
       "  %s                  serve FastCGI (socket on fd 0) or, if started as CGI, one request\n"
       "  %s --listen ADDR    serve FastCGI on ADDR: a unix socket path (with a /) or host:port\n"
+      "      [--processes N]  ... in N processes on that socket (1 to %d, default 1), e.g. one\n"
+      "                       per core on a busy host; a process that dies is replaced\n"
       "  %s --help | --version\n\n"
       "The config is found through the HEARTBEAT_CONFIG request parameter, then the\n"
       "HEARTBEAT_CONFIG environment variable, then heartbeat.conf beside this program.\n",
-      program.name, HEARTBEAT_VERSION, program.summary, program.name, program.name, program.name);
+      program.name, HEARTBEAT_VERSION, program.summary, program.name, program.name, kMaxProcesses,
+      program.name);
 }
 
 }  // namespace
@@ -75,6 +90,7 @@ void PrintHelp(const ServerProgram& program) {
 int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SetLogProgramName(program.name);
   const char* listen = nullptr;
+  int processes = 1;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -85,10 +101,21 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
       return 0;
     } else if (arg == "--listen" && i + 1 < argc) {
       listen = argv[++i];
+    } else if (arg == "--processes" && i + 1 < argc) {
+      processes = ParseProcessCount(argv[++i]);
+      if (processes == 0) {
+        std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name, kMaxProcesses);
+        return 2;
+      }
     } else {
       std::fprintf(stderr, "%s: unknown argument '%s' (see --help)\n", program.name, argv[i]);
       return 2;
     }
+  }
+  if (processes > 1 && !listen) {
+    std::fprintf(stderr, "%s: --processes goes with --listen (a process manager starts its own)\n",
+                 program.name);
+    return 2;
   }
   SystemClock clock;
   ConfigCache configs(clock);
@@ -113,8 +140,12 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
     LogLine(fd.status().message());
     return 1;
   }
-  LogLine(std::string("listening on ") + listen);
-  int code = ServeFastCgi(program.handle, services, fd.value());
+  LogLine(std::string("listening on ") + listen +
+          (processes > 1 ? " with " + std::to_string(processes) + " processes" : ""));
+  // The workers open their own database connections: nothing opened here crosses a fork.
+  int code = processes > 1
+                 ? RunWorkers(processes, [&] { return ServeFastCgi(program.handle, services, fd.value()); })
+                 : ServeFastCgi(program.handle, services, fd.value());
   close(fd.value());
   if (address->is_unix) unlink(address->path.c_str());
   LogLine("stopped");
