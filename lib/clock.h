@@ -17,4 +17,8 @@ class SystemClock final : public Clock {
   int64_t NowMs() const override;
 };
 
+// Milliseconds on a clock that never jumps (CLOCK_MONOTONIC): for timeouts and pauses, which a
+// change of the wall clock must not stretch or cut.
+int64_t MonotonicMs();
+
 }  // namespace heartbeat

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cgi_request.h"
+#include "clock.h"
 #include "log.h"
 
 namespace heartbeat {
@@ -60,12 +61,6 @@ sigset_t InstallSignalHandlers() {
   sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
   for (int signal_number : {SIGTERM, SIGINT, SIGUSR1}) sigdelset(&wait_mask, signal_number);
   return wait_mask;
-}
-
-int64_t MonotonicMs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
 }
 
 bool IsUnixSocket(int fd) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "clock.h"
 #include "log.h"
 
 namespace heartbeat {
@@ -21,12 +22,6 @@ namespace {
 // A worker that keeps dying (a broken config cannot do that, it is answered with 503s; a full
 // disk or a bug might) is replaced no faster than this, so the log and the CPU stay calm.
 constexpr int64_t kRestartSpacingMs = 1000;
-
-int64_t MonotonicMs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 pid_t StartWorker(const std::function<int()>& serve) {
   const pid_t parent = getpid();
