@@ -90,6 +90,7 @@ void PrintHelp(const ServerProgram& program) {
 int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SetLogProgramName(program.name);
   const char* listen = nullptr;
+  const char* processes_text = nullptr;
   int processes = 1;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -102,7 +103,8 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
     } else if (arg == "--listen" && i + 1 < argc) {
       listen = argv[++i];
     } else if (arg == "--processes" && i + 1 < argc) {
-      processes = ParseProcessCount(argv[++i]);
+      processes_text = argv[++i];
+      processes = ParseProcessCount(processes_text);
       if (processes == 0) {
         std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name, kMaxProcesses);
         return 2;
@@ -112,7 +114,7 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
       return 2;
     }
   }
-  if (processes > 1 && !listen) {
+  if (processes_text && !listen) {
     std::fprintf(stderr, "%s: --processes goes with --listen (a process manager starts its own)\n",
                  program.name);
     return 2;

@@ -97,8 +97,8 @@ class SeveralProcesses(unittest.TestCase):
 
     def test_bad_process_counts(self):
         for args in (["--processes", "0"], ["--processes", "65"], ["--processes", "two"],
-                     ["--processes", "2"]):  # the last without --listen
-            listen = ["--listen", "/nonexistent/status.sock"] if args[1] != "2" else []
+                     ["--processes", "1"], ["--processes", "2"]):  # the last two without --listen
+            listen = ["--listen", "/nonexistent/status.sock"] if args[1] not in ("1", "2") else []
             out = subprocess.run([str(BIN_DIR / "status.fcgi"), *listen, *args],
                                  capture_output=True, text=True, timeout=10)
             self.assertEqual(out.returncode, 2, args)
