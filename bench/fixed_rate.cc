@@ -113,13 +113,14 @@ void Send(const std::string& request, const Connection& connection) {
 
 struct Totals {
   std::vector<uint32_t> micros;  // latency of each counted request
-  uint64_t errors = 0;           // answers other than 2xx and 3xx, and requests never answered
+  uint64_t errors = 0;           // counted answers other than 2xx and 3xx
 };
 
-void Record(Totals& totals, uint64_t due, uint64_t counted_from, uint64_t now, int status) {
-  if (due < counted_from) return;
+// Returns whether the request counts (it was due after the warm-up).
+bool Record(Totals& totals, uint64_t due, uint64_t counted_from, uint64_t now) {
+  if (due < counted_from) return false;
   totals.micros.push_back(uint32_t(std::min<uint64_t>((now - due) / 1000, UINT32_MAX)));
-  if (status < 200 || status >= 400) ++totals.errors;
+  return true;
 }
 
 double Percentile(const std::vector<uint32_t>& sorted, double fraction) {
@@ -193,7 +194,8 @@ int main(int argc, char** argv) {
       const size_t length = CompleteResponseLength(connection->received);
       if (length == 0 || connection->due == 0) continue;
       const int status = std::atoi(connection->received.c_str() + 9);  // "HTTP/1.1 200"
-      Record(totals, connection->due, counted_from, Now(), status);
+      if (Record(totals, connection->due, counted_from, Now()) && (status < 200 || status >= 400))
+        ++totals.errors;
       connection->received.erase(0, length);
       connection->due = 0;
       --in_flight;
@@ -205,8 +207,8 @@ int main(int argc, char** argv) {
   const uint64_t answered = totals.micros.size();
   const uint64_t end = Now();
   for (const Connection& connection : connections)
-    if (connection.due != 0) Record(totals, connection.due, counted_from, end, 0);
-  for (uint64_t due : waiting) Record(totals, due, counted_from, end, 0);
+    if (connection.due != 0) Record(totals, connection.due, counted_from, end);
+  for (uint64_t due : waiting) Record(totals, due, counted_from, end);
   const uint64_t counted = totals.micros.size();
   std::sort(totals.micros.begin(), totals.micros.end());
   std::printf("{\"rate\": %.0f, \"connections\": %d, \"counted\": %llu, \"unanswered\": %llu, "

@@ -91,7 +91,6 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SetLogProgramName(program.name);
   const char* listen = nullptr;
   const char* processes_text = nullptr;
-  int processes = 1;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -104,15 +103,15 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
       listen = argv[++i];
     } else if (arg == "--processes" && i + 1 < argc) {
       processes_text = argv[++i];
-      processes = ParseProcessCount(processes_text);
-      if (processes == 0) {
-        std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name, kMaxProcesses);
-        return 2;
-      }
     } else {
       std::fprintf(stderr, "%s: unknown argument '%s' (see --help)\n", program.name, argv[i]);
       return 2;
     }
+  }
+  const int processes = processes_text ? ParseProcessCount(processes_text) : 1;
+  if (processes == 0) {
+    std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name, kMaxProcesses);
+    return 2;
   }
   if (processes_text && !listen) {
     std::fprintf(stderr, "%s: --processes goes with --listen (a process manager starts its own)\n",

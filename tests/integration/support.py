@@ -17,6 +17,12 @@ BIN_DIR = pathlib.Path(os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
 JSON_TYPE = "application/json; charset=utf-8"
 
 
+def proc_stat(pid):
+    """The fields of /proc/<pid>/stat after the command name: [0] is the state, [11] and [12]
+    user and system time in clock ticks. Raises FileNotFoundError once the process is reaped."""
+    return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def json_body(data):
     return json.loads(data.decode("utf-8"))
 

@@ -12,7 +12,7 @@ import time
 import unittest
 
 from support import (BIN_DIR, FastCgiConnection, LocalStack, StackTestCase, fcgi_message,
-                     fcgi_request, free_port, json_body, wait_for, wait_for_port)
+                     fcgi_request, free_port, json_body, proc_stat, wait_for, wait_for_port)
 
 GET = {"REQUEST_METHOD": "GET"}
 ONLINE = {"isOnline": True, "state": "online"}
@@ -208,7 +208,7 @@ class OutOfDescriptors(unittest.TestCase):
 
 
 def _cpu_seconds(pid):
-    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = proc_stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

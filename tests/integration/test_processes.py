@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from support import BIN_DIR, fcgi_message, fcgi_request, wait_for
+from support import BIN_DIR, fcgi_message, fcgi_request, proc_stat, wait_for
 
 GET = {"REQUEST_METHOD": "GET"}
 
@@ -21,7 +21,7 @@ def children(pid):
 
 def alive(pid):
     try:
-        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        return proc_stat(pid)[0] != "Z"
     except FileNotFoundError:
         return False
 
