@@ -23,7 +23,9 @@ int PrintNewToken() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::strcmp(argv[1], "--new-token") == 0) return PrintNewToken();
+  if (!heartbeat::StartedAsCgi() && argc == 2 && std::strcmp(argv[1], "--new-token") == 0) {
+    return PrintNewToken();
+  }
   // Only the write side hashes tokens, so only it links and initialises libsodium.
   if (!heartbeat::InitCrypto()) {
     std::fprintf(stderr, "heartbeat.fcgi: cannot initialise libsodium\n");

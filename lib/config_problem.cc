@@ -7,6 +7,8 @@ ConfigProblem DescribeConfigProblem(const Status& status, const std::string& con
   switch (status.code()) {
     case Status::Code::kNotFound:
       return {"config_missing", "config file " + name + " not found"};
+    case Status::Code::kRefused:
+      return {"config_refused", "config file " + name + " is not one this program may read"};
     case Status::Code::kInvalid:
       return {"config_invalid", status.message()};
     default:

@@ -78,7 +78,11 @@ void PrintHelp(const ServerProgram& program) {
       "  %s --listen ADDR    serve FastCGI on ADDR: a unix socket path (with a /) or host:port\n"
       "      [--processes N]  ... in N processes on that socket (1 to %d, default 1), e.g. one\n"
       "                       per core on a busy host; a process that dies is replaced\n"
+      "      [--config-dir DIR]  a request may name a config in DIR (repeatable); else only\n"
+      "                       the start-up config below is read\n"
       "  %s --help | --version\n\n"
+      "A TCP ADDR must be on loopback unless FCGI_WEB_SERVER_ADDRS lists the web servers.\n"
+      "Started as CGI (GATEWAY_INTERFACE set), the program ignores its arguments.\n"
       "The config is found through the HEARTBEAT_CONFIG request parameter, then the\n"
       "HEARTBEAT_CONFIG environment variable, then heartbeat.conf beside this program.\n",
       program.name, HEARTBEAT_VERSION, program.summary, program.name, program.name, kMaxProcesses,
@@ -87,10 +91,22 @@ void PrintHelp(const ServerProgram& program) {
 
 }  // namespace
 
+bool StartedAsCgi() {
+  const char* gateway = getenv("GATEWAY_INTERFACE");
+  return gateway && *gateway;
+}
+
 int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SetLogProgramName(program.name);
+  // The database and its -wal/-shm hold the owner's activity: only this user may read them.
+  umask(077);
+  // A CGI server passes a query string without '=' as arguments (RFC 3875 4.4), so under
+  // CGI the arguments are the visitor's words, never options.
+  const bool cgi = StartedAsCgi();
+  if (cgi) argc = 1;
   const char* listen = nullptr;
   const char* processes_text = nullptr;
+  ConfigPolicy config_policy;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -103,6 +119,13 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
       listen = argv[++i];
     } else if (arg == "--processes" && i + 1 < argc) {
       processes_text = argv[++i];
+    } else if (arg == "--config-dir" && i + 1 < argc) {
+      auto dir = ResolveConfigDir(argv[++i]);
+      if (!dir.ok()) {
+        std::fprintf(stderr, "%s: %s\n", program.name, dir.status().message().c_str());
+        return 2;
+      }
+      config_policy.allowed_dirs.push_back(std::move(dir).value());
     } else {
       std::fprintf(stderr, "%s: unknown argument '%s' (see --help)\n", program.name, argv[i]);
       return 2;
@@ -113,19 +136,22 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
     std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name, kMaxProcesses);
     return 2;
   }
-  if (processes_text && !listen) {
-    std::fprintf(stderr, "%s: --processes goes with --listen (a process manager starts its own)\n",
-                 program.name);
+  if ((processes_text || !config_policy.allowed_dirs.empty()) && !listen) {
+    std::fprintf(stderr, "%s: --processes and --config-dir go with --listen\n", program.name);
     return 2;
   }
+  // On a socket of its own anyone who reaches it is a peer: only the start-up config and
+  // those in --config-dir may be named by a request.
+  config_policy.param_trusted = listen == nullptr;
   SystemClock clock;
   ConfigCache configs(clock);
   StoreCache stores(clock);
   Services services{configs, stores, clock,
-                    FallbackConfigPath(getenv("HEARTBEAT_CONFIG"), ExecutableDir(argv[0]))};
+                    FallbackConfigPath(getenv("HEARTBEAT_CONFIG"), ExecutableDir(argv[0])),
+                    std::move(config_policy)};
 
   if (!listen) {
-    if (FCGX_IsCGI()) return ServeCgi(program, services);
+    if (cgi || FCGX_IsCGI()) return ServeCgi(program, services);
     FCGX_Init();
     return ServeFastCgi(program.handle, services, 0);
   }
@@ -133,6 +159,12 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   auto address = ParseListenAddress(listen);
   if (!address.ok()) {
     LogLine(address.status().message());
+    return 2;
+  }
+  const char* web_servers = getenv("FCGI_WEB_SERVER_ADDRS");
+  if (!address->is_unix && !IsLoopbackHost(address->host) && !(web_servers && *web_servers)) {
+    LogLine("refusing to listen on " + std::string(listen) +
+            ": off loopback, set FCGI_WEB_SERVER_ADDRS to the web servers allowed to connect");
     return 2;
   }
   FCGX_Init();

@@ -19,4 +19,8 @@ struct ServerProgram {
 // Returns the process exit code.
 int RunServerProgram(const ServerProgram& program, int argc, char** argv);
 
+// Whether the program was started as CGI (GATEWAY_INTERFACE set): then its arguments come
+// from the query string and must be ignored.
+bool StartedAsCgi();
+
 }  // namespace heartbeat

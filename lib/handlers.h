@@ -6,8 +6,9 @@
 
 namespace heartbeat {
 
-// heartbeat.fcgi: authenticated POST of a device's state. Checks run in the order of SPEC §8:
-// 405, (503 config/storage), 429, 413, 401, 415, 400; a 200 means the heartbeat is committed.
+// heartbeat.fcgi: authenticated POST of a device's state. Checks run in the order of
+// docs/protocol.md: 405, (503 config/storage), 413, the token (401, or 429 for a locked-out
+// address), 415, 400; a 200 means the heartbeat is committed.
 Response HandleHeartbeat(const Request& request, Services& services);
 
 // status.fcgi: public GET/HEAD/OPTIONS of online/away/offline as JSON, SVG or shields.io JSON.

@@ -37,10 +37,9 @@ Response HandleHeartbeat(const Request& request, Services& services) {
     return Finish(std::move(response));
   }
 
-  const std::string& config_path = ConfigPathFor(request, services);
-  const Result<ServerConfig>& config = services.configs.Get(config_path);
+  const Result<ServerConfig>& config = ConfigFor(request, services);
   if (!config.ok()) {
-    ConfigProblem problem = DescribeConfigProblem(config.status(), config_path);
+    ConfigProblem problem = DescribeConfigProblem(config.status(), ConfigPathFor(request, services));
     return Unavailable(problem.code, problem.message);
   }
   if (!config->has_token) {
@@ -51,28 +50,32 @@ Response HandleHeartbeat(const Request& request, Services& services) {
   auto store = services.stores.Get(config->database_path);
   if (!store.ok()) return StorageUnavailable(services, config->database_path);
 
-  const int64_t now_ms = services.clock.NowMs();
-  auto failures = store.value()->ReadAuthFailures(request.remote_addr);
-  if (!failures.ok()) {
-    LogLine(failures.status().message());
-    return StorageUnavailable(services, config->database_path);
-  }
-  if (int64_t locked_ms = LockoutRemainingMs(failures.value(), now_ms); locked_ms > 0) {
-    Response response = JsonError(429, "too_many_attempts",
-                                  "too many failed tokens from this address; try again later");
-    response.AddHeader("Retry-After", std::to_string(RetryAfterSeconds(locked_ms)));
-    return Finish(std::move(response));
-  }
-
   if (request.content_length > static_cast<long long>(kMaxBodyBytes) ||
       request.body.size() > kMaxBodyBytes || request.body_truncated) {
     return Error(413, "payload_too_large", "the body is over 4096 bytes");
   }
 
+  // The token. Only a wrong Bearer token counts towards the lockout: a request without one
+  // is what any web page can make the owner's browser send, and must not lock the owner out.
+  // The right token is always accepted.
+  const int64_t now_ms = services.clock.NowMs();
   std::string_view token = BearerToken(request.authorization);
   if (token.empty() || !TokenMatches(token, config->token_sha256)) {
-    Status recorded = store.value()->RecordAuthFailure(request.remote_addr, now_ms);
-    if (!recorded.ok()) LogLine(recorded.message());
+    const std::string address = AddressKey(request.remote_addr);
+    auto failures = store.value()->ReadAuthFailures(address);
+    if (failures.ok() && !token.empty() && LockoutRemainingMs(failures.value(), now_ms) == 0) {
+      failures = store.value()->CountAuthFailure(address, now_ms);
+    }
+    if (!failures.ok()) {
+      LogLine(failures.status().message());
+      return StorageUnavailable(services, config->database_path);
+    }
+    if (int64_t locked_ms = LockoutRemainingMs(failures.value(), now_ms); locked_ms > 0) {
+      Response response = JsonError(429, "too_many_attempts",
+                                    "too many wrong tokens from this address; try again later");
+      response.AddHeader("Retry-After", std::to_string(LockoutRetryAfterSeconds(locked_ms)));
+      return Finish(std::move(response));
+    }
     Response response = JsonError(401, "unauthorized",
                                   token.empty() ? "missing bearer token" : "wrong token");
     response.AddHeader("WWW-Authenticate", "Bearer realm=\"heartbeat\"");

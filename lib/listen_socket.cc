@@ -47,6 +47,12 @@ Result<ListenAddress> ParseListenAddress(const std::string& text) {
   return address;
 }
 
+bool IsLoopbackHost(const std::string& host) {
+  in_addr address{};
+  return !host.empty() && inet_pton(AF_INET, host.c_str(), &address) == 1 &&
+         (ntohl(address.s_addr) >> 24) == 127;
+}
+
 Result<int> OpenListenSocket(const ListenAddress& address) {
   int fd = socket(address.is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return SocketError("socket");

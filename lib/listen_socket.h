@@ -17,6 +17,9 @@ struct ListenAddress {
 
 Result<ListenAddress> ParseListenAddress(const std::string& text);
 
+// Whether a numeric IPv4 host is in 127.0.0.0/8 (empty, all addresses, is not).
+bool IsLoopbackHost(const std::string& host);
+
 // Binds and listens. A unix socket path that exists and is not a socket is refused (it is
 // never deleted); a stale socket file is replaced. The socket file is made connectable by
 // every local user (mode 0666): guard it with the permissions of its folder.

@@ -15,6 +15,7 @@ class [[nodiscard]] Status {
     kNotFound,     // a file or row that should exist does not
     kInvalid,      // input that breaks a rule (config line, body field, flag)
     kUnavailable,  // a resource that may come back (database, network)
+    kRefused,      // a request named something it may not have (a config outside --config-dir)
   };
 
   Status() = default;
@@ -22,6 +23,7 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status Invalid(std::string msg) { return Status(Code::kInvalid, std::move(msg)); }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+  static Status Refused(std::string msg) { return Status(Code::kRefused, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

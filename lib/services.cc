@@ -1,10 +1,57 @@
 #include "services.h"
 
+#include <climits>
+#include <cstdlib>
+
 #include "key_value.h"
 #include "log.h"
 
 namespace heartbeat {
 namespace {
+
+// The entry for `path`, made room for: at kMaxCachedFiles entries, the least recently used
+// other one is dropped first.
+template <typename Entry>
+Entry& CachedEntry(std::map<std::string, Entry>& entries, const std::string& path, uint64_t* uses) {
+  auto found = entries.find(path);
+  if (found == entries.end()) {
+    if (entries.size() >= kMaxCachedFiles) {
+      auto oldest = entries.begin();
+      for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->second.used < oldest->second.used) oldest = it;
+      }
+      entries.erase(oldest);
+    }
+    found = entries.emplace(path, Entry{}).first;
+  }
+  found->second.used = ++*uses;
+  return found->second;
+}
+
+// `path` with symbolic links and `..` resolved, also when the file itself does not exist (its
+// folder is resolved); empty when even the folder cannot be.
+std::string ResolvedPath(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved)) return resolved;
+  std::string base = BaseName(path);
+  if (base.empty() || base == "." || base == ".." || !realpath(DirName(path).c_str(), resolved)) {
+    return std::string();
+  }
+  std::string dir = resolved;
+  return dir + (dir.size() > 1 ? "/" : "") + base;
+}
+
+bool MayRead(const std::string& path, const Services& services) {
+  const ConfigPolicy& policy = services.config_policy;
+  if (policy.param_trusted || path == services.fallback_config_path) return true;
+  std::string resolved = ResolvedPath(path);
+  if (resolved.empty()) return false;
+  if (resolved == ResolvedPath(services.fallback_config_path)) return true;
+  for (const std::string& dir : policy.allowed_dirs) {
+    if (resolved.compare(0, dir.size(), dir) == 0) return true;
+  }
+  return false;
+}
 
 bool SameFile(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
@@ -15,7 +62,7 @@ bool SameFile(const struct stat& a, const struct stat& b) {
 }  // namespace
 
 const Result<ServerConfig>& ConfigCache::Get(const std::string& path) {
-  Entry& entry = entries_[path];
+  Entry& entry = CachedEntry(entries_, path, &uses_);
   int64_t now = clock_.NowMs();
   bool checked_recently = now >= entry.checked_ms && now - entry.checked_ms < kRecheckIntervalMs;
   if (entry.loaded && checked_recently) return entry.config;
@@ -44,7 +91,7 @@ void ConfigCache::Load(const std::string& path, Entry* entry, const struct stat*
 }
 
 Result<Store*> StoreCache::Get(const std::string& path) {
-  Entry& entry = entries_[path];
+  Entry& entry = CachedEntry(entries_, path, &uses_);
   int64_t now = clock_.NowMs();
   if (entry.store && (now - entry.checked_ms >= kRecheckIntervalMs || now < entry.checked_ms)) {
     entry.checked_ms = now;
@@ -69,6 +116,31 @@ void StoreCache::Discard(const std::string& path) { entries_.erase(path); }
 
 const std::string& ConfigPathFor(const Request& request, const Services& services) {
   return request.config_param.empty() ? services.fallback_config_path : request.config_param;
+}
+
+const Result<ServerConfig>& ConfigFor(const Request& request, Services& services) {
+  const std::string& path = ConfigPathFor(request, services);
+  if (!MayRead(path, services)) {
+    static const Result<ServerConfig> kRefused(
+        Status::Refused("the request names a config outside the allowed folders"));
+    // Once per process: a peer that keeps asking must not fill the log.
+    static bool logged = false;
+    if (!logged) LogLine("refused a config named by a request (not the start-up config nor in a --config-dir): " + path);
+    logged = true;
+    return kRefused;
+  }
+  return services.configs.Get(path);
+}
+
+Result<std::string> ResolveConfigDir(const std::string& dir) {
+  char resolved[PATH_MAX];
+  struct stat st;
+  if (!realpath(dir.c_str(), resolved) || stat(resolved, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::Invalid("--config-dir " + dir + ": no such folder");
+  }
+  std::string result = resolved;
+  if (result.back() != '/') result += '/';
+  return result;
 }
 
 std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "clock.h"
 #include "http.h"
@@ -23,6 +24,11 @@ namespace heartbeat {
 // How often a cached file is checked for change, at most.
 constexpr int64_t kRecheckIntervalMs = 1000;
 
+// How many configs and databases a process keeps open at once. A site has one of each; the
+// bound keeps a peer that names many files from growing the process (the least recently
+// used entry goes first).
+constexpr size_t kMaxCachedFiles = 8;
+
 // The name of the config file looked for beside the executable.
 constexpr const char* kDefaultConfigName = "heartbeat.conf";
 
@@ -33,6 +39,7 @@ class ConfigCache {
   // The parsed config at `path`. A missing file is NotFound, an unreadable one Unavailable,
   // an invalid one Invalid; each failure is logged once per change of the file.
   const Result<ServerConfig>& Get(const std::string& path);
+  size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
@@ -41,11 +48,13 @@ class ConfigCache {
     bool have_identity = false;
     struct stat identity {};
     int64_t checked_ms = 0;
+    uint64_t used = 0;  // when it was last asked for, in Get calls
   };
   void Load(const std::string& path, Entry* entry, const struct stat* identity);
 
   const Clock& clock_;
   std::map<std::string, Entry> entries_;
+  uint64_t uses_ = 0;
 };
 
 class StoreCache {
@@ -56,14 +65,28 @@ class StoreCache {
   Result<Store*> Get(const std::string& path);
   // Drops the store after an error, so that the next request opens it afresh.
   void Discard(const std::string& path);
+  size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
     std::unique_ptr<Store> store;
     int64_t checked_ms = 0;
+    uint64_t used = 0;
   };
   const Clock& clock_;
   std::map<std::string, Entry> entries_;
+  uint64_t uses_ = 0;
+};
+
+// Who may choose the config (docs/protocol.md, "Who may choose the config"). Under a process
+// manager or as CGI the web server is the only peer and its HEARTBEAT_CONFIG parameter is
+// trusted. A program on a socket of its own (--listen) may be reached by others: it reads a
+// config named by the parameter only if that is its start-up config or lies in one of
+// `allowed_dirs`.
+struct ConfigPolicy {
+  bool param_trusted = true;
+  // Folders given by --config-dir, symbolic links resolved, each ending in '/'.
+  std::vector<std::string> allowed_dirs;
 };
 
 struct Services {
@@ -73,6 +96,7 @@ struct Services {
   // Where the config is when the request does not say: $HEARTBEAT_CONFIG at startup, else
   // heartbeat.conf beside the executable.
   std::string fallback_config_path;
+  ConfigPolicy config_policy;
   // The requests that one wake of the FastCGI loop found waiting share a number here (0 in
   // CGI and tests): the presence read is shared among them (Store::ReadPresence).
   uint64_t arrival = 0;
@@ -80,6 +104,14 @@ struct Services {
 
 // The config path for one request: its HEARTBEAT_CONFIG parameter, else the fallback.
 const std::string& ConfigPathFor(const Request& request, const Services& services);
+
+// The config for one request: the one at ConfigPathFor, or Refused, without opening the
+// file, when the policy does not let the request name it.
+const Result<ServerConfig>& ConfigFor(const Request& request, Services& services);
+
+// A --config-dir argument as ConfigPolicy keeps it: resolved, ending in '/'. Invalid if the
+// folder does not exist.
+Result<std::string> ResolveConfigDir(const std::string& dir);
 
 // $HEARTBEAT_CONFIG if set and not empty, else heartbeat.conf in `executable_dir`.
 std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir);

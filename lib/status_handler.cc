@@ -66,13 +66,14 @@ std::string Representation(StatusFormat format, Presence presence, std::string_v
   return StatusJson(presence, last_seen);
 }
 
-Response Answer(const Request& request, Services& services, const ServerConfig* config,
+Response Answer(const Request& request, Services& services, const Result<ServerConfig>& loaded,
                 StatusFormat format) {
-  if (!config) {
-    const std::string& path = ConfigPathFor(request, services);
-    ConfigProblem problem = DescribeConfigProblem(services.configs.Get(path).status(), path);
+  if (!loaded.ok()) {
+    ConfigProblem problem =
+        DescribeConfigProblem(loaded.status(), ConfigPathFor(request, services));
     return Unavailable(format, problem.code, problem.message);
   }
+  const ServerConfig* config = &loaded.value();
   auto store = services.stores.Get(config->database_path);
   if (!store.ok()) {
     return Unavailable(format, "storage_unavailable", "the database cannot be used");
@@ -108,8 +109,7 @@ Response Answer(const Request& request, Services& services, const ServerConfig* 
 }  // namespace
 
 Response HandleStatus(const Request& request, Services& services) {
-  const std::string& config_path = ConfigPathFor(request, services);
-  const Result<ServerConfig>& loaded = services.configs.Get(config_path);
+  const Result<ServerConfig>& loaded = ConfigFor(request, services);
   const ServerConfig* config = loaded.ok() ? &loaded.value() : nullptr;
   // Without a config we cannot know the origin list; `*` lets a page read the 503 itself.
   static const std::vector<std::string> kAnyOrigin;
@@ -129,7 +129,7 @@ Response HandleStatus(const Request& request, Services& services) {
     response = JsonError(missing ? 404 : 400, missing ? "not_found" : "bad_request",
                          format.status().message());
   } else {
-    response = Answer(request, services, config, format.value());
+    response = Answer(request, services, loaded, format.value());
   }
   AddCorsHeaders(origins, request.origin, &response);
   response.omit_body = request.method == "HEAD";

@@ -3,8 +3,6 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "rate_limit.h"
-
 namespace heartbeat {
 namespace {
 
@@ -25,6 +23,10 @@ const char* const kMigrations[] = {
     "  count INTEGER NOT NULL"
     ") WITHOUT ROWID;"
     "CREATE INDEX auth_failures_by_first ON auth_failures (first_ms);",
+    // 1 -> 2: IPv6 addresses are counted by their /64 (AddressKey): the old keys are
+    // forgotten (they last ten minutes at most). The file shrinks again (incremental
+    // auto_vacuum, see EnsureIncrementalVacuum).
+    "DELETE FROM auth_failures;",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
@@ -53,6 +55,20 @@ constexpr const char* kRecordFailureSql =
 
 constexpr const char* kPruneFailuresSql = "DELETE FROM auth_failures WHERE first_ms <= ?1 - ?2";
 
+// Beyond ?1 addresses, the ones whose spans began first are forgotten.
+constexpr const char* kCapFailuresSql =
+    "DELETE FROM auth_failures WHERE address IN (SELECT address FROM auth_failures"
+    " ORDER BY first_ms LIMIT max(0, (SELECT count(*) FROM auth_failures) - ?1))";
+
+// The write lock first, so that the read and the update of a count are not split by
+// another process's.
+constexpr const char* kBeginSql = "BEGIN IMMEDIATE";
+constexpr const char* kCommitSql = "COMMIT";
+constexpr const char* kRollbackSql = "ROLLBACK";
+// Pages freed by deleted rows go back to the file system (at most the table's size).
+constexpr const char* kIncrementalVacuumSql = "PRAGMA incremental_vacuum";
+constexpr int kAutoVacuumIncremental = 2;
+
 std::string Describe(sqlite3* db, const char* what) {
   return std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -65,14 +81,35 @@ Status Exec(sqlite3* db, const char* sql, const char* what) {
   return Status::Ok();
 }
 
+Result<int> ReadIntPragma(sqlite3* db, const char* sql, const char* what);
+
 Result<int> ReadUserVersion(sqlite3* db) {
+  return ReadIntPragma(db, "PRAGMA user_version", "read schema version");
+}
+
+Result<int> ReadIntPragma(sqlite3* db, const char* sql, const char* what) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
-    return Status::Unavailable(Describe(db, "read schema version"));
+  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
+    return Status::Unavailable(Describe(db, what));
   }
   Statement statement(raw);
-  if (sqlite3_step(raw) != SQLITE_ROW) return Status::Unavailable(Describe(db, "read schema version"));
+  if (sqlite3_step(raw) != SQLITE_ROW) return Status::Unavailable(Describe(db, what));
   return sqlite3_column_int(raw, 0);
+}
+
+// Rows that come and go (failed tokens) must not leave the file at its largest size. A new
+// file gets incremental auto_vacuum before its first table; an older one is rebuilt once with
+// it (VACUUM, outside any transaction).
+Status EnsureIncrementalVacuum(sqlite3* db) {
+  auto mode = ReadIntPragma(db, "PRAGMA auto_vacuum", "read auto_vacuum");
+  if (!mode.ok()) return mode.status();
+  if (mode.value() == kAutoVacuumIncremental) return Status::Ok();
+  Status status = Exec(db, "PRAGMA auto_vacuum = INCREMENTAL", "set auto_vacuum");
+  if (!status.ok()) return status;
+  mode = ReadIntPragma(db, "PRAGMA auto_vacuum", "read auto_vacuum");
+  if (!mode.ok()) return mode.status();
+  return mode.value() == kAutoVacuumIncremental ? Status::Ok()
+                                                : Exec(db, "VACUUM", "vacuum database");
 }
 
 Status Migrate(sqlite3* db) {
@@ -119,6 +156,10 @@ Store::~Store() {
   read_failures_.reset();
   record_failure_.reset();
   prune_failures_.reset();
+  cap_failures_.reset();
+  begin_.reset();
+  commit_.reset();
+  rollback_.reset();
   sqlite3_close(db_);
 }
 
@@ -131,10 +172,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
 
+  // Before anything writes the file's header: a new file takes the mode as it is made.
+  Status status = EnsureIncrementalVacuum(db);
   // WAL lets status readers run while a heartbeat writes. NORMAL syncs at checkpoints only:
   // a committed transaction is in the WAL file, which outlives any process that dies.
-  Status status = Exec(db, "PRAGMA journal_mode = WAL", "enable WAL");
+  if (status.ok()) status = Exec(db, "PRAGMA journal_mode = WAL", "enable WAL");
   if (status.ok()) status = Exec(db, "PRAGMA synchronous = NORMAL", "set synchronous");
+  // After a checkpoint the WAL is cut back to this size, so that a burst of writes (a flood
+  // of wrong tokens) does not leave it large.
+  if (status.ok()) status = Exec(db, "PRAGMA journal_size_limit = 1048576", "set journal size limit");
   if (status.ok()) status = Migrate(db);
   if (!status.ok()) return status;
   // The last connection to close would checkpoint the WAL into the database and truncate it:
@@ -219,7 +265,32 @@ Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
   return failures;
 }
 
-Status Store::RecordAuthFailure(std::string_view address, int64_t now_ms) {
+Result<AuthFailures> Store::CountAuthFailure(std::string_view address, int64_t now_ms) {
+  sqlite3_stmt* begin = Prepared(&begin_, kBeginSql);
+  sqlite3_stmt* commit = Prepared(&commit_, kCommitSql);
+  sqlite3_stmt* rollback = Prepared(&rollback_, kRollbackSql);
+  if (!begin || !commit || !rollback) return Fail("prepare statement");
+  int rc = sqlite3_step(begin);
+  sqlite3_reset(begin);
+  if (rc != SQLITE_DONE) return Fail("begin counting a failed token");
+  Result<AuthFailures> counted = CountAuthFailureInTransaction(address, now_ms);
+  sqlite3_stmt* end = counted.ok() ? commit : rollback;
+  rc = sqlite3_step(end);
+  sqlite3_reset(end);
+  if (rc == SQLITE_DONE) return counted;
+  Status failed = counted.ok() ? Fail("commit a failed token") : counted.status();
+  if (end == commit) {
+    (void)sqlite3_step(rollback);
+    sqlite3_reset(rollback);
+  }
+  return failed;
+}
+
+Result<AuthFailures> Store::CountAuthFailureInTransaction(std::string_view address,
+                                                         int64_t now_ms) {
+  auto before = ReadAuthFailures(address);
+  if (!before.ok() || LockoutRemainingMs(before.value(), now_ms) > 0) return before;
+
   sqlite3_stmt* prune = Prepared(&prune_failures_, kPruneFailuresSql);
   if (!prune) return Fail("prepare statement");
   sqlite3_bind_int64(prune, 1, now_ms);
@@ -227,17 +298,33 @@ Status Store::RecordAuthFailure(std::string_view address, int64_t now_ms) {
   int rc = sqlite3_step(prune);
   sqlite3_reset(prune);
   if (rc != SQLITE_DONE) return Fail("prune failed tokens");
+  const bool pruned = sqlite3_changes(db_) > 0;
 
-  sqlite3_stmt* statement = Prepared(&record_failure_, kRecordFailureSql);
-  if (!statement) return Fail("prepare statement");
-  sqlite3_bind_text(statement, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
-  sqlite3_bind_int64(statement, 2, now_ms);
-  sqlite3_bind_int64(statement, 3, kAuthFailureSpanMs);
-  rc = sqlite3_step(statement);
-  sqlite3_reset(statement);
-  sqlite3_clear_bindings(statement);
+  sqlite3_stmt* record = Prepared(&record_failure_, kRecordFailureSql);
+  if (!record) return Fail("prepare statement");
+  sqlite3_bind_text(record, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(record, 2, now_ms);
+  sqlite3_bind_int64(record, 3, kAuthFailureSpanMs);
+  rc = sqlite3_step(record);
+  sqlite3_reset(record);
+  sqlite3_clear_bindings(record);
   if (rc != SQLITE_DONE) return Fail("record failed token");
-  return Status::Ok();
+
+  bool capped = false;
+  if (before->count == 0) {  // a new address: the table may have grown past its bound
+    sqlite3_stmt* cap = Prepared(&cap_failures_, kCapFailuresSql);
+    if (!cap) return Fail("prepare statement");
+    sqlite3_bind_int(cap, 1, kMaxTrackedAddresses);
+    rc = sqlite3_step(cap);
+    sqlite3_reset(cap);
+    if (rc != SQLITE_DONE) return Fail("cap failed tokens");
+    capped = sqlite3_changes(db_) > 0;
+  }
+  if (pruned || capped) {
+    Status vacuumed = Exec(db_, kIncrementalVacuumSql, "give back free pages");
+    if (!vacuumed.ok()) return vacuumed;
+  }
+  return before;
 }
 
 }  // namespace heartbeat

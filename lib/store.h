@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "presence.h"
+#include "rate_limit.h"
 #include "result.h"
 
 struct sqlite3;
@@ -22,16 +23,10 @@ struct StatementDeleter {
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
-// What the store keeps per client address about failed tokens.
-struct AuthFailures {
-  int64_t first_ms = 0;  // time of the first failure of the current 10-minute span
-  int count = 0;
-};
-
 class Store {
  public:
   // The schema version this program writes; older files are migrated on open.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating it if missing) the database at `path` and migrates its schema.
   // Unavailable, with SQLite's reason, if the file cannot be opened, read or written.
@@ -49,10 +44,13 @@ class Store {
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
   Status RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms);
 
-  // The failures recorded for `address`, zero when none.
+  // The failures recorded for `address` (an AddressKey), zero when none.
   Result<AuthFailures> ReadAuthFailures(std::string_view address);
-  // Counts one failed token for `address` at `now_ms` and prunes spans that have ended.
-  Status RecordAuthFailure(std::string_view address, int64_t now_ms);
+  // Counts one wrong token for `address` at `now_ms`, unless it is locked out, in one
+  // transaction: parallel processes cannot count past the limit. Prunes spans that have
+  // ended and keeps at most kMaxTrackedAddresses addresses. Returns the failures as they
+  // stood before this one: locked out (LockoutRemainingMs > 0) means nothing was counted.
+  Result<AuthFailures> CountAuthFailure(std::string_view address, int64_t now_ms);
 
   // False once the file at the path is gone or is another file than the one opened
   // (deleted, or replaced by a rename): the caller should open it again.
@@ -66,6 +64,7 @@ class Store {
   // (a CGI process prepares only what its one request needs); nullptr if SQLite refused it.
   sqlite3_stmt* Prepared(Statement* slot, const char* sql);
   Status Fail(const char* what);
+  Result<AuthFailures> CountAuthFailureInTransaction(std::string_view address, int64_t now_ms);
 
   std::string path_;
   sqlite3* db_;
@@ -78,6 +77,10 @@ class Store {
   Statement read_failures_;
   Statement record_failure_;
   Statement prune_failures_;
+  Statement cap_failures_;
+  Statement begin_;
+  Statement commit_;
+  Statement rollback_;
 };
 
 }  // namespace heartbeat

@@ -31,7 +31,7 @@ struct World {
   heartbeat::SystemClock clock;
   heartbeat::ConfigCache configs{clock};
   heartbeat::StoreCache stores{clock};
-  heartbeat::Services services{configs, stores, clock, ""};
+  heartbeat::Services services{configs, stores, clock, "", {}};
 };
 
 std::string_view NextField(std::string_view* rest) {

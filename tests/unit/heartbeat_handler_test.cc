@@ -128,9 +128,11 @@ BOOST_AUTO_TEST_CASE(checks_run_in_the_order_of_the_contract) {
   BOOST_TEST(server.Heartbeat("nope", "wrong", "198.51.100.8", "text/plain").status == 401);
   // 415 before 400.
   BOOST_TEST(server.Heartbeat("nope", testing::kTestToken, "192.0.2.1", "text/plain").status == 415);
-  // 429 before 413 once locked out.
+  // Locked out: 413 still comes first, then 429 for a wrong token, 415 for the right one.
   for (int i = 0; i < kMaxAuthFailures; ++i) server.Heartbeat("", "wrong", "203.0.113.9");
-  BOOST_TEST(server.Heartbeat(big, testing::kTestToken, "203.0.113.9").status == 429);
+  BOOST_TEST(server.Heartbeat(big, "wrong", "203.0.113.9").status == 413);
+  BOOST_TEST(server.Heartbeat("nope", "wrong", "203.0.113.9", "text/plain").status == 429);
+  BOOST_TEST(server.Heartbeat("nope", testing::kTestToken, "203.0.113.9", "text/plain").status == 415);
 }
 
 BOOST_AUTO_TEST_CASE(ten_failures_lock_an_address_out_for_the_rest_of_ten_minutes) {
@@ -140,25 +142,61 @@ BOOST_AUTO_TEST_CASE(ten_failures_lock_an_address_out_for_the_rest_of_ten_minute
     BOOST_TEST(server.Heartbeat("", "wrong", attacker).status == 401);
     server.clock.Advance(10'000);
   }
-  // A success neither resets the count nor is refused yet.
+  // A success neither resets the count nor is refused.
   BOOST_TEST(server.Heartbeat("", testing::kTestToken, attacker).status == 200);
-  BOOST_TEST(server.Heartbeat("", "", attacker).status == 401);  // the 10th failure (missing)
+  BOOST_TEST(server.Heartbeat("", "wrong", attacker).status == 401);  // the 10th failure
 
-  Response locked = server.Heartbeat("", testing::kTestToken, attacker);
+  // Locked out: wrong and missing tokens get 429, the right one is still accepted.
+  Response locked = server.Heartbeat("", "wrong", attacker);
   CheckError(locked, 429, "too_many_attempts");
   // First failure at t0, now t0 + 90 s: 510 s remain.
   BOOST_TEST(Header(locked, "Retry-After") == "510");
+  BOOST_TEST(server.Heartbeat("", "", attacker).status == 429);
+  BOOST_TEST(server.Heartbeat("", testing::kTestToken, attacker).status == 200);
   // Another address is not affected.
-  BOOST_TEST(server.Heartbeat("", testing::kTestToken, "192.0.2.44").status == 200);
+  BOOST_TEST(server.Heartbeat("", "wrong", "192.0.2.44").status == 401);
   // 429s do not extend the lockout; it ends 10 minutes after the first failure.
   server.clock.Advance(509'000);
   BOOST_TEST(server.Heartbeat("", "wrong", attacker).status == 429);
   BOOST_TEST(Header(server.Heartbeat("", "wrong", attacker), "Retry-After") == "1");
   server.clock.Advance(1'000);
-  BOOST_TEST(server.Heartbeat("", testing::kTestToken, attacker).status == 200);
   // A new span starts with the next failure.
   BOOST_TEST(server.Heartbeat("", "wrong", attacker).status == 401);
   BOOST_TEST(server.Heartbeat("", testing::kTestToken, attacker).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(requests_without_a_bearer_token_are_never_counted) {
+  // Any web page can make the owner's browser POST without credentials (no preflight):
+  // such requests must not lock the owner's own address out.
+  ServerFixture server;
+  const std::string owner = "198.51.100.7";
+  for (int i = 0; i < 3 * kMaxAuthFailures; ++i) {
+    BOOST_TEST(server.Heartbeat("", "", owner).status == 401);
+  }
+  for (const char* scheme : {"Basic b3duZXI6cHc=", "Digest x", "Bearer", "Bearer ", "bearerx"}) {
+    BOOST_TEST_CONTEXT(scheme) {
+      Request request;
+      request.method = "POST";
+      request.remote_addr = owner;
+      request.authorization = scheme;
+      for (int i = 0; i < kMaxAuthFailures; ++i) BOOST_TEST(server.Post(request).status == 401);
+    }
+  }
+  BOOST_TEST(server.Heartbeat("", testing::kTestToken, owner).status == 200);
+  BOOST_TEST(server.Heartbeat("", "wrong", owner).status == 401);  // the first counted one
+  auto store = server.stores.Get(server.dir.File("heartbeat.db"));
+  BOOST_REQUIRE(store.ok());
+  BOOST_TEST(store.value()->ReadAuthFailures(owner).value().count == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ipv6_addresses_are_counted_by_their_slash_64) {
+  ServerFixture server;
+  for (int i = 0; i < kMaxAuthFailures; ++i) {
+    std::string address = "2001:db8:1:2::" + std::to_string(i + 1);
+    BOOST_TEST(server.Heartbeat("", "wrong", address).status == 401);
+  }
+  BOOST_TEST(server.Heartbeat("", "wrong", "2001:db8:1:2:ffff:ffff:ffff:ffff").status == 429);
+  BOOST_TEST(server.Heartbeat("", "wrong", "2001:db8:1:3::1").status == 401);
 }
 
 BOOST_AUTO_TEST_CASE(failures_spread_over_more_than_ten_minutes_do_not_lock_out) {
@@ -176,11 +214,11 @@ BOOST_AUTO_TEST_CASE(lockout_is_kept_in_the_database_across_processes) {
   // A second "process": fresh caches on the same files.
   ConfigCache configs(server.clock);
   StoreCache stores(server.clock);
-  Services other{configs, stores, server.clock, server.services.fallback_config_path};
+  Services other{configs, stores, server.clock, server.services.fallback_config_path, {}};
   Request request;
   request.method = "POST";
   request.remote_addr = "203.0.113.7";
-  request.authorization = std::string("Bearer ") + testing::kTestToken;
+  request.authorization = "Bearer wrong";
   BOOST_TEST(HandleHeartbeat(request, other).status == 429);
 }
 

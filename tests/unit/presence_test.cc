@@ -71,10 +71,10 @@ BOOST_AUTO_TEST_CASE(lockout_after_ten_failures_for_the_rest_of_ten_minutes) {
   BOOST_TEST(LockoutRemainingMs(failures, kNow + 1000) == kAuthFailureSpanMs - 1000);
   BOOST_TEST(LockoutRemainingMs(failures, kNow + kAuthFailureSpanMs - 1) == 1);
   BOOST_TEST(LockoutRemainingMs(failures, kNow + kAuthFailureSpanMs) == 0);
-  BOOST_TEST(RetryAfterSeconds(1) == 1);
-  BOOST_TEST(RetryAfterSeconds(1000) == 1);
-  BOOST_TEST(RetryAfterSeconds(1001) == 2);
-  BOOST_TEST(RetryAfterSeconds(599'000) == 599);
+  BOOST_TEST(LockoutRetryAfterSeconds(1) == 1);
+  BOOST_TEST(LockoutRetryAfterSeconds(1000) == 1);
+  BOOST_TEST(LockoutRetryAfterSeconds(1001) == 2);
+  BOOST_TEST(LockoutRetryAfterSeconds(599'000) == 599);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "test_support.h"
 
@@ -105,18 +107,125 @@ BOOST_AUTO_TEST_CASE(auth_failures_count_within_a_span_and_prune_old_ones) {
   auto store = Store::Open(dir.File("hb.db"));
   BOOST_REQUIRE(store.ok());
   Store& s = *store.value();
-  BOOST_REQUIRE(s.RecordAuthFailure("a", 1000).ok());
-  BOOST_REQUIRE(s.RecordAuthFailure("a", 2000).ok());
-  BOOST_REQUIRE(s.RecordAuthFailure("b", 3000).ok());
+  BOOST_TEST(s.CountAuthFailure("a", 1000).value().count == 0);  // as it stood before
+  BOOST_TEST(s.CountAuthFailure("a", 2000).value().count == 1);
+  BOOST_REQUIRE(s.CountAuthFailure("b", 3000).ok());
   AuthFailures a = s.ReadAuthFailures("a").value();
   BOOST_TEST(a.first_ms == 1000);
   BOOST_TEST(a.count == 2);
   BOOST_TEST(s.ReadAuthFailures("nobody").value().count == 0);
   // Ten minutes after a's first failure its span has ended: a failure from c prunes it.
-  BOOST_REQUIRE(s.RecordAuthFailure("c", 601'000).ok());
+  BOOST_REQUIRE(s.CountAuthFailure("c", 601'000).ok());
   BOOST_TEST(s.ReadAuthFailures("a").value().count == 0);
   BOOST_TEST(s.ReadAuthFailures("b").value().count == 1);
   BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM auth_failures") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(a_locked_out_address_is_not_counted_further) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.File("hb.db"));
+  BOOST_REQUIRE(store.ok());
+  for (int i = 0; i < kMaxAuthFailures + 5; ++i) BOOST_REQUIRE(store.value()->CountAuthFailure("a", 1000 + i).ok());
+  AuthFailures a = store.value()->ReadAuthFailures("a").value();
+  BOOST_TEST(a.count == kMaxAuthFailures);
+  BOOST_TEST(a.first_ms == 1000);
+}
+
+BOOST_AUTO_TEST_CASE(parallel_processes_never_count_past_the_limit) {
+  // Four processes with their own connections race to count failures of one address; each
+  // reports how many of its calls were counted (not locked out). Exactly ten in all.
+  testing::TempDir dir;
+  BOOST_REQUIRE(Store::Open(dir.File("hb.db")).ok());
+  constexpr int kProcesses = 4;
+  int pipes[kProcesses][2];
+  pid_t children[kProcesses];
+  for (int p = 0; p < kProcesses; ++p) {
+    BOOST_REQUIRE(pipe(pipes[p]) == 0);
+    children[p] = fork();
+    BOOST_REQUIRE(children[p] >= 0);
+    if (children[p] == 0) {
+      auto store = Store::Open(dir.File("hb.db"));
+      unsigned char counted = 0;
+      for (int i = 0; store.ok() && i < kMaxAuthFailures; ++i) {
+        auto before = store.value()->CountAuthFailure("203.0.113.9", 5000);
+        if (before.ok() && LockoutRemainingMs(before.value(), 5000) == 0) ++counted;
+      }
+      ssize_t written = write(pipes[p][1], &counted, 1);
+      _exit(store.ok() && written == 1 ? 0 : 1);
+    }
+    close(pipes[p][1]);
+  }
+  int total = 0;
+  for (int p = 0; p < kProcesses; ++p) {
+    unsigned char counted = 0;
+    BOOST_TEST(read(pipes[p][0], &counted, 1) == 1);
+    close(pipes[p][0]);
+    int status = 0;
+    BOOST_TEST(waitpid(children[p], &status, 0) == children[p]);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    total += counted;
+  }
+  BOOST_TEST(total == kMaxAuthFailures);
+  BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count FROM auth_failures") ==
+             std::to_string(kMaxAuthFailures));
+}
+
+BOOST_AUTO_TEST_CASE(at_most_ten_thousand_addresses_are_kept_oldest_first_out) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.File("hb.db"));
+  BOOST_REQUIRE(store.ok());
+  const int extra = 50;
+  for (int i = 0; i < kMaxTrackedAddresses + extra; ++i) {
+    BOOST_REQUIRE(store.value()->CountAuthFailure("addr-" + std::to_string(i), 1000 + i).ok());
+  }
+  BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM auth_failures") ==
+             std::to_string(kMaxTrackedAddresses));
+  BOOST_TEST(store.value()->ReadAuthFailures("addr-0").value().count == 0);
+  BOOST_TEST(store.value()->ReadAuthFailures("addr-" + std::to_string(extra - 1)).value().count == 0);
+  BOOST_TEST(store.value()->ReadAuthFailures("addr-" + std::to_string(extra)).value().count == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_to_incremental_auto_vacuum) {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const char* kVersion1 =
+      "CREATE TABLE devices (name TEXT PRIMARY KEY, state TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+      " last_active_ms INTEGER) WITHOUT ROWID;"
+      "CREATE TABLE auth_failures (address TEXT PRIMARY KEY, first_ms INTEGER NOT NULL,"
+      " count INTEGER NOT NULL) WITHOUT ROWID;"
+      "CREATE INDEX auth_failures_by_first ON auth_failures (first_ms);"
+      "INSERT INTO devices VALUES ('mac', 'active', 5, 5);"
+      "INSERT INTO auth_failures VALUES ('2001:db8::1', 1, 3);"
+      "PRAGMA user_version = 1;";
+  BOOST_REQUIRE(sqlite3_exec(db, kVersion1, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  BOOST_REQUIRE(QueryText(path, "PRAGMA auto_vacuum") == "0");
+
+  BOOST_REQUIRE(Store::Open(path).ok());
+  BOOST_TEST(QueryText(path, "PRAGMA user_version") == "2");
+  BOOST_TEST(QueryText(path, "PRAGMA auto_vacuum") == "2");  // incremental
+  BOOST_TEST(QueryText(path, "SELECT name FROM devices") == "mac");
+  BOOST_TEST(QueryText(path, "SELECT count(*) FROM auth_failures") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(the_file_shrinks_when_failed_tokens_are_pruned) {
+  testing::TempDir dir;
+  const std::string path = dir.File("hb.db");
+  auto store = Store::Open(path);
+  BOOST_REQUIRE(store.ok());
+  BOOST_TEST(QueryText(path, "PRAGMA auto_vacuum") == "2");
+  for (int i = 0; i < 3000; ++i) {
+    BOOST_REQUIRE(store.value()->CountAuthFailure("address-with-a-long-name-" + std::to_string(i), 1000).ok());
+  }
+  const int full = std::stoi(QueryText(path, "PRAGMA page_count"));
+  // Past the span, one more failure prunes every old row and gives pages back.
+  for (int i = 0; i < 20; ++i) {
+    BOOST_REQUIRE(store.value()->CountAuthFailure("late-" + std::to_string(i), 1000 + kAuthFailureSpanMs + i).ok());
+  }
+  BOOST_TEST(std::stoi(QueryText(path, "PRAGMA page_count")) < full / 2,
+             "pages: " << QueryText(path, "PRAGMA page_count") << " of " << full);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
