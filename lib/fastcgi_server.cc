@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -22,6 +24,7 @@
 
 #include "cgi_request.h"
 #include "clock.h"
+#include "fastcgi_framing.h"
 #include "log.h"
 
 namespace heartbeat {
@@ -31,10 +34,20 @@ namespace {
 // descriptor far below FD_SETSIZE, which libfcgi's lingering close relies on.
 constexpr size_t kMaxConnections = 256;
 
-// A request is read with blocking reads once epoll says it has begun, as libfcgi reads. A
-// peer that goes quiet in the middle of one holds every other connection up for at most this
-// long, then is dropped. Web servers pass a request whole, so this never cuts one of theirs.
-constexpr time_t kStallSeconds = 2;
+// A request must arrive whole within this time of its first byte, and a connection whose
+// answers are not taken must take them within it, or the connection is dropped. Web servers
+// pass a request whole and read answers at once, so this never cuts one of theirs.
+constexpr int64_t kDeadlineMs = 2000;
+
+// libfcgi is handed a request only once it is all there (RequestArrival), so its reads never
+// wait. Its blocking writes could: an answer is written only while the connection's send
+// buffer has this much room (answers are far smaller). The socket timeouts are a last guard.
+constexpr int kAnswerRoomBytes = 64 * 1024;
+constexpr time_t kSocketTimeoutSeconds = 2;
+
+// How much of a waiting request is looked at; a request that does not fit is not one of a
+// web server's (nginx's headers are at most 32 KiB by default) and is dropped.
+constexpr size_t kPeekBytes = 64 * 1024 + 4096 + 64;
 
 // How long accepting pauses after accept() fails for want of descriptors or memory.
 constexpr int kAcceptPauseMs = 1000;
@@ -112,6 +125,17 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  int fd() const { return fcgi_.ipcFd; }
+
+  // When the request now arriving began (0: none is arriving), and since when the answers
+  // have not been taken (0: they are being taken).
+  int64_t arriving_since_ms = 0;
+  int64_t stalled_since_ms = 0;
+  // The events the loop waits for on this connection.
+  uint32_t events = 0;
+  // The socket's send buffer (SO_SNDBUF), read once.
+  int send_buffer_bytes = 0;
+
   // Reads one request, answers it, and returns whether the connection stays open.
   bool ServeOneRequest(Handler handle, Services& services, bool unix_socket, std::string* out) {
     // FCGX_Accept_r first finishes the previous request, closing the connection unless it is
@@ -147,7 +171,7 @@ class ConnectionLoop {
   ConnectionLoop(Handler handle, Services& services, int listen_fd)
       : handle_(handle), services_(services), listen_fd_(listen_fd),
         unix_socket_(IsUnixSocket(listen_fd)), allowed_(AllowedWebServers()),
-        epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {}
+        epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), peek_(kPeekBytes) {}
   ~ConnectionLoop() {
     connections_.clear();
     if (epoll_fd_ >= 0) close(epoll_fd_);
@@ -158,53 +182,175 @@ class ConnectionLoop {
   int Run(const sigset_t& wait_mask) {
     // A listening socket shared with other processes (spawn-fcgi -F N) may have been
     // emptied by one of them after epoll said it was ready: accept must not block then.
-    fcntl(listen_fd_, F_SETFL, fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
-    if (epoll_fd_ < 0 || !Watch(listen_fd_, nullptr)) {
+    int flags = fcntl(listen_fd_, F_GETFL);
+    if (flags < 0 || fcntl(listen_fd_, F_SETFL, flags | O_NONBLOCK) != 0) {
+      LogLine(std::string("cannot make the listening socket non-blocking: ") + std::strerror(errno));
+      return 1;
+    }
+    epoll_event listener{};
+    listener.events = EPOLLIN;
+    listener.data.ptr = nullptr;  // null: the listening socket
+    if (epoll_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listener) != 0) {
       LogLine(std::string("epoll failed: ") + std::strerror(errno));
       return 1;
     }
-    epoll_event events[64];
     while (!g_stop_requested) {
-      int timeout_ms = AcceptPaused() ? kAcceptPauseMs : -1;
-      int ready = epoll_pwait(epoll_fd_, events, 64, timeout_ms, &wait_mask);
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        LogLine(std::string("epoll failed: ") + std::strerror(errno));
-        return 1;
-      }
-      ++services_.arrival;  // the requests waiting now
-      // One request from each connection that has something to say, so that no connection
-      // waits behind another for more than one request.
-      bool accept_waiting = false;
-      for (int i = 0; i < ready; ++i) {
-        auto* connection = static_cast<Connection*>(events[i].data.ptr);
-        if (!connection) {
-          if (events[i].events & EPOLLERR) {
-            LogLine("the listening socket failed");
-            return 1;
-          }
-          accept_waiting = true;
-        } else if (!connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
-          connections_.erase(connection);  // its descriptor is closed: epoll forgets it
-          resume_accepting_ms_ = 0;        // and one is free again
-        }
-      }
-      if (accept_waiting) AcceptWaiting();
-      SetAccepting(!AcceptPaused() && connections_.size() < kMaxConnections);
+      if (!WaitAndServe(&wait_mask, /*accepting=*/true)) return 1;
     }
+    FinishArrivingRequests();
     return 0;
   }
 
  private:
+  // One wait and what it found: accepts, serves one request from each connection that has a
+  // whole one, and drops connections past their deadline. False if the listener failed.
+  bool WaitAndServe(const sigset_t* wait_mask, bool accepting) {
+    epoll_event events[64];
+    int ready = epoll_pwait(epoll_fd_, events, 64, WaitTimeoutMs(), wait_mask);
+    if (ready < 0) {
+      if (errno == EINTR) return true;
+      LogLine(std::string("epoll failed: ") + std::strerror(errno));
+      return false;
+    }
+    ++services_.arrival;  // the requests waiting now
+    const int64_t now = MonotonicMs();
+    bool accept_waiting = false;
+    for (int i = 0; i < ready; ++i) {
+      auto* connection = static_cast<Connection*>(events[i].data.ptr);
+      if (!connection) {
+        if (events[i].events & EPOLLERR) {
+          LogLine("the listening socket failed");
+          return false;
+        }
+        accept_waiting = true;
+      } else if (!Serve(connection, events[i].events, now)) {
+        Drop(connection);
+      }
+    }
+    DropLateConnections(now);
+    if (accepting && accept_waiting) AcceptWaiting();
+    SetAccepting(accepting && !AcceptPaused() && connections_.size() < kMaxConnections);
+    return true;
+  }
+
+  // What a connection's event means: a whole request is served, a partial one waited for,
+  // answers not taken wait for room. Returns false when the connection is to be dropped.
+  bool Serve(Connection* connection, uint32_t events, int64_t now) {
+    // Answers not taken: wait for room, keeping the deadline of when they stopped.
+    const int64_t stalled_since = connection->stalled_since_ms;
+    if (stalled_since != 0) {
+      if (!(events & EPOLLOUT)) return !(events & (EPOLLHUP | EPOLLERR));
+      connection->stalled_since_ms = 0;
+    }
+    ssize_t waiting = recv(connection->fd(), peek_.data(), peek_.size(), MSG_PEEK | MSG_DONTWAIT);
+    if (waiting == 0) return false;  // closed by the web server
+    if (waiting < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    Arrival arrival = RequestArrival(peek_.data(), static_cast<size_t>(waiting));
+    if (arrival == Arrival::kMalformed) return false;
+    if (arrival == Arrival::kPartial) {
+      if (static_cast<size_t>(waiting) == peek_.size() || (events & (EPOLLRDHUP | EPOLLHUP))) {
+        return false;  // too large to be a web server's, or its sender has gone
+      }
+      if (connection->arriving_since_ms == 0) connection->arriving_since_ms = now;
+      // Woken again only when more arrives, not for the bytes already seen.
+      return SetEvents(connection, EPOLLIN | EPOLLRDHUP | EPOLLET);
+    }
+    if (!HasRoomForAnswer(*connection)) {
+      connection->stalled_since_ms = stalled_since != 0 ? stalled_since : now;
+      return SetEvents(connection, EPOLLOUT);
+    }
+    connection->arriving_since_ms = 0;
+    if (!connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) return false;
+    return SetEvents(connection, EPOLLIN | EPOLLRDHUP);
+  }
+
+  // Whether an answer can be written without waiting for the peer to read earlier ones.
+  static bool HasRoomForAnswer(const Connection& connection) {
+    int queued = 0;
+    if (ioctl(connection.fd(), SIOCOUTQ, &queued) != 0) {
+      return true;  // cannot tell: the socket's send timeout still bounds the write
+    }
+    return connection.send_buffer_bytes - queued >= kAnswerRoomBytes;
+  }
+
+  // After a stop: requests that had begun to arrive, also on connections still waiting to be
+  // accepted, are finished (within their deadline); idle connections are closed at once.
+  void FinishArrivingRequests() {
+    AcceptWaiting();
+    const int64_t now = MonotonicMs();
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      Connection* connection = it->first;
+      ++it;
+      if (connection->stalled_since_ms != 0) {
+        Drop(connection);
+        continue;
+      }
+      ssize_t waiting = recv(connection->fd(), peek_.data(), 1, MSG_PEEK | MSG_DONTWAIT);
+      if (waiting > 0) {
+        if (connection->arriving_since_ms == 0) connection->arriving_since_ms = now;
+        SetEvents(connection, EPOLLIN | EPOLLRDHUP);  // level: a whole request is served now
+      } else if (connection->arriving_since_ms == 0) {
+        Drop(connection);
+      }
+    }
+    SetAccepting(false);
+    while (!connections_.empty()) {
+      if (!WaitAndServe(nullptr, /*accepting=*/false)) return;
+      for (auto it = connections_.begin(); it != connections_.end();) {
+        Connection* connection = it->first;
+        ++it;
+        if (connection->arriving_since_ms == 0) Drop(connection);  // served, or never began
+      }
+    }
+  }
+
+  // The wait until the nearest deadline; -1: none.
+  int WaitTimeoutMs() const {
+    int64_t nearest = AcceptPaused() ? resume_accepting_ms_ : 0;
+    for (const auto& entry : connections_) {
+      for (int64_t since : {entry.first->arriving_since_ms, entry.first->stalled_since_ms}) {
+        if (since != 0 && (nearest == 0 || since + kDeadlineMs < nearest)) nearest = since + kDeadlineMs;
+      }
+    }
+    if (nearest == 0) return -1;
+    int64_t wait = nearest - MonotonicMs();
+    return wait < 1 ? 1 : static_cast<int>(wait);
+  }
+
+  void DropLateConnections(int64_t now) {
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      Connection* connection = it->first;
+      ++it;
+      for (int64_t since : {connection->arriving_since_ms, connection->stalled_since_ms}) {
+        if (since != 0 && now - since >= kDeadlineMs) {
+          Drop(connection);
+          break;
+        }
+      }
+    }
+  }
+
+  void Drop(Connection* connection) {
+    connections_.erase(connection);  // its descriptor is closed: epoll forgets it
+    resume_accepting_ms_ = 0;        // and one is free again
+  }
+
   bool AcceptPaused() const {
     return resume_accepting_ms_ != 0 && MonotonicMs() < resume_accepting_ms_;
   }
 
-  bool Watch(int fd, Connection* connection) {
+  bool SetEvents(Connection* connection, uint32_t events) {
+    if (connection->events == events) return true;
     epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.ptr = connection;  // null: the listening socket
-    return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
+    event.events = events;
+    event.data.ptr = connection;
+    int op = connection->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    if (epoll_ctl(epoll_fd_, op, connection->fd(), &event) != 0) {
+      LogLine(std::string("epoll_ctl failed: ") + std::strerror(errno));
+      return false;
+    }
+    connection->events = events;
+    return true;
   }
 
   // At the connection limit the listening socket is left out of the wait, so that new
@@ -213,7 +359,10 @@ class ConnectionLoop {
     if (accepting == accepting_) return;
     epoll_event event{};
     event.events = accepting ? static_cast<uint32_t>(EPOLLIN) : 0u;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event) != 0) {
+      LogLine(std::string("epoll_ctl failed on the listening socket: ") + std::strerror(errno));
+      return;
+    }
     accepting_ = accepting;
   }
 
@@ -236,11 +385,24 @@ class ConnectionLoop {
         close(fd);
         continue;
       }
-      timeval stall{kStallSeconds, 0};
-      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &stall, sizeof stall);
+      timeval limit{kSocketTimeoutSeconds, 0};
+      if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0 ||
+          setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0) {
+        LogLine(std::string("cannot set socket timeouts: ") + std::strerror(errno));
+        close(fd);
+        continue;
+      }
+      int send_buffer = 0;
+      socklen_t size = sizeof send_buffer;
+      if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, &size) != 0) {
+        LogLine(std::string("cannot read the socket's buffer size: ") + std::strerror(errno));
+        close(fd);
+        continue;
+      }
       auto connection = std::make_unique<Connection>(fd);
-      if (!Watch(fd, connection.get())) continue;  // closed by the Connection
+      connection->send_buffer_bytes = send_buffer;
       Connection* key = connection.get();
+      if (!SetEvents(key, EPOLLIN | EPOLLRDHUP)) continue;  // closed by the Connection
       connections_.emplace(key, std::move(connection));
     }
   }
@@ -255,7 +417,8 @@ class ConnectionLoop {
   // After an accept failure other than "none waiting": when to try again. 0: not paused.
   int64_t resume_accepting_ms_ = 0;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
-  std::string out_;  // reused for every answer
+  std::vector<unsigned char> peek_;  // what is waiting on a connection, looked at
+  std::string out_;                  // reused for every answer
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 """A private Apache on a free loopback port: its own config, pid file, logs and mutexes, with
-either mod_fcgid (event MPM) or only mod_cgi (prefork MPM). Debian's modules, nothing else."""
+either mod_fcgid (event MPM), only mod_cgi (prefork MPM) or only mod_cgid (event MPM). Debian's
+modules, nothing else."""
 import os
 import pathlib
 import pwd
@@ -44,7 +45,7 @@ COMMON_MODULES = ["authz_core", "mime", "env", "dir"]
 
 class Apache:
     def __init__(self, directory, module):
-        assert module in ("fcgid", "cgi")
+        assert module in ("fcgid", "cgi", "cgid")
         self.dir = pathlib.Path(directory)
         self.module = module
         self.port = free_port()
@@ -57,6 +58,9 @@ class Apache:
             modules = ["mpm_event"] + COMMON_MODULES + ["fcgid"]
             extra = (f"FcgidIPCDir {self.dir}/run/fcgid\n"
                      f"FcgidProcessTableFile {self.dir}/run/fcgid_shm\n")
+        elif self.module == "cgid":
+            modules = ["mpm_event"] + COMMON_MODULES + ["cgid"]
+            extra = f"ScriptSock {self.dir}/run/cgid.sock\n"
         else:
             modules = ["mpm_prefork"] + COMMON_MODULES + ["cgi"]
             extra = ""

@@ -110,20 +110,83 @@ class KeptConnections(StackTestCase):
             connection.close()
 
     def test_a_connection_that_goes_quiet_mid_request_is_dropped(self):
-        # Reads are blocking once a request has begun: a peer that stops halfway must not hold
-        # the program (and every other connection) for longer than the 2 s stall limit.
+        # A peer that stops halfway must hold no one up, and is dropped 2 s after its first byte.
         stalled = socket.socket(socket.AF_UNIX)
         stalled.connect(str(self.status_sock))
         stalled.sendall(fcgi_message(GET, keep=True)[:30])
+        sent = time.monotonic()
         try:
-            time.sleep(0.2)  # the program is now waiting on the rest of that request
             started = time.monotonic()
             self.assertEqual(fcgi_request(self.status_sock, GET, timeout=10)[0], 200)
-            self.assertLess(time.monotonic() - started, 4)
-            stalled.settimeout(5)
-            self.assertEqual(stalled.recv(1), b"")  # and the stalled one was closed
+            self.assertLess(time.monotonic() - started, 1)
+            stalled.settimeout(10)
+            self.assertTrue(_closed_by_peer(stalled))
+            self.assertGreater(time.monotonic() - sent, 1.5)
         finally:
             stalled.close()
+
+    def test_a_request_sent_a_byte_at_a_time_holds_no_one_up_and_is_dropped(self):
+        # One byte every 0.3 s: each read would be quick, the whole request never arrives.
+        # Meanwhile other connections are answered at once; it is dropped 2 s after it began.
+        message = fcgi_message(GET, keep=True)
+        slow = socket.socket(socket.AF_UNIX)
+        slow.connect(str(self.status_sock))
+        slow.settimeout(0.3)
+        began = time.monotonic()
+        closed_after = None
+        try:
+            for i in range(len(message) - 1):
+                try:
+                    slow.sendall(message[i:i + 1])
+                except (BrokenPipeError, ConnectionResetError):
+                    closed_after = time.monotonic() - began
+                    break
+                started = time.monotonic()
+                self.assertEqual(fcgi_request(self.status_sock, GET, timeout=5)[0], 200)
+                self.assertLess(time.monotonic() - started, 0.5)
+                try:
+                    if slow.recv(1) == b"":
+                        closed_after = time.monotonic() - began
+                        break
+                except socket.timeout:
+                    pass
+                except ConnectionResetError:
+                    closed_after = time.monotonic() - began
+                    break
+        finally:
+            slow.close()
+        self.assertIsNotNone(closed_after, "the dribbling connection was never dropped")
+        self.assertGreater(closed_after, 1.5)
+        self.assertLess(closed_after, 4)
+
+    def test_answers_that_are_not_taken_do_not_block_the_program(self):
+        # A peer that sends request after request and reads no answer: once its socket holds
+        # as many answers as it can take, a blocking write would stop the program for good.
+        # The program stops reading from that peer instead, serves the others, and drops it
+        # once its answers have waited 2 s.
+        greedy = socket.socket(socket.AF_UNIX)
+        greedy.connect(str(self.status_sock))
+        greedy.setblocking(False)
+        message = fcgi_message(GET, keep=True)
+        sent = 0
+        for _ in range(600):  # one at a time, as a client would send them
+            try:
+                greedy.send(message)
+                sent += 1
+            except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                break
+            time.sleep(0.002)
+        try:
+            self.assertGreater(sent, 238)
+            for _ in range(5):
+                started = time.monotonic()
+                self.assertEqual(fcgi_request(self.status_sock, GET, timeout=5)[0], 200)
+                self.assertLess(time.monotonic() - started, 1)
+            greedy.setblocking(True)
+            greedy.settimeout(10)
+            self.assertTrue(_closed_by_peer(greedy, drain=True))
+        finally:
+            greedy.close()
 
     def test_more_connections_than_the_program_serves_at_once_wait_their_turn(self):
         # Beyond 256 open connections new ones wait in the listen backlog until some close.
@@ -170,6 +233,67 @@ class StoppingWithOpenConnections(unittest.TestCase):
             kept.close()
             for s in silent:
                 s.close()
+
+
+    def test_sigterm_while_a_body_is_arriving_finishes_that_request(self):
+        # The program is stopped (SIGSTOP) while half of a request reaches it, on a kept
+        # connection and on a new one still in the listen backlog; SIGTERM is pending when it
+        # goes on. Both requests are finished once the rest arrives.
+        with LocalStack() as stack:
+            sock = stack.dir / "heartbeat.sock"
+            kept = FastCgiConnection(sock)
+            def message(device):
+                body = b'{"device":"%s","state":"active"}' % device
+                return fcgi_message({
+                    "REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/json",
+                    "HTTP_AUTHORIZATION": f"Bearer {stack.token}",
+                    "CONTENT_LENGTH": str(len(body))}, body, keep=True), body
+            first, _ = message(b"warmup")
+            kept.socket.sendall(first)
+            self.assertEqual(kept.receive()[0], 200)
+            proc = stack.processes["heartbeat"]
+            proc.send_signal(signal.SIGSTOP)
+            fresh = socket.socket(socket.AF_UNIX)
+            fresh.settimeout(10)
+            fresh.connect(str(sock))
+            halves = []
+            for connection, device in ((kept.socket, b"kept"), (fresh, b"fresh")):
+                whole, body = message(device)
+                half = whole.index(body) + len(body) // 2
+                connection.sendall(whole[:half])
+                halves.append((connection, whole[half:]))
+            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(signal.SIGCONT)
+            time.sleep(0.3)  # the stop is seen with both requests still arriving
+            for connection, rest in halves:
+                connection.sendall(rest)
+            self.assertEqual(kept.receive()[0], 200)
+            kept.close()
+            answer = b""
+            try:
+                while chunk := fresh.recv(65536):
+                    answer += chunk
+            except ConnectionResetError:
+                pass
+            fresh.close()
+            self.assertIn(b'"device":"fresh"', answer)
+            self.assertEqual(stack.stop_program("heartbeat"), 0)
+
+
+def _closed_by_peer(s, drain=False):
+    """Whether the other end closes `s` before its timeout (an end of file or a reset);
+    with `drain`, answers still waiting are read past first."""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if chunk == b"":
+                return True
+            if not drain:
+                return False
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
 
 
 class OutOfDescriptors(unittest.TestCase):

@@ -1,0 +1,21 @@
+// Whether a FastCGI request has arrived whole, judged from the bytes waiting on its
+// connection (read with MSG_PEEK, so that libfcgi still reads them). The programs hand a
+// request to libfcgi only then: its reads never wait on a slow peer, and one peer cannot hold
+// up the others (docs/protocol.md, "Slow clients").
+#pragma once
+
+#include <cstddef>
+
+namespace heartbeat {
+
+enum class Arrival {
+  kPartial,    // more is to come: wait for it (within the deadline)
+  kWhole,      // a request's begin record, its parameters to their end and its body to its
+               // end (or past the 4 KiB that a heartbeat may have) are all there
+  kMalformed,  // not FastCGI: drop the connection
+};
+
+// `data` holds the first `size` bytes waiting on a connection.
+Arrival RequestArrival(const unsigned char* data, size_t size);
+
+}  // namespace heartbeat
