@@ -4,7 +4,7 @@
 
 APT_PACKAGES += clang libclang-rt-14-dev
 TEST_TARGETS += test-fuzz test-faults test-soak
-FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses
+FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses fastcgi_framing
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS = -std=c++17 -g -O1 -Ilib -Iagent -DHEARTBEAT_VERSION=\"$(VERSION)\" -fsanitize=address,undefined -fno-sanitize-recover=all
