@@ -1,4 +1,4 @@
-// How a program runs (SPEC §1): its command line, then CGI (served here) or FastCGI on a
+// How a program runs (docs/protocol.md, "Programs"): its command line, then CGI (served here) or FastCGI on a
 // socket from a process manager or of its own (served by fastcgi_server).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The two endpoints as plain functions from a request to a response (SPEC §3).
+// The two endpoints as plain functions from a request to a response (docs/protocol.md).
 #pragma once
 
 #include "http.h"

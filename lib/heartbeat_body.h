@@ -1,4 +1,4 @@
-// Validation of what a heartbeat POST carries (SPEC §3, §8).
+// Validation of what a heartbeat POST carries (docs/protocol.md, "heartbeat.fcgi").
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// HTTP caching decisions for status answers (SPEC §3, §8).
+// HTTP caching decisions for status answers (docs/protocol.md, "status.fcgi").
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The socket of `--listen ADDR` (SPEC §8): a unix socket path when ADDR has a `/`, else
+// The socket of `--listen ADDR` (docs/protocol.md, "Programs"): a unix socket path when ADDR has a `/`, else
 // host:port with a numeric IPv4 host (no name lookup, which a static binary must avoid).
 #pragma once
 

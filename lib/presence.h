@@ -1,4 +1,5 @@
-// The presence rules (SPEC §3, §8): from each device's latest heartbeat to online/away/offline.
+// The presence rules (docs/protocol.md, "status.fcgi"): from each device's latest heartbeat
+// to online/away/offline.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The server's configuration (SPEC §2): one struct, filled in one place.
+// The server's configuration (docs/protocol.md, "Configuration"): one struct, filled in one place.
 #pragma once
 
 #include <array>

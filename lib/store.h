@@ -1,4 +1,4 @@
-// The SQLite file both programs share (SPEC §4): WAL, a busy timeout, a versioned schema,
+// The SQLite file both programs share (docs/protocol.md, "Storage"): WAL, a busy timeout, a versioned schema,
 // statements prepared once per connection.
 #pragma once
 

@@ -1,4 +1,4 @@
-"""Every status code and header of the API (SPEC §3), over real HTTP through a real nginx
+"""Every status code and header of the API (docs/protocol.md), over real HTTP through a real nginx
 with both programs in --listen mode."""
 import os
 import signal
