@@ -11,7 +11,7 @@ STATIC_LIBS = -lfcgi -lsqlite3 -lsodium -lpthread -lm -ldl
 STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
 APT_PACKAGES += apache2 libapache2-mod-fcgid file
 
-.PHONY: dist test-deploy
+.PHONY: dist test-deploy FORCE
 TEST_TARGETS += test-deploy
 
 build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
@@ -33,7 +33,12 @@ DIST_SOURCES = htaccess.example nginx.conf.example deploy/heartbeat@.service \
 # The libfcgi inside the programs must have the CVE-2025-23016 fix (SECURITY.md).
 LIBFCGI_CHANGELOG ?= /usr/share/doc/libfcgi-dev/changelog.Debian.gz
 
-$(DIST_TARBALL): $(STATIC_PROGRAMS) $(DIST_SOURCES)
+# Rewritten only when the epoch changes, so that a new commit makes a new tarball.
+build/source-date-epoch: FORCE
+	@mkdir -p $(@D)
+	@echo $(SOURCE_DATE_EPOCH) | cmp -s - $@ || echo $(SOURCE_DATE_EPOCH) > $@
+
+$(DIST_TARBALL): $(STATIC_PROGRAMS) $(DIST_SOURCES) build/source-date-epoch
 	@deploy/check-libfcgi.sh $(LIBFCGI_CHANGELOG)
 	rm -rf $(DIST_DIR) && install -d -m 755 $(DIST_DIR)
 	install -m 755 $(STATIC_PROGRAMS) $(DIST_DIR)/
