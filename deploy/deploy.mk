@@ -9,10 +9,10 @@ DIST_DIR = dist/$(DIST_NAME)
 DIST_TARBALL = dist/$(DIST_NAME).tar.gz
 STATIC_LIBS = -lfcgi -lsqlite3 -lsodium -lpthread -lm -ldl
 STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
-APT_PACKAGES += apache2 libapache2-mod-fcgid file
+APT_PACKAGES += apache2 libapache2-mod-fcgid file varnish
 
-.PHONY: dist test-deploy FORCE
-TEST_TARGETS += test-deploy
+.PHONY: dist test-deploy test-cache FORCE
+TEST_TARGETS += test-deploy test-cache
 
 build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
 	@mkdir -p $(@D)
@@ -59,3 +59,8 @@ $(DIST_TARBALL): $(STATIC_PROGRAMS) $(DIST_SOURCES) build/source-date-epoch
 
 test-deploy: $(DIST_TARBALL) $(PROGRAMS)
 	@DIST_DIR=$(DIST_DIR) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tests/run-step.sh deploy python3 -m unittest discover -s tests/deploy -p 'test_*.py' -v
+
+# Debian's Varnish in front of nginx and the programs: the status headers make a shared cache
+# right (one origin request per max-age per variant, Vary: Origin, no heartbeat cached).
+test-cache: $(PROGRAMS)
+	@tests/run-step.sh cache python3 -m unittest discover -s tests/cache -p 'test_*.py' -v
