@@ -30,7 +30,7 @@ LOAD_SECONDS = float(os.environ.get("CACHE_LOAD_SECONDS", "8"))
 CLIENTS = 16
 PATHS = ["/cgi-bin/status.fcgi", "/cgi-bin/status.fcgi/badge.svg"]
 ORIGINS = [None, LISTED, OTHER]
-SLACK = 0.5          # seconds for the request round trips around a max-age
+SLACK = 1.0          # seconds for the round trips around a max-age on a busy machine
 
 
 def ask(port, method, path, headers=None, body=None, conn=None):
@@ -126,11 +126,15 @@ class SharedCache(unittest.TestCase):
               f"{visitors / origin:.0f} visitor requests per origin request", end=" ")
 
     def test_2_a_change_of_state_is_seen_within_the_cached_max_age(self):
+        """Every answer fetched before the heartbeat has at most the max-age of the last one
+        seen (offline: offline_max_age; online: the rest of the window, which only shrinks),
+        and that fetch may have begun just before the heartbeat (a cache refreshing a stale
+        copy in the background): so the change shows within that max-age of the heartbeat."""
         self.heartbeat("offline")
         for want, send in (("online", "active"), ("offline", "offline")):
             state, cached = self.state_through_cache()
             self.assertNotEqual(state, want)
-            left = max_age(cached) - int(cached.get("age", "0"))
+            bound = max_age(cached) + SLACK
             sent = time.monotonic()
             self.heartbeat(send)
             while True:
@@ -138,9 +142,8 @@ class SharedCache(unittest.TestCase):
                 waited = time.monotonic() - sent
                 if state == want:
                     break
-                self.assertLess(waited, left + SLACK, f"still {state} after {waited:.2f} s (max-age left {left})")
+                self.assertLess(waited, bound, f"still {state} after {waited:.2f} s (max-age {max_age(cached)})")
                 time.sleep(0.05)
-            self.assertLessEqual(waited, left + SLACK)
             self.assertLessEqual(max_age(headers), ONLINE_WINDOW)
 
     def test_3_a_listed_origin_and_another_get_their_own_answers(self):
