@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -61,6 +62,7 @@ class SharedCache(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.varnish.stop()
+        shutil.rmtree(cls.varnish.dir, ignore_errors=True)
         cls.stack.stop()
 
     def origin_lines(self, since=0):

@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import tarfile
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIST_DIR = ROOT / os.environ.get("DIST_DIR", "dist/missing")
@@ -62,3 +63,14 @@ def processes_named(name):
         if fields.get("Name") == name[:15]:
             found[int(status.parent.name)] = int(fields["Uid"].split()[0])
     return found
+
+
+def poll(predicate, what, timeout=10.0):
+    """The first true value of predicate(), polled until `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -11,9 +11,8 @@ import shutil
 import subprocess
 import unittest
 
-from guide import guide_block, processes_named, request, shell, unpack_dist
+from guide import guide_block, poll, processes_named, request, shell, unpack_dist
 from sandbox import run_in_sandbox
-from test_vps_guide import poll
 
 SITE = "example.com"
 USER = "alice"

@@ -2,14 +2,13 @@
 the unpacked dist tarball, nginx started as its Debian unit says, the block's commands with
 systemctl played by the stand-in in bin/, then the site checked through that nginx on port 80."""
 import json
-import os
 import pathlib
 import pwd
-import subprocess
-import time
+import re
+import shlex
 import unittest
 
-from guide import guide_block, processes_named, request, shell, unpack_dist
+from guide import ROOT, guide_block, poll, processes_named, request, shell, unpack_dist
 from sandbox import run_in_sandbox
 
 SITE = "example.com"  # the block's DOMAIN, as written
@@ -18,16 +17,6 @@ WEBROOT = pathlib.Path("/var/www/example.com")
 # config and the database from the programs' folder.
 USER_REGEX = (r"location ~* \.(db|conf)$ { root /var/www/example.com; "
               "add_header X-Own-Location yes; }")
-
-
-def poll(predicate, what, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class VpsGuide(unittest.TestCase):
@@ -51,15 +40,24 @@ class VpsGuide(unittest.TestCase):
         self.check_regex_location_of_the_site_cannot_serve_the_folder()
 
     def check_services(self):
+        """Each program runs with the unit file's ExecStart, its environment and its user."""
         www_data = pwd.getpwnam("www-data").pw_uid
-        for name in ("status.fcgi", "heartbeat.fcgi"):
-            uids = processes_named(name)
-            self.assertTrue(uids, f"{name} is not running")
-            self.assertEqual(set(uids.values()), {www_data}, f"{name} runs as {uids}")
+        unit = (ROOT / "deploy" / "heartbeat@.service").read_text()
+        exec_start = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1)
+        for instance in ("status", "heartbeat"):
+            uids = processes_named(f"{instance}.fcgi")
+            self.assertTrue(uids, f"{instance}.fcgi is not running")
+            self.assertEqual(set(uids.values()), {www_data}, f"{instance}.fcgi runs as {uids}")
+            for pid in uids:
+                argv = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+                self.assertEqual(argv, shlex.split(exec_start.replace("%i", instance)))
+                environ = pathlib.Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                self.assertIn(b"HEARTBEAT_CONFIG=/etc/heartbeat/heartbeat.conf", environ)
         for socket in ("status.sock", "heartbeat.sock"):
             self.assertTrue(pathlib.Path("/run/heartbeat", socket).is_socket())
         # nginx passes no config path; the unit's is the one the programs use.
-        unit = pathlib.Path("/etc/systemd/system/heartbeat@.service").read_text()
+        installed = pathlib.Path("/etc/systemd/system/heartbeat@.service").read_text()
+        self.assertEqual(installed, unit)
         self.assertIn("Environment=HEARTBEAT_CONFIG=/etc/heartbeat/heartbeat.conf", unit)
         site = pathlib.Path("/etc/nginx/sites-enabled/heartbeat").read_text()
         self.assertNotRegex(site, r"(?m)^\s*fastcgi_param\s+HEARTBEAT_CONFIG")
