@@ -9,10 +9,10 @@ DIST_DIR = dist/$(DIST_NAME)
 DIST_TARBALL = dist/$(DIST_NAME).tar.gz
 STATIC_LIBS = -lfcgi -lsqlite3 -lsodium -lpthread -lm -ldl
 STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
-APT_PACKAGES += apache2 libapache2-mod-fcgid file
+APT_PACKAGES += apache2 libapache2-mod-fcgid file varnish
 
-.PHONY: dist test-deploy
-TEST_TARGETS += test-deploy
+.PHONY: dist test-deploy test-cache FORCE
+TEST_TARGETS += test-deploy test-cache
 
 build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
 	@mkdir -p $(@D)
@@ -21,14 +21,46 @@ build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
 
 dist: $(DIST_TARBALL)
 
-$(DIST_TARBALL): $(STATIC_PROGRAMS) htaccess.example deploy/heartbeat.conf.example DEPLOY.md VERSION
-	rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)
-	cp $(STATIC_PROGRAMS) $(DIST_DIR)/
-	cp htaccess.example $(DIST_DIR)/.htaccess
-	cp deploy/heartbeat.conf.example DEPLOY.md $(DIST_DIR)/
-	tar -C dist -czf $@ --owner=0 --group=0 $(DIST_NAME)
+# The tarball is reproducible: the same sources give the same bytes, wherever and whenever
+# they are built. Names sorted, every mtime SOURCE_DATE_EPOCH (default: the last commit's
+# time), owner 0:0 with no names, fixed modes, gzip without a name or time stamp.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+endif
+DIST_SOURCES = htaccess.example nginx.conf.example deploy/heartbeat@.service \
+  deploy/heartbeat.conf.example deploy/README.dist DEPLOY.md VERSION deploy/check-libfcgi.sh
+
+# The libfcgi inside the programs must have the CVE-2025-23016 fix (SECURITY.md).
+LIBFCGI_CHANGELOG ?= /usr/share/doc/libfcgi-dev/changelog.Debian.gz
+
+# Rewritten only when the epoch changes, so that a new commit makes a new tarball.
+build/source-date-epoch: FORCE
+	@mkdir -p $(@D)
+	@echo $(SOURCE_DATE_EPOCH) | cmp -s - $@ || echo $(SOURCE_DATE_EPOCH) > $@
+
+$(DIST_TARBALL): $(STATIC_PROGRAMS) $(DIST_SOURCES) build/source-date-epoch
+	@deploy/check-libfcgi.sh $(LIBFCGI_CHANGELOG)
+	rm -rf $(DIST_DIR) && install -d -m 755 $(DIST_DIR)
+	install -m 755 $(STATIC_PROGRAMS) $(DIST_DIR)/
+	install -m 644 htaccess.example $(DIST_DIR)/.htaccess
+	install -m 644 nginx.conf.example deploy/heartbeat@.service deploy/heartbeat.conf.example DEPLOY.md $(DIST_DIR)/
+	sed 's/VERSION/$(VERSION)/' deploy/README.dist > $(DIST_DIR)/README && chmod 644 $(DIST_DIR)/README
+	{ echo "heartbeat $(VERSION), static, linked with:"; \
+	  dpkg-query -W -f '  $${Package} $${Version}\n' libfcgi-dev libsqlite3-dev libsodium-dev libc6-dev g++; \
+	  echo "libfcgi-dev's changelog names CVE-2025-23016 (the FastCGI params overflow): fixed"; \
+	} > $(DIST_DIR)/BUILD-INFO && chmod 644 $(DIST_DIR)/BUILD-INFO
+	cd $(DIST_DIR) && LC_ALL=C find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort \
+	  | xargs sha256sum > SHA256SUMS && chmod 644 SHA256SUMS
+	LC_ALL=C tar -C dist --sort=name --format=gnu --mtime=@$(SOURCE_DATE_EPOCH) \
+	  --owner=0 --group=0 --numeric-owner -cf - $(DIST_NAME) | gzip -9n > $@.tmp
+	@mv $@.tmp $@
 	@ls -l $(STATIC_PROGRAMS) | awk '{ printf "  %-32s %7.2f MB\n", $$9, $$5 / 1048576 }'
 	@echo "  $@"
 
 test-deploy: $(DIST_TARBALL) $(PROGRAMS)
-	@DIST_DIR=$(DIST_DIR) tests/run-step.sh deploy python3 -m unittest discover -s tests/deploy -p 'test_*.py' -v
+	@DIST_DIR=$(DIST_DIR) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tests/run-step.sh deploy python3 -m unittest discover -s tests/deploy -p 'test_*.py' -v
+
+# Debian's Varnish in front of nginx and the programs: the status headers make a shared cache
+# right (one origin request per max-age per variant, Vary: Origin, no heartbeat cached).
+test-cache: $(PROGRAMS)
+	@tests/run-step.sh cache python3 -m unittest discover -s tests/cache -p 'test_*.py' -v

@@ -1,25 +1,19 @@
-"""The upload-and-go deployment, for real: the static binaries from `make dist`, Apache with
-htaccess.example as .htaccess (mod_fcgid, and only mod_cgi), and nginx from nginx.conf.example."""
-import hashlib
+"""The upload-and-go deployment, for real: the static binaries from `make dist`, and a private
+Apache with htaccess.example as .htaccess (mod_fcgid, and only mod_cgi). nginx.conf.example
+and the guide's own steps are run as written by test_vps_guide.py and test_shared_host_guide.py."""
 import http.client
 import json
 import os
 import pathlib
 import pwd
-import re
-import shlex
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import unittest
 
 from apache import Apache
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import NGINX, free_port, wait_for, wait_for_port  # noqa: E402
 
 DIST = ROOT / os.environ.get("DIST_DIR", "")
 
@@ -102,17 +96,6 @@ class DistBinaries(unittest.TestCase):
             self.assertLess(size, 4 * 1024 * 1024, f"{name} is {size} bytes")
             print(f"\n  {name}: {size / 1048576:.2f} MB", end=" ")
 
-    def test_tarball_holds_the_upload(self):
-        tarball = DIST.parent / (DIST.name + ".tar.gz")
-        names = subprocess.run(["tar", "-tzf", str(tarball)], capture_output=True, text=True,
-                               check=True).stdout.split()
-        for name in ("heartbeat.fcgi", "status.fcgi", ".htaccess", "heartbeat.conf.example", "DEPLOY.md"):
-            self.assertIn(f"{DIST.name}/{name}", names)
-        version = (ROOT / "VERSION").read_text().strip()
-        self.assertIn(version, DIST.name)
-        out = subprocess.run([str(DIST / "status.fcgi"), "--version"], capture_output=True, text=True)
-        self.assertEqual(out.stdout.strip(), f"status.fcgi {version}")
-
     def test_cgi_request_in_an_empty_environment(self):
         with tempfile.TemporaryDirectory() as tmp:
             folder = pathlib.Path(tmp)
@@ -169,79 +152,6 @@ class ApacheSharedHost(unittest.TestCase, SiteChecks):
 
     def test_mod_cgi_only(self):
         self.run_site("cgi")
-
-
-class NginxFromExample(unittest.TestCase, SiteChecks):
-    def test_nginx_conf_example_as_shipped(self):
-        tmp = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-nginx-example-"))
-        procs = []
-        try:
-            os.chmod(tmp, 0o755)
-            port = free_port()
-            token, line = new_token()
-            www = tmp / "www"
-            programs = tmp / "lib"
-            programs.mkdir()
-            for name in ("heartbeat.fcgi", "status.fcgi"):
-                shutil.copy2(DIST / name, programs / name)
-            config = populate(www / "cgi-bin", line, tmp / "etc")
-            (tmp / "run").mkdir()
-            (tmp / "cache").mkdir()
-            substitutions = {
-                "listen 80;": f"listen 127.0.0.1:{port};",
-                "/var/www/example.com": str(www),
-                "/run/heartbeat": str(tmp / "run"),
-                "/etc/heartbeat/heartbeat.conf": str(config),
-                "/var/cache/nginx/heartbeat": str(tmp / "cache"),
-                "include fastcgi_params;": "include /etc/nginx/fastcgi_params;",
-            }
-            site = (ROOT / "nginx.conf.example").read_text()
-            for old, new in substitutions.items():
-                self.assertIn(old, site)
-                site = site.replace(old, new)
-            (tmp / "site.conf").write_text(site)
-            (tmp / "nginx.conf").write_text(
-                f"daemon off;\npid {tmp}/nginx.pid;\nevents {{}}\nhttp {{\n"
-                f"  access_log off;\n  client_body_temp_path {tmp}/body;\n"
-                f"  fastcgi_temp_path {tmp}/fastcgi;\n  include {tmp}/site.conf;\n}}\n")
-
-            # The programs, started with the unit file's own command line.
-            unit = (ROOT / "deploy" / "heartbeat@.service").read_text()
-            exec_start = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1)
-            for name in ("status", "heartbeat"):
-                command = exec_start.replace("%i", name).replace(
-                    "/usr/local/lib/heartbeat", str(programs)).replace("/run/heartbeat", str(tmp / "run"))
-                procs.append(subprocess.Popen(shlex.split(command), stderr=subprocess.DEVNULL,
-                                              env={"HEARTBEAT_CONFIG": str(config)}))
-                wait_for(lambda: (tmp / "run" / f"{name}.sock").exists(), what=f"{name} socket")
-            procs.append(subprocess.Popen(
-                [NGINX, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
-                stderr=subprocess.DEVNULL, start_new_session=True))
-            wait_for_port(port, what="nginx")
-
-            self.check_site(port, "/cgi-bin", token)
-            (www / "cgi-bin" / "heartbeat.db").write_bytes(b"SQLite format 3\0")
-            self.check_refused(port, "/cgi-bin", ["heartbeat.conf", "heartbeat.db", "heartbeat.db-wal",
-                                                  ".htaccess", "status.fcgi.bak"])
-            # The optional cache keeps a status answer only while Cache-Control allows.
-            _, first, _ = request(port, "GET", "/cgi-bin/status.fcgi")
-            _, second, _ = request(port, "GET", "/cgi-bin/status.fcgi")
-            self.assertEqual(second["x-cache-status"], "HIT")
-            self.assertEqual(first["etag"], second["etag"])
-            status, _, _ = request(port, "GET", "/cgi-bin/status.fcgi", {"If-None-Match": first["etag"]})
-            self.assertEqual(status, 304)
-            digest = hashlib.sha256(token.encode()).hexdigest()
-            self.assertNotIn(token, (tmp / "error.log").read_text())
-            self.assertIn(digest, config.read_text())
-        finally:
-            for proc in reversed(procs):
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGQUIT if proc is procs[-1] else signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
