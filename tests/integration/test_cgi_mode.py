@@ -68,10 +68,14 @@ class CgiMode(unittest.TestCase):
 
     def test_lockout_holds_across_cgi_processes(self):
         for _ in range(10):
+            self.assertEqual(self.post(token=False)[0], 401)  # no token: never counted
+        for _ in range(10):
             self.assertEqual(self.post(token="wrong")[0], 401)
-        status, headers, body, _ = self.post()
+        status, headers, body, _ = self.post(token="wrong")
         self.assertEqual(status, 429)
         self.assertIn("retry-after", headers)
+        self.assertEqual(self.post(token=False)[0], 429)
+        self.assertEqual(self.post()[0], 200)  # the right token always passes
 
     def test_status_formats_and_methods(self):
         status, headers, body, _ = self.get(PATH_INFO="/badge.svg")
