@@ -168,18 +168,18 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
     return 2;
   }
   FCGX_Init();
-  auto fd = OpenListenSocket(address.value());
-  if (!fd.ok()) {
-    LogLine(fd.status().message());
+  auto opened = OpenListenSocket(address.value());
+  if (!opened.ok()) {
+    LogLine(opened.status().message());
     return 1;
   }
+  const UniqueFd listener = std::move(opened).value();
   LogLine(std::string("listening on ") + listen +
           (processes > 1 ? " with " + std::to_string(processes) + " processes" : ""));
   // The workers open their own database connections: nothing opened here crosses a fork.
   int code = processes > 1
-                 ? RunWorkers(processes, [&] { return ServeFastCgi(program.handle, services, fd.value()); })
-                 : ServeFastCgi(program.handle, services, fd.value());
-  close(fd.value());
+                 ? RunWorkers(processes, [&] { return ServeFastCgi(program.handle, services, listener.get()); })
+                 : ServeFastCgi(program.handle, services, listener.get());
   if (address->is_unix) unlink(address->path.c_str());
   LogLine("stopped");
   return code;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "unique_fd.h"
+
 namespace heartbeat {
 namespace {
 
@@ -67,30 +69,23 @@ Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text,
 }
 
 Result<std::string> ReadWholeFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
     return Status::Unavailable(path + ": " + std::strerror(errno));
   }
-  std::string content;
   struct stat st;
-  if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-    close(fd);
-    return Status::Unavailable(path + ": not a regular file");
-  }
+  if (fstat(fd.get(), &st) != 0) return Status::Unavailable(path + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return Status::Unavailable(path + ": not a regular file");
+  std::string content;
   char buffer[4096];
   for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
+    ssize_t n = read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string reason = std::strerror(errno);
-      close(fd);
-      return Status::Unavailable(path + ": " + reason);
-    }
+    if (n < 0) return Status::Unavailable(path + ": " + std::strerror(errno));
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
   }
-  close(fd);
   return content;
 }
 

@@ -53,41 +53,43 @@ bool IsLoopbackHost(const std::string& host) {
          (ntohl(address.s_addr) >> 24) == 127;
 }
 
-Result<int> OpenListenSocket(const ListenAddress& address) {
-  int fd = socket(address.is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return SocketError("socket");
-  int rc;
+Result<UniqueFd> OpenListenSocket(const ListenAddress& address) {
+  UniqueFd fd(socket(address.is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return SocketError("socket");
+  const std::string name =
+      address.is_unix ? address.path : address.host + ":" + std::to_string(address.port);
   if (address.is_unix) {
     struct stat st;
     if (lstat(address.path.c_str(), &st) == 0) {
       if (!S_ISSOCK(st.st_mode)) {
-        close(fd);
         return Status::Invalid(address.path + " exists and is not a socket; not replacing it");
       }
-      unlink(address.path.c_str());
+      if (unlink(address.path.c_str()) != 0) return SocketError("remove the old " + name);
     }
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
     std::memcpy(sa.sun_path, address.path.c_str(), address.path.size() + 1);
-    rc = bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-    if (rc == 0) rc = chmod(address.path.c_str(), 0666);
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+      return SocketError("listen on " + name);
+    }
+    // The umask (077) would leave the socket to this user alone: the web server's user must
+    // connect, and the socket's folder is what guards it.
+    if (chmod(address.path.c_str(), 0666) != 0) return SocketError("chmod " + name);
   } else {
     int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0) {
+      return SocketError("SO_REUSEADDR on " + name);
+    }
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(static_cast<uint16_t>(address.port));
     sa.sin_addr.s_addr = htonl(INADDR_ANY);
     if (!address.host.empty()) inet_pton(AF_INET, address.host.c_str(), &sa.sin_addr);
-    rc = bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+      return SocketError("listen on " + name);
+    }
   }
-  if (rc != 0 || listen(fd, kBacklog) != 0) {
-    Status error = SocketError("listen on " + (address.is_unix ? address.path
-                                                                : address.host + ":" +
-                                                                      std::to_string(address.port)));
-    close(fd);
-    return error;
-  }
+  if (listen(fd.get(), kBacklog) != 0) return SocketError("listen on " + name);
   return fd;
 }
 

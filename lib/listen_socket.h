@@ -5,6 +5,7 @@
 #include <string>
 
 #include "result.h"
+#include "unique_fd.h"
 
 namespace heartbeat {
 
@@ -23,6 +24,6 @@ bool IsLoopbackHost(const std::string& host);
 // Binds and listens. A unix socket path that exists and is not a socket is refused (it is
 // never deleted); a stale socket file is replaced. The socket file is made connectable by
 // every local user (mode 0666): guard it with the permissions of its folder.
-Result<int> OpenListenSocket(const ListenAddress& address);
+Result<UniqueFd> OpenListenSocket(const ListenAddress& address);
 
 }  // namespace heartbeat

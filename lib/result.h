@@ -2,6 +2,7 @@
 // if not, what kind of failure it was and a message meant for a log line.
 #pragma once
 
+#include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,22 +36,35 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// A value or the Status that explains why there is none.
+// A value or the Status that explains why there is none. Built from a Status, that Status
+// must be an error; asking an error for its value is a bug, caught by the asserts.
 template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
+    assert(!status_.ok() && "a Result without a value needs an error Status");
+    if (status_.ok()) status_ = Status::Unavailable("internal error: no value");
+  }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  const T& value() const& { return *value_; }
-  T& value() & { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  const T* operator->() const { return &*value_; }
-  T* operator->() { return &*value_; }
+  const T& value() const& { return Checked(); }
+  T& value() & { return Checked(); }
+  T&& value() && { return std::move(Checked()); }
+  const T* operator->() const { return &Checked(); }
+  T* operator->() { return &Checked(); }
 
  private:
+  const T& Checked() const {
+    assert(value_.has_value() && "value() of a failed Result");
+    return *value_;
+  }
+  T& Checked() {
+    assert(value_.has_value() && "value() of a failed Result");
+    return *value_;
+  }
+
   std::optional<T> value_;
   Status status_;
 };

@@ -31,7 +31,10 @@ pid_t StartWorker(const std::function<int()>& serve) {
     return pid;
   }
   // Stop with the parent, even one killed outright: no worker is left serving on its own.
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+    LogLine(std::string("cannot tie a worker to its parent: ") + std::strerror(errno));
+    _exit(1);
+  }
   if (getppid() != parent) _exit(0);
   // The stop signals stay blocked: serve() takes them in its own wait, so one that came early
   // still stops the worker cleanly.
