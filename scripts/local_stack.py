@@ -44,6 +44,24 @@ def wait_for(predicate, timeout=10.0, what="condition"):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+def stop_process_group(proc, timeout=10):
+    """SIGTERM to a server started with start_new_session=True, then SIGKILL to its whole
+    process group, so that no worker it started is left behind."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 def port_open(port):
     """True when something accepts connections on 127.0.0.1:port."""
     try:

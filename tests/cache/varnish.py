@@ -7,12 +7,11 @@ access log tells the Vary variants apart."""
 import os
 import pathlib
 import shutil
-import signal
 import subprocess
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
-from local_stack import free_port, port_open, wait_for  # noqa: E402
+from local_stack import free_port, port_open, stop_process_group, wait_for  # noqa: E402
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VCL = """\
@@ -50,15 +49,6 @@ class Varnish:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
+        stop_process_group(self.proc)  # the child that does the work goes with its manager
         if self.proc:
-            try:  # the child process that does the work goes with its manager
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.log.close()

@@ -5,13 +5,12 @@ import os
 import pathlib
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import free_port, port_open, wait_for  # noqa: E402
+from local_stack import free_port, port_open, stop_process_group, wait_for  # noqa: E402
 
 MODULES = pathlib.Path("/usr/lib/apache2/modules")
 HTTPD = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -89,14 +88,4 @@ class Apache:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.proc:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_process_group(self.proc)
