@@ -1,15 +1,22 @@
 #include "agent_config.h"
 
+#include <curl/curl.h>
 #include <sys/stat.h>
 
 #include <cstring>
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "heartbeat_body.h"
 #include "key_value.h"
 
 namespace heartbeat::agent {
 namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
 
 struct Range {
   int AgentConfig::*field;
@@ -117,13 +124,31 @@ std::string DefaultStatusUrl(const std::string& url) {
   return url.substr(0, url.size() - from.size()) + "status.fcgi";
 }
 
-bool IsAcceptableUrl(const std::string& url) {
-  if (url.rfind("https://", 0) == 0) return url.size() > 8;
-  for (const char* loopback : {"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
-                               "http://localhost/", "http://[::1]:", "http://[::1]/"}) {
-    if (url.rfind(loopback, 0) == 0) return true;
+Status CheckUrl(const std::string& url) {
+  // The same parser curl_easy_perform uses, so the host checked is the host connected to.
+  std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return Status::Invalid("not a URL (https://host/path)");
   }
-  return false;
+  auto part = [&parsed](CURLUPart which) -> std::optional<std::string> {
+    char* text = nullptr;
+    if (curl_url_get(parsed.get(), which, &text, 0) != CURLUE_OK || !text) return std::nullopt;
+    std::string copy = text;
+    curl_free(text);
+    return copy;
+  };
+  if (part(CURLUPART_USER) || part(CURLUPART_PASSWORD) || part(CURLUPART_OPTIONS)) {
+    return Status::Invalid("a URL with user info (user@) is refused");
+  }
+  std::optional<std::string> scheme = part(CURLUPART_SCHEME), host = part(CURLUPART_HOST);
+  if (!host || host->empty()) return Status::Invalid("the URL has no host");
+  if (scheme == "https") return Status::Ok();
+  if (scheme == "http" && !part(CURLUPART_ZONEID) &&
+      (*host == "localhost" || *host == "127.0.0.1" || *host == "[::1]")) {
+    return Status::Ok();
+  }
+  if (scheme == "http") return Status::Invalid("http:// only to localhost, 127.0.0.1 or [::1] (use https://)");
+  return Status::Invalid("only https:// (or http:// to localhost)");
 }
 
 Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv getenv_fn,
@@ -217,8 +242,10 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
                                ? "no status_url (and url does not end in heartbeat.fcgi)"
                                : "no url: set url in " + config.config_path + " or pass --url");
   }
-  if (!IsAcceptableUrl(endpoint)) {
-    return Status::Invalid("'" + endpoint + "' must start with https:// (http:// only for localhost)");
+  for (const auto& [key, value] : {std::pair{"url", &config.url}, {"status_url", &config.status_url}}) {
+    if (value->empty()) continue;
+    Status url = CheckUrl(*value);
+    if (!url.ok()) return Status::Invalid(std::string(key) + " '" + *value + "': " + url.message());
   }
   if (config.command != Command::kStatus && config.token.empty()) {
     return Status::Invalid("no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN");

@@ -113,6 +113,24 @@ class Commands(AgentCase):
         self.assertIn("warning: command", proc.stderr)
         self.assertEqual(self.state(), "away")
 
+    def test_a_url_with_user_info_is_refused_before_anything_is_sent(self):
+        # A prefix check passed these, and curl then sent the token to the host after the '@'.
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(4)
+            listener.setblocking(False)
+            port = listener.getsockname()[1]
+            for url in (f"http://localhost:@127.0.0.1:{port}/heartbeat.fcgi",
+                        f"http://127.0.0.1:80@127.0.0.1:{port}/heartbeat.fcgi"):
+                for args in (["once", "--idle-source", "none", "--url", url],
+                             ["status", "--status-url", url]):
+                    with self.subTest(args=args):
+                        proc = self.agent(*args)
+                        self.assertEqual(proc.returncode, 2, proc.stderr)
+                        self.assertIn("user info (user@) is refused", proc.stderr)
+            with self.assertRaises(BlockingIOError):  # nobody ever connected
+                listener.accept()
+
 
 class Failures(AgentCase):
     def test_closed_port_exits_4_quickly(self):
