@@ -46,8 +46,11 @@ double Jitter() {
 
 std::string Redact(std::string text, const std::string& secret) {
   if (secret.empty()) return text;
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "[redacted]");
+  const std::string replacement = "[redacted]";
+  // The search goes on after the replacement, which may itself contain the secret.
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + replacement.size())) {
+    text.replace(at, secret.size(), replacement);
   }
   return text;
 }

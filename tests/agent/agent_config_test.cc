@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 #include <string>
@@ -149,6 +150,36 @@ BOOST_AUTO_TEST_CASE(config_with_an_inline_token_readable_by_others_gets_a_warni
   auto plain = Load({"once", "--config", dir.File("plain.conf")}, {{"HEARTBEAT_TOKEN", "t"}});
   BOOST_REQUIRE(plain.ok());
   BOOST_TEST(plain->warnings.empty());
+}
+
+// As ssh does: a file another user can change could point the agent elsewhere or run a command.
+BOOST_AUTO_TEST_CASE(a_config_or_token_file_other_users_can_write_is_refused) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("token"), "abc\n");
+  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\ntoken_file = " +
+                                                 dir.File("token") + "\n");
+  chmod(dir.File("token").c_str(), 0600);
+  chmod(dir.File("agent.conf").c_str(), 0600);
+  BOOST_REQUIRE(Load({"once", "--config", dir.File("agent.conf")}).ok());
+  for (const std::string& file : {dir.File("token"), dir.File("agent.conf")}) {
+    for (mode_t mode : {0620, 0602, 0666}) {
+      BOOST_TEST_CONTEXT(file << " mode " << std::oct << mode) {
+        chmod(file.c_str(), mode);
+        auto loaded = Load({"once", "--config", dir.File("agent.conf")});
+        BOOST_TEST(!loaded.ok());
+        BOOST_TEST(loaded.status().message().find(file + " can be written by other users") != std::string::npos);
+        chmod(file.c_str(), 0600);
+      }
+    }
+    BOOST_TEST_CONTEXT(file << " owned by another user") {
+      BOOST_REQUIRE(chown(file.c_str(), 65534, 65534) == 0);  // the tests run as root
+      auto loaded = Load({"once", "--config", dir.File("agent.conf")});
+      BOOST_TEST(!loaded.ok());
+      BOOST_TEST(loaded.status().message().find(file + " belongs to another user") != std::string::npos);
+      BOOST_REQUIRE(chown(file.c_str(), getuid(), getgid()) == 0);
+    }
+  }
+  BOOST_TEST(Load({"once", "--config", dir.File("agent.conf")}).ok());
 }
 
 BOOST_AUTO_TEST_CASE(helpers) {

@@ -1,6 +1,9 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include <stdlib.h>
+
+#include <chrono>
 #include <deque>
 
 #include "agent.h"
@@ -194,6 +197,36 @@ BOOST_AUTO_TEST_CASE(the_token_is_redacted_from_log_lines) {
   BOOST_TEST(Redact("Bearer abc123 and abc123", "abc123") == "Bearer [redacted] and [redacted]");
   BOOST_TEST(Redact("nothing here", "abc123") == "nothing here");
   BOOST_TEST(Redact("empty secret", "") == "empty secret");
+}
+
+// A token that is part of "[redacted]" once made Redact search its own replacement forever.
+BOOST_AUTO_TEST_CASE(redact_never_loops, *boost::unit_test::timeout(10)) {
+  BOOST_TEST(Redact("a e b", "e") == "a [redacted] b");
+  BOOST_TEST(Redact("redacted", "redacted") == "[redacted]");
+  BOOST_TEST(Redact("[redacted]", "[redacted]") == "[redacted]");
+  BOOST_TEST(Redact("ddd", "d") == "[redacted][redacted][redacted]");
+}
+
+// Programs the agent runs get its environment without the token (SPEC §8).
+BOOST_AUTO_TEST_CASE(commands_run_without_the_token_in_their_environment) {
+  setenv("HEARTBEAT_TOKEN", "s3cr3t", 1);
+  setenv("HEARTBEAT_TEST_OTHER", "kept", 1);
+  auto output = RunCommand("printf '%s %s' \"${HEARTBEAT_TOKEN-unset}\" \"$HEARTBEAT_TEST_OTHER\"", 5);
+  unsetenv("HEARTBEAT_TOKEN");
+  unsetenv("HEARTBEAT_TEST_OTHER");
+  BOOST_REQUIRE(output.ok());
+  BOOST_TEST(output.value() == "unset kept");
+}
+
+// The deadline covers the whole run: output closed early does not let the wait block.
+BOOST_AUTO_TEST_CASE(a_command_that_closes_its_output_and_keeps_running_is_stopped_at_the_deadline) {
+  const auto started = std::chrono::steady_clock::now();
+  // Closes every copy of its output (3-9 too, in case one leaked), then lives on.
+  auto output = RunCommand("echo 5; exec >&- 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; sleep 30", 1);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  BOOST_TEST(!output.ok());
+  BOOST_TEST(output.status().message() == "timed out after 1 s");
+  BOOST_TEST(took < 3.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
