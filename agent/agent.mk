@@ -6,7 +6,9 @@
 # checks both). In particular make 3.81 picks the FIRST pattern rule that matches, not the most
 # specific one, so the agent's objects use static pattern rules, which win in every version.
 
-APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev xvfb xdotool openssl clang
+APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev libsystemd-dev xvfb xdotool openssl clang
+# The sleep test: a private D-Bus daemon, and Debian's Python with its D-Bus binding playing logind.
+APT_PACKAGES += dbus-daemon python3-dbus python3-gi
 TEST_TARGETS += test-agent-unit test-agent-apple-syntax test-agent-clang test-agent-make-portability test-agent-integration
 AGENT_SOURCES = $(filter-out agent/main.cc,$(wildcard agent/*.cc))
 AGENT_TEST_SOURCES = $(wildcard tests/agent/*_test.cc)
@@ -17,8 +19,8 @@ ifeq ($(shell uname -s),Darwin)
 AGENT_CFLAGS =
 AGENT_LIBS = -lcurl -framework IOKit -framework CoreFoundation -framework ApplicationServices
 else
-AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver 2>/dev/null)
-AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver 2>/dev/null)
+AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 -DHEARTBEAT_WITH_LOGIND $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver libsystemd 2>/dev/null)
+AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver libsystemd 2>/dev/null)
 endif
 
 .PHONY: agent test-agent-unit test-agent-integration test-agent-apple-syntax test-agent-clang test-agent-make-portability

@@ -100,7 +100,14 @@ int main(int argc, char** argv) {
     sigaction(SIGTERM, &stop, nullptr);
     sigaction(SIGINT, &stop, nullptr);
     signal(SIGPIPE, SIG_IGN);
-    return agent.Run(*idle.value(), g_stop);
+    auto sleep = MakeSleepWatcher();
+    if (!sleep.ok()) {
+      LogAction("run", "warning: sleep not watched (" + sleep.status().message() +
+                           "): visitors may see \"online\" for a while after the machine sleeps",
+                config.token);
+    }
+    std::unique_ptr<SleepWatcher> watcher = sleep.ok() ? std::move(sleep.value()) : MakeNoSleepWatcher();
+    return agent.Run(*idle.value(), *watcher, g_stop);
   }
   return agent.Once(*idle.value());
 }

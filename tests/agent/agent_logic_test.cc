@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <deque>
+#include <string>
+#include <vector>
 
 #include "agent.h"
 #include "idle.h"
 #include "retry_policy.h"
+#include "sleep_watch.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -197,6 +200,65 @@ BOOST_AUTO_TEST_CASE(the_token_is_redacted_from_log_lines) {
   BOOST_TEST(Redact("Bearer abc123 and abc123", "abc123") == "Bearer [redacted] and [redacted]");
   BOOST_TEST(Redact("nothing here", "abc123") == "nothing here");
   BOOST_TEST(Redact("empty secret", "") == "empty secret");
+}
+
+// Plays the power manager: hands out the scripted events, one per wait, then stops the run.
+class ScriptedSleep final : public SleepWatcher {
+ public:
+  ScriptedSleep(std::deque<PowerEvent> script, std::vector<std::string>& journal,
+                volatile std::sig_atomic_t& stop)
+      : script_(std::move(script)), journal_(journal), stop_(stop) {}
+  const char* name() const override { return "scripted"; }
+  PowerEvent Wait(long long, const volatile std::sig_atomic_t&) override {
+    if (script_.empty()) {
+      stop_ = 1;
+      return PowerEvent::kNone;
+    }
+    PowerEvent event = script_.front();
+    script_.pop_front();
+    return event;
+  }
+  bool EventPending() override { return false; }
+  void AllowSleep() override { journal_.push_back("allow sleep"); }
+
+ private:
+  std::deque<PowerEvent> script_;
+  std::vector<std::string>& journal_;
+  volatile std::sig_atomic_t& stop_;
+};
+
+class JournalHttp final : public HttpClient {
+ public:
+  explicit JournalHttp(std::vector<std::string>& journal) : journal_(journal) {}
+  HttpResponse Send(const HttpRequest& request) override {
+    journal_.push_back("post " + request.json_body.substr(request.json_body.find("\"state\"")));
+    return Answer(200);
+  }
+
+ private:
+  std::vector<std::string>& journal_;
+};
+
+BOOST_AUTO_TEST_CASE(run_posts_offline_before_allowing_sleep_nothing_while_asleep_and_the_state_on_waking) {
+  AgentConfig config = TestConfig();
+  config.check_interval_s = 1;
+  std::vector<std::string> journal;
+  volatile std::sig_atomic_t stop = 0;
+  JournalHttp http(journal);
+  ScriptedSleep sleep({PowerEvent::kNone, PowerEvent::kWillSleep, PowerEvent::kNone, PowerEvent::kNone,
+                       PowerEvent::kHasWoken, PowerEvent::kNone},
+                      journal, stop);
+  Agent agent(config, http);
+  auto idle = MakeAlwaysActiveSource();
+  BOOST_TEST(agent.Run(*idle, sleep, stop) == 0);
+  const std::vector<std::string> expected = {
+      "post \"state\":\"active\"}",   // at start
+      "post \"state\":\"offline\"}",  // the sleep notice: offline first,
+      "allow sleep",                   // then the sleep; two checks while asleep post nothing
+      "post \"state\":\"active\"}",   // awake: at once
+      "post \"state\":\"offline\"}",  // stopped
+  };
+  BOOST_TEST(journal == expected, boost::test_tools::per_element());
 }
 
 // A token that is part of "[redacted]" once made Redact search its own replacement forever.
