@@ -12,8 +12,12 @@
 namespace heartbeat::agent {
 namespace {
 
-// The offline post on the way out must not hold up a shutdown or logout for long.
-constexpr long long kStopBudgetMs = 5000;
+// The offline post before a sleep or on the way out must not hold up the sleep, a shutdown or
+// a logout for long (logind waits 5 s by default for a delay lock).
+// A post under way when the notice comes is abandoned within about a second, so that "offline"
+// is answered within 5 s of the notice: at most 2 attempts of 2 s within 4 s.
+constexpr long long kQuickOfflineBudgetMs = 4000;
+constexpr int kQuickOfflineAttemptS = 2;
 
 long long MonotonicMs() {
   timespec now;
@@ -46,8 +50,11 @@ double Jitter() {
 
 std::string Redact(std::string text, const std::string& secret) {
   if (secret.empty()) return text;
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "[redacted]");
+  const std::string replacement = "[redacted]";
+  // The search goes on after the replacement, which may itself contain the secret.
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + replacement.size())) {
+    text.replace(at, secret.size(), replacement);
   }
   return text;
 }
@@ -68,8 +75,9 @@ std::string HeartbeatJson(const std::string& device, DeviceState state) {
 }
 
 HttpResponse Agent::Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
-                        int timeout_s) {
+                        int timeout_s, std::function<bool()> abandon_if) {
   HttpRequest request;
+  request.abandon_if = std::move(abandon_if);
   request.url = config_.url;
   request.bearer_token = config_.token;
   request.json_body = HeartbeatJson(config_.device, state);
@@ -132,10 +140,17 @@ int Agent::PrintStatus() {
   return ExitCodeFor(outcome);
 }
 
-int Agent::Run(IdleSource& idle, const volatile std::sig_atomic_t& stop) {
-  LogAction("run", std::string("started: idle source ") + idle.name() + ", check every " +
-                       std::to_string(config_.check_interval_s) + " s, post every " +
-                       std::to_string(config_.interval_s) + " s", config_.token);
+HttpResponse Agent::PostOfflineQuickly(const std::string& action) {
+  // At most 2 attempts of at most 2 s, 0.5 s apart, within 4 s in all, whatever the network.
+  const RetryPolicy quick{2, kQuickOfflineBudgetMs, 500};
+  return Post(action, DeviceState::kOffline, quick,
+              std::min<int>(config_.timeout_s, kQuickOfflineAttemptS));
+}
+
+int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop) {
+  LogAction("run", std::string("started: idle source ") + idle.name() + ", sleep watch " +
+                       sleep.name() + ", check every " + std::to_string(config_.check_interval_s) +
+                       " s, post every " + std::to_string(config_.interval_s) + " s", config_.token);
   // In the loop, one attempt per post: the next check is the retry.
   const RetryPolicy single{1, 0, 0};
   const long long interval_ms = config_.interval_s * 1000LL;
@@ -144,35 +159,61 @@ int Agent::Run(IdleSource& idle, const volatile std::sig_atomic_t& stop) {
   long long next_regular_ms = 0;  // when the interval asks for the next post
   long long quiet_until_ms = 0;   // after a failure: backoff or Retry-After; after a refusal, interval
   int failures = 0;               // retryable failures in a row
+  // Between "offline" before a sleep and the wake: no posts, or visitors would see "online"
+  // while the lid is closed. If no wake event comes within an interval, the sleep did not
+  // happen (the clock stands still while asleep), and the loop goes on.
+  long long asleep_until_ms = 0;
   while (!stop) {
-    DeviceState state = CurrentState(idle);
     long long now = MonotonicMs();
-    bool due = !have_posted || state != posted || now >= next_regular_ms;
-    if (due && now >= quiet_until_ms) {
-      HttpResponse response = Post(have_posted && state == posted ? "interval" : "change", state,
-                                   single, config_.timeout_s);
-      switch (Classify(response)) {
-        case Outcome::kSent:
-          failures = 0;
-          have_posted = true;
-          posted = state;
-          next_regular_ms = now + interval_ms;
-          break;
-        case Outcome::kRejected:  // a wrong token will not fix itself at the next check
-          quiet_until_ms = now + interval_ms;
-          break;
-        case Outcome::kRetryable:
-          ++failures;
-          quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s, config_.interval_s,
-                                            response, Jitter());
-          break;
+    if (now >= asleep_until_ms) {
+      DeviceState state = CurrentState(idle);
+      now = MonotonicMs();
+      bool due = !have_posted || state != posted || now >= next_regular_ms;
+      if (due && now >= quiet_until_ms) {
+        // A sleep notice or a signal during the post cuts it short: "offline" comes first.
+        HttpResponse response = Post(have_posted && state == posted ? "interval" : "change", state,
+                                     single, config_.timeout_s,
+                                     [&] { return stop || sleep.EventPending(); });
+        switch (Classify(response)) {
+          case Outcome::kSent:
+            failures = 0;
+            have_posted = true;
+            posted = state;
+            next_regular_ms = now + interval_ms;
+            break;
+          case Outcome::kRejected:  // a wrong token will not fix itself at the next check
+            quiet_until_ms = now + interval_ms;
+            break;
+          case Outcome::kRetryable:
+            ++failures;
+            quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s, config_.interval_s,
+                                              response, Jitter());
+            break;
+        }
       }
     }
-    SleepMs(config_.check_interval_s * 1000LL, &stop);
+    switch (sleep.Wait(config_.check_interval_s * 1000LL, stop)) {
+      case PowerEvent::kWillSleep:
+        // Visitors should see "offline" before the lid closes; the machine waits for this.
+        PostOfflineQuickly("sleep");
+        sleep.AllowSleep();
+        asleep_until_ms = MonotonicMs() + interval_ms;
+        have_posted = true;
+        posted = DeviceState::kOffline;
+        break;
+      case PowerEvent::kHasWoken:  // the state at once, whatever the backoff before the sleep
+        LogAction("wake", "awake again", config_.token);
+        asleep_until_ms = 0;
+        quiet_until_ms = 0;
+        failures = 0;
+        have_posted = false;
+        break;
+      case PowerEvent::kNone:
+        break;
+    }
   }
   // Visitors should see "offline" now, not at the end of a window; but never hold up a logout.
-  const RetryPolicy on_stop{2, kStopBudgetMs, 500};
-  Post("stop", DeviceState::kOffline, on_stop, std::min<int>(config_.timeout_s, kStopBudgetMs / 1000));
+  PostOfflineQuickly("stop");
   return kExitSent;
 }
 

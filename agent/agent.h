@@ -2,12 +2,14 @@
 #pragma once
 
 #include <csignal>
+#include <functional>
 #include <string>
 
 #include "agent_config.h"
 #include "http_client.h"
 #include "idle.h"
 #include "retry_policy.h"
+#include "sleep_watch.h"
 
 namespace heartbeat::agent {
 
@@ -32,14 +34,18 @@ class Agent {
   // Prints the public status.
   int PrintStatus();
   // Looks at the idle state every check_interval, posts at each interval and at once on a
-  // change, until `stop` is set; then posts offline and returns 0.
-  int Run(IdleSource& idle, const volatile std::sig_atomic_t& stop);
+  // change, until `stop` is set; then posts offline and returns 0. Before a sleep that `sleep`
+  // reports it posts offline (at most 2 attempts within 5 s), then allows the sleep and posts
+  // nothing until the wake, when it posts the state at once.
+  int Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop);
 
  private:
   // Posts `state` under `policy`; logs one line per attempt; returns the final answer.
   HttpResponse Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
-                    int timeout_s);
+                    int timeout_s, std::function<bool()> abandon_if = {});
   DeviceState CurrentState(IdleSource& idle);
+  // "offline" within 5 s whatever the network: before a sleep, and on the way out.
+  HttpResponse PostOfflineQuickly(const std::string& action);
 
   const AgentConfig& config_;
   HttpClient& http_;

@@ -1,47 +1,88 @@
 # heartbeat-agent: one C++ program on libcurl. `make agent` builds it on Linux and on macOS
 # (clang, the system's libcurl, IOKit; no pkg-config needed there).
+#
+# The path of `make agent` must work with the GNU make 3.81 and the BSD tools that Xcode ships:
+# no GNU-only tool flags, no make features newer than 3.81 (tests/agent/test_make_portability.py
+# checks both). In particular make 3.81 picks the FIRST pattern rule that matches, not the most
+# specific one, so the agent's objects use static pattern rules, which win in every version.
 
-APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev xvfb xdotool openssl
-TEST_TARGETS += test-agent-unit test-agent-integration
+APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev libsystemd-dev xvfb xdotool openssl clang
+# The sleep test: a private D-Bus daemon, and Debian's Python with its D-Bus binding playing logind.
+APT_PACKAGES += dbus-daemon python3-dbus python3-gi
+TEST_TARGETS += test-agent-unit test-agent-apple-syntax test-agent-clang test-agent-make-portability test-agent-integration
 AGENT_SOURCES = $(filter-out agent/main.cc,$(wildcard agent/*.cc))
 AGENT_TEST_SOURCES = $(wildcard tests/agent/*_test.cc)
+AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/release/%.o)
+AGENT_TEST_OBJECTS = $(AGENT_TEST_SOURCES:%.cc=build/release/%.o)
 
 ifeq ($(shell uname -s),Darwin)
 AGENT_CFLAGS =
 AGENT_LIBS = -lcurl -framework IOKit -framework CoreFoundation -framework ApplicationServices
 else
-AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver 2>/dev/null)
-AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver 2>/dev/null)
+AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 -DHEARTBEAT_WITH_LOGIND $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver libsystemd 2>/dev/null)
+AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver libsystemd 2>/dev/null)
 endif
 
-.PHONY: agent test-agent-unit test-agent-integration
+.PHONY: agent test-agent-unit test-agent-integration test-agent-apple-syntax test-agent-clang test-agent-make-portability
 all: agent/heartbeat-agent
 agent: agent/heartbeat-agent
 
-build/release/agent/%.o: agent/%.cc
-	@mkdir -p $(@D)
-	$(CXX) $(FINAL_CXXFLAGS) $(AGENT_CFLAGS) -Iagent -c $< -o $@
+$(AGENT_OBJECTS) build/release/agent/main.o: build/release/agent/%.o: agent/%.cc
+	@mkdir -p build/release/agent
+	$(CXX) $(FINAL_CXXFLAGS) $(AGENT_CFLAGS) -Iagent -c agent/$*.cc -o $@
 
-build/release/tests/agent/%.o: tests/agent/%.cc
-	@mkdir -p $(@D)
-	$(CXX) $(FINAL_CXXFLAGS) $(AGENT_CFLAGS) -Iagent -Itests/unit -c $< -o $@
+$(AGENT_TEST_OBJECTS): build/release/tests/agent/%.o: tests/agent/%.cc
+	@mkdir -p build/release/tests/agent
+	$(CXX) $(FINAL_CXXFLAGS) $(AGENT_CFLAGS) -Iagent -Itests/unit -c tests/agent/$*.cc -o $@
 
-build/release/libagent.a: $(AGENT_SOURCES:%.cc=build/release/%.o)
+build/release/libagent.a: $(AGENT_OBJECTS)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(AGENT_OBJECTS)
 
 # Only the lib files the agent uses, so that it builds without the server's libraries (macOS).
-AGENT_LIB_OBJECTS = $(addprefix build/release/lib/,key_value.o http.o presence.o device_name.o)
+AGENT_LIB_NAMES = key_value http presence device_name
+AGENT_LIB_OBJECTS = $(AGENT_LIB_NAMES:%=build/release/lib/%.o)
 
 agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a $(AGENT_LIB_OBJECTS)
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
+	$(CXX) $(FINAL_CXXFLAGS) build/release/agent/main.o build/release/libagent.a $(AGENT_LIB_OBJECTS) -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
 
 # The agent tests borrow TempDir and WriteFile from the server unit tests.
-build/release/agent_unit_tests: $(AGENT_TEST_SOURCES:%.cc=build/release/%.o) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat.a
+build/release/agent_unit_tests: $(AGENT_TEST_OBJECTS) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat.a
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
 
 test-agent-unit: build/release/agent_unit_tests
 	@tests/run-step.sh agent-unit build/release/agent_unit_tests --report_level=short
 
 test-agent-integration: agent/heartbeat-agent $(PROGRAMS)
-	@tests/run-step.sh agent-integration python3 -m unittest discover -s tests/agent -p 'test_*.py' -v
+	@tests/run-step.sh agent-integration python3 -m unittest discover -s tests/agent -p 'test_agent*.py' -v
+
+# --- the Mac, as far as it can be proven on Linux ----------------------------------------------
+# Every agent file with an __APPLE__ branch, compiled by clang as if on a Mac, against the
+# declarations of exactly the Apple API it uses (tests/apple/include, see tests/apple/README.md).
+APPLE_SOURCES = $(shell grep -l __APPLE__ agent/*.cc)
+APPLE_SYNTAX_FLAGS = $(STD) $(WARN) -fsyntax-only -D__APPLE__ -isystem tests/apple/include -Ilib -Iagent -DHEARTBEAT_VERSION=\"$(VERSION)\"
+
+test-agent-apple-syntax:
+	@tests/run-step.sh agent-apple-syntax tests/apple/check-syntax.sh "clang++ $(APPLE_SYNTAX_FLAGS)" $(APPLE_SOURCES)
+
+# Xcode's compiler is clang: the agent and its unit tests built with clang++ and the same
+# warnings as errors, and those tests run.
+CLANG_CXXFLAGS = $(STD) $(WARN) $(OPTIMIZATION) -MMD -MP -Ilib -Iagent -Itests/unit -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(AGENT_CFLAGS) $(CXXFLAGS)
+CLANG_LIB_OBJECTS = $(LIB_SOURCES:%.cc=build/clang/%.o)
+CLANG_AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/clang/%.o)
+
+build/clang/%.o: %.cc
+	@mkdir -p $(@D)
+	clang++ $(CLANG_CXXFLAGS) -c $< -o $@
+
+build/clang/heartbeat-agent: build/clang/agent/main.o $(CLANG_AGENT_OBJECTS) $(AGENT_LIB_NAMES:%=build/clang/lib/%.o)
+	clang++ $(CLANG_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
+
+build/clang/agent_unit_tests: $(AGENT_TEST_SOURCES:%.cc=build/clang/%.o) build/clang/tests/unit/test_support.o $(CLANG_AGENT_OBJECTS) $(CLANG_LIB_OBJECTS)
+	clang++ $(CLANG_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
+
+test-agent-clang: build/clang/agent_unit_tests build/clang/heartbeat-agent
+	@tests/run-step.sh agent-unit-clang build/clang/agent_unit_tests --report_level=short
+
+test-agent-make-portability:
+	@tests/run-step.sh agent-make-portability python3 -m unittest -v tests/agent/test_make_portability.py

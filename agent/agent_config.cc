@@ -1,15 +1,25 @@
 #include "agent_config.h"
 
+#include <curl/curl.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "heartbeat_body.h"
 #include "key_value.h"
 
 namespace heartbeat::agent {
 namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
 
 struct Range {
   int AgentConfig::*field;
@@ -25,6 +35,56 @@ const std::map<std::string, Range>& NumericKeys() {
       {"timeout", {&AgentConfig::timeout_s, 1, 300}},
   };
   return keys;
+}
+
+struct OwnFile {
+  std::string text;
+  bool readable_by_others = false;
+};
+
+// Reads a config or token file the way ssh reads its own: refused (Invalid) when another user
+// can change it (a group or other write bit, or an owner other than this user or root), since
+// whoever can change it can point the agent elsewhere or name a command for it to run. NotFound
+// when it does not exist. One open, so the checked file is the file read.
+Result<OwnFile> ReadOwnFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::Invalid(path + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return Status::Invalid(path + ": " + std::strerror(errno));
+  }
+  if (st.st_uid != geteuid() && st.st_uid != 0) {
+    close(fd);
+    return Status::Invalid(path + " belongs to another user (uid " + std::to_string(st.st_uid) +
+                           "); it must be yours");
+  }
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    close(fd);
+    return Status::Invalid(path + " can be written by other users; chmod 600 it");
+  }
+  OwnFile file;
+  file.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      return Status::Invalid(path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    file.text.append(buffer, static_cast<size_t>(n));
+    if (file.text.size() > 1024 * 1024) {
+      close(fd);
+      return Status::Invalid(path + ": larger than 1 MiB");
+    }
+  }
+  close(fd);
+  return file;
 }
 
 const char* const kIdleSources[] = {"auto", "iokit", "x11", "logind", "command", "none"};
@@ -67,14 +127,12 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
   } else if (key == "token") {
     config->token = value;
   } else if (key == "token_file") {
-    struct stat st;
-    if (stat(value.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO))) {
-      config->warnings.push_back("token file " + value +
-                                 " can be read by other users; chmod 600 it");
+    auto file = ReadOwnFile(value);
+    if (!file.ok()) return Status::Invalid(where + ": token_file: " + file.status().message());
+    if (file->readable_by_others) {
+      config->warnings.push_back("token file " + value + " can be read by other users; chmod 600 it");
     }
-    auto text = ReadWholeFile(value);
-    if (!text.ok()) return Status::Invalid(where + ": token_file: " + text.status().message());
-    config->token = Trimmed(text.value());
+    config->token = Trimmed(file->text);
   } else {
     return Status::Invalid(where + ": unknown setting '" + key + "'");
   }
@@ -117,13 +175,31 @@ std::string DefaultStatusUrl(const std::string& url) {
   return url.substr(0, url.size() - from.size()) + "status.fcgi";
 }
 
-bool IsAcceptableUrl(const std::string& url) {
-  if (url.rfind("https://", 0) == 0) return url.size() > 8;
-  for (const char* loopback : {"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
-                               "http://localhost/", "http://[::1]:", "http://[::1]/"}) {
-    if (url.rfind(loopback, 0) == 0) return true;
+Status CheckUrl(const std::string& url) {
+  // The same parser curl_easy_perform uses, so the host checked is the host connected to.
+  std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return Status::Invalid("not a URL (https://host/path)");
   }
-  return false;
+  auto part = [&parsed](CURLUPart which) -> std::optional<std::string> {
+    char* text = nullptr;
+    if (curl_url_get(parsed.get(), which, &text, 0) != CURLUE_OK || !text) return std::nullopt;
+    std::string copy = text;
+    curl_free(text);
+    return copy;
+  };
+  if (part(CURLUPART_USER) || part(CURLUPART_PASSWORD) || part(CURLUPART_OPTIONS)) {
+    return Status::Invalid("a URL with user info (user@) is refused");
+  }
+  std::optional<std::string> scheme = part(CURLUPART_SCHEME), host = part(CURLUPART_HOST);
+  if (!host || host->empty()) return Status::Invalid("the URL has no host");
+  if (scheme == "https") return Status::Ok();
+  if (scheme == "http" && !part(CURLUPART_ZONEID) &&
+      (*host == "localhost" || *host == "127.0.0.1" || *host == "[::1]")) {
+    return Status::Ok();
+  }
+  if (scheme == "http") return Status::Invalid("http:// only to localhost, 127.0.0.1 or [::1] (use https://)");
+  return Status::Invalid("only https:// (or http:// to localhost)");
 }
 
 Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv getenv_fn,
@@ -174,18 +250,16 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
     }
   }
 
-  auto text = ReadWholeFile(config.config_path);
+  auto text = ReadOwnFile(config.config_path);
   if (text.ok()) {
-    auto lines = ParseKeyValueText(text.value(), config.config_path);
+    auto lines = ParseKeyValueText(text->text, config.config_path);
     if (!lines.ok()) return lines.status();
     for (const KeyValueLine& kv : lines.value()) {
       Status status = Apply(&config, kv.key, kv.value,
                             config.config_path + " line " + std::to_string(kv.line));
       if (!status.ok()) return status;
       // A token written into the config itself is as exposed as the file that holds it.
-      struct stat st;
-      if (kv.key == "token" && stat(config.config_path.c_str(), &st) == 0 &&
-          (st.st_mode & (S_IRWXG | S_IRWXO))) {
+      if (kv.key == "token" && text->readable_by_others) {
         config.warnings.push_back("config " + config.config_path +
                                   " holds the token and can be read by other users; chmod 600 it");
       }
@@ -217,8 +291,10 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
                                ? "no status_url (and url does not end in heartbeat.fcgi)"
                                : "no url: set url in " + config.config_path + " or pass --url");
   }
-  if (!IsAcceptableUrl(endpoint)) {
-    return Status::Invalid("'" + endpoint + "' must start with https:// (http:// only for localhost)");
+  for (const auto& [key, value] : {std::pair{"url", &config.url}, {"status_url", &config.status_url}}) {
+    if (value->empty()) continue;
+    Status url = CheckUrl(*value);
+    if (!url.ok()) return Status::Invalid(std::string(key) + " '" + *value + "': " + url.message());
   }
   if (config.command != Command::kStatus && config.token.empty()) {
     return Status::Invalid("no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN");

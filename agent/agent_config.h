@@ -44,7 +44,11 @@ std::string DeviceNameFromHost(const std::string& hostname);
 // `url` with a final "heartbeat.fcgi" replaced by "status.fcgi"; empty if it has none.
 std::string DefaultStatusUrl(const std::string& url);
 
-// https://, or http:// to a loopback host only: a token never crosses a network in clear.
-bool IsAcceptableUrl(const std::string& url);
+// Parsed as curl parses it (never by prefix): https://, or http:// only when the host is exactly
+// localhost, 127.0.0.1 or [::1], so that a token never crosses a network in clear; a URL with
+// user info ("user@") is refused, since curl connects to the host after the '@'. Ok, or Invalid
+// saying why.
+Status CheckUrl(const std::string& url);
+inline bool IsAcceptableUrl(const std::string& url) { return CheckUrl(url).ok(); }
 
 }  // namespace heartbeat::agent

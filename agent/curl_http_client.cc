@@ -1,6 +1,7 @@
 #include <curl/curl.h>
 
 #include <cstdlib>
+#include <functional>
 #include <string>
 
 #include "http_client.h"
@@ -25,6 +26,10 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   if (body->size() + n > kMaxBody) return 0;  // a status answer is tiny: refuse floods
   body->append(data, n);
   return n;
+}
+
+int AskAbandon(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return (*static_cast<const std::function<bool()>*>(user))() ? 1 : 0;
 }
 
 size_t ReadRetryAfter(char* data, size_t size, size_t count, void* user) {
@@ -87,10 +92,18 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, ReadRetryAfter);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.retry_after_s);
 
+    if (request.abandon_if) {
+      curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, AskAbandon);
+      curl_easy_setopt(c, CURLOPT_XFERINFODATA, &request.abandon_if);
+      curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
+
     CURLcode code = curl_easy_perform(c);
     if (code != CURLE_OK) {
       response.transport_error = true;
-      response.error = curl_easy_strerror(code);
+      response.error = code == CURLE_ABORTED_BY_CALLBACK ? "abandoned" : curl_easy_strerror(code);
+      response.certificate_error = code == CURLE_PEER_FAILED_VERIFICATION ||
+                                   code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM;
       return response;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);

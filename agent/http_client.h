@@ -2,6 +2,7 @@
 // fake; the real one is libcurl with certificate verification always on.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,10 +15,14 @@ struct HttpRequest {
   std::string bearer_token;  // sent as Authorization: Bearer …; never logged
   std::string json_body;     // sent with Content-Type: application/json when not empty
   int timeout_s = 10;        // the whole request, connect included
+  // Asked about once a second while the request runs (and more often while data flows); true
+  // abandons it, e.g. when the machine is about to sleep and "offline" must go out instead.
+  std::function<bool()> abandon_if;
 };
 
 struct HttpResponse {
-  bool transport_error = false;  // no HTTP answer: DNS, connect, TLS, timeout
+  bool transport_error = false;  // no HTTP answer: DNS, connect, TLS, timeout, abandoned
+  bool certificate_error = false;  // of those: the server's certificate was not accepted
   std::string error;             // what went wrong, for the log
   long status = 0;
   std::string body;

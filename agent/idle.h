@@ -48,8 +48,9 @@ std::unique_ptr<IdleSource> MakeX11IdleSource();    // nullptr without X11 suppo
 std::unique_ptr<IdleSource> MakeIokitIdleSource();  // nullptr off Apple platforms
 std::unique_ptr<IdleSource> MakeAlwaysActiveSource();
 
-// Runs `/bin/sh -c command` with stdin closed and returns its standard output; Unavailable on
-// a failure, a non-zero exit or after `timeout_s` (the child is killed).
+// Runs `/bin/sh -c command` with stdin closed and the agent's environment less HEARTBEAT_TOKEN,
+// and returns its standard output; Unavailable on a failure, a non-zero exit or when it has not
+// ended `timeout_s` after the start, output closed or not (then its process group is killed).
 Result<std::string> RunCommand(const std::string& command, int timeout_s);
 
 }  // namespace heartbeat::agent

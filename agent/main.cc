@@ -7,6 +7,7 @@
 #include <string>
 
 #include "agent.h"
+#include "setup.h"
 
 #ifndef HEARTBEAT_VERSION
 #define HEARTBEAT_VERSION "unknown"
@@ -27,6 +28,9 @@ const char* kUsage =
     "  offline   post offline now (sleep and logout hooks)\n"
     "  status    print the public status\n"
     "  idle      print what the idle source sees, post nothing\n"
+    "  setup     ask for the URL and token, write the config, prove it with one post, and\n"
+    "            start the agent at login (flags: --config FILE, --ca-file FILE, --no-install,\n"
+    "            --service launchd|systemd)\n"
     "\n"
     "Flags (each also a config key, with _ for -):\n"
     "  --config FILE          default ~/.config/heartbeat/agent.conf\n"
@@ -54,6 +58,7 @@ std::string HostName() {
 
 int main(int argc, char** argv) {
   using namespace heartbeat::agent;
+  if (argc >= 2 && std::string(argv[1]) == "setup") return RunSetup(argc, argv);
   auto loaded = LoadAgentConfig(argc, argv, [](const char* name) -> const char* { return std::getenv(name); },
                                 HostName());
   if (!loaded.ok()) {
@@ -100,7 +105,14 @@ int main(int argc, char** argv) {
     sigaction(SIGTERM, &stop, nullptr);
     sigaction(SIGINT, &stop, nullptr);
     signal(SIGPIPE, SIG_IGN);
-    return agent.Run(*idle.value(), g_stop);
+    auto sleep = MakeSleepWatcher();
+    if (!sleep.ok()) {
+      LogAction("run", "warning: sleep not watched (" + sleep.status().message() +
+                           "): visitors may see \"online\" for a while after the machine sleeps",
+                config.token);
+    }
+    std::unique_ptr<SleepWatcher> watcher = sleep.ok() ? std::move(sleep.value()) : MakeNoSleepWatcher();
+    return agent.Run(*idle.value(), *watcher, g_stop);
   }
   return agent.Once(*idle.value());
 }

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 #include <string>
@@ -95,7 +96,7 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
       {{"dance", "--config", config}, "unknown command or argument 'dance' (see --help)"},
       {{"once", "--config", config, "--colour", "red"}, "--colour: unknown setting 'colour'"},
       {{"once", "--config", config, "--idle-source", "magic"}, "--idle-source: idle_source must be auto, iokit, x11, logind, command or none"},
-      {{"once", "--config", config, "--url", "http://example.com/heartbeat.fcgi"}, "'http://example.com/heartbeat.fcgi' must start with https:// (http:// only for localhost)"},
+      {{"once", "--config", config, "--url", "http://example.com/heartbeat.fcgi"}, "url 'http://example.com/heartbeat.fcgi': http:// only to localhost, 127.0.0.1 or [::1] (use https://)"},
       {{"once", "--config", config, "--device", "two words"}, "device must be 1 to 64 of A-Z a-z 0-9 . _ -, got 'two words'"},
       {{"once", "--config", dir.File("missing.conf")}, "config: " + dir.File("missing.conf") + ": no such file"},
       {{"once", "--config", config, "--interval"}, "--interval needs a value"},
@@ -151,6 +152,36 @@ BOOST_AUTO_TEST_CASE(config_with_an_inline_token_readable_by_others_gets_a_warni
   BOOST_TEST(plain->warnings.empty());
 }
 
+// As ssh does: a file another user can change could point the agent elsewhere or run a command.
+BOOST_AUTO_TEST_CASE(a_config_or_token_file_other_users_can_write_is_refused) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("token"), "abc\n");
+  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\ntoken_file = " +
+                                                 dir.File("token") + "\n");
+  chmod(dir.File("token").c_str(), 0600);
+  chmod(dir.File("agent.conf").c_str(), 0600);
+  BOOST_REQUIRE(Load({"once", "--config", dir.File("agent.conf")}).ok());
+  for (const std::string& file : {dir.File("token"), dir.File("agent.conf")}) {
+    for (mode_t mode : {0620, 0602, 0666}) {
+      BOOST_TEST_CONTEXT(file << " mode " << std::oct << mode) {
+        chmod(file.c_str(), mode);
+        auto loaded = Load({"once", "--config", dir.File("agent.conf")});
+        BOOST_TEST(!loaded.ok());
+        BOOST_TEST(loaded.status().message().find(file + " can be written by other users") != std::string::npos);
+        chmod(file.c_str(), 0600);
+      }
+    }
+    BOOST_TEST_CONTEXT(file << " owned by another user") {
+      BOOST_REQUIRE(chown(file.c_str(), 65534, 65534) == 0);  // the tests run as root
+      auto loaded = Load({"once", "--config", dir.File("agent.conf")});
+      BOOST_TEST(!loaded.ok());
+      BOOST_TEST(loaded.status().message().find(file + " belongs to another user") != std::string::npos);
+      BOOST_REQUIRE(chown(file.c_str(), getuid(), getgid()) == 0);
+    }
+  }
+  BOOST_TEST(Load({"once", "--config", dir.File("agent.conf")}).ok());
+}
+
 BOOST_AUTO_TEST_CASE(helpers) {
   BOOST_TEST(DeviceNameFromHost("ada-mbp.local") == "ada-mbp");
   BOOST_TEST(DeviceNameFromHost("Ada's Mac") == "Ada-s-Mac");
@@ -164,6 +195,41 @@ BOOST_AUTO_TEST_CASE(helpers) {
   BOOST_TEST(!IsAcceptableUrl("http://e.com/x"));
   BOOST_TEST(!IsAcceptableUrl("http://127.0.0.1.evil.example/x"));
   BOOST_TEST(!IsAcceptableUrl("ftp://e.com/x"));
+}
+
+// The token goes wherever curl connects: the check must see the host curl sees (SPEC §8).
+BOOST_AUTO_TEST_CASE(urls_are_parsed_not_matched_by_prefix) {
+  for (const char* good : {"https://e.com/x", "https://e.com:8443/cgi-bin/heartbeat.fcgi",
+                           "HTTPS://E.COM/x", "http://127.0.0.1:8080/x", "http://127.0.0.1/x",
+                           "http://localhost/x", "http://localhost:18080/heartbeat.fcgi",
+                           "http://[::1]/x", "http://[::1]:8080/x", "http://127.1/x"}) {
+    BOOST_TEST_CONTEXT(good) { BOOST_TEST(IsAcceptableUrl(good)); }
+  }
+  for (const char* bad : {
+           // user info: curl sends to the host after the '@'
+           "http://localhost:@evil.example/heartbeat.fcgi", "http://127.0.0.1:80@evil.example/",
+           "http://localhost@evil.example/", "http://[::1]:@evil.example/", "http://localhost%2f@evil.example/",
+           "http://localhost\\@evil.example/", "https://user:pass@e.com/x", "https://user@e.com/x",
+           // not loopback, or not exactly one of the three names
+           "http://e.com/x", "http://127.0.0.1.evil.example/x", "http://localhost.evil.example/x",
+           "http://localhost./x", "http://[::1%25eth0]/x", "http://127.0.0.2/x",
+           // no scheme, other schemes, no host
+           "ftp://e.com/x", "localhost/x", "https://", "", "file:///etc/passwd"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!IsAcceptableUrl(bad)); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(status_url_is_checked_like_url) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
+  for (const char* command : {"once", "status", "offline"}) {
+    BOOST_TEST_CONTEXT(command) {
+      auto loaded = Load({command, "--config", dir.File("agent.conf"), "--status-url",
+                          "http://localhost:@evil.example/status.fcgi"}, {{"HEARTBEAT_TOKEN", "t"}});
+      BOOST_TEST(!loaded.ok());
+      BOOST_TEST(loaded.status().message().find("user info") != std::string::npos);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

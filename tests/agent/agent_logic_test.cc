@@ -1,11 +1,17 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include <stdlib.h>
+
+#include <chrono>
 #include <deque>
+#include <string>
+#include <vector>
 
 #include "agent.h"
 #include "idle.h"
 #include "retry_policy.h"
+#include "sleep_watch.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -194,6 +200,95 @@ BOOST_AUTO_TEST_CASE(the_token_is_redacted_from_log_lines) {
   BOOST_TEST(Redact("Bearer abc123 and abc123", "abc123") == "Bearer [redacted] and [redacted]");
   BOOST_TEST(Redact("nothing here", "abc123") == "nothing here");
   BOOST_TEST(Redact("empty secret", "") == "empty secret");
+}
+
+// Plays the power manager: hands out the scripted events, one per wait, then stops the run.
+class ScriptedSleep final : public SleepWatcher {
+ public:
+  ScriptedSleep(std::deque<PowerEvent> script, std::vector<std::string>& journal,
+                volatile std::sig_atomic_t& stop)
+      : script_(std::move(script)), journal_(journal), stop_(stop) {}
+  const char* name() const override { return "scripted"; }
+  PowerEvent Wait(long long, const volatile std::sig_atomic_t&) override {
+    if (script_.empty()) {
+      stop_ = 1;
+      return PowerEvent::kNone;
+    }
+    PowerEvent event = script_.front();
+    script_.pop_front();
+    return event;
+  }
+  bool EventPending() override { return false; }
+  void AllowSleep() override { journal_.push_back("allow sleep"); }
+
+ private:
+  std::deque<PowerEvent> script_;
+  std::vector<std::string>& journal_;
+  volatile std::sig_atomic_t& stop_;
+};
+
+class JournalHttp final : public HttpClient {
+ public:
+  explicit JournalHttp(std::vector<std::string>& journal) : journal_(journal) {}
+  HttpResponse Send(const HttpRequest& request) override {
+    journal_.push_back("post " + request.json_body.substr(request.json_body.find("\"state\"")));
+    return Answer(200);
+  }
+
+ private:
+  std::vector<std::string>& journal_;
+};
+
+BOOST_AUTO_TEST_CASE(run_posts_offline_before_allowing_sleep_nothing_while_asleep_and_the_state_on_waking) {
+  AgentConfig config = TestConfig();
+  config.check_interval_s = 1;
+  std::vector<std::string> journal;
+  volatile std::sig_atomic_t stop = 0;
+  JournalHttp http(journal);
+  ScriptedSleep sleep({PowerEvent::kNone, PowerEvent::kWillSleep, PowerEvent::kNone, PowerEvent::kNone,
+                       PowerEvent::kHasWoken, PowerEvent::kNone},
+                      journal, stop);
+  Agent agent(config, http);
+  auto idle = MakeAlwaysActiveSource();
+  BOOST_TEST(agent.Run(*idle, sleep, stop) == 0);
+  const std::vector<std::string> expected = {
+      "post \"state\":\"active\"}",   // at start
+      "post \"state\":\"offline\"}",  // the sleep notice: offline first,
+      "allow sleep",                   // then the sleep; two checks while asleep post nothing
+      "post \"state\":\"active\"}",   // awake: at once
+      "post \"state\":\"offline\"}",  // stopped
+  };
+  BOOST_TEST(journal == expected, boost::test_tools::per_element());
+}
+
+// A token that is part of "[redacted]" once made Redact search its own replacement forever.
+BOOST_AUTO_TEST_CASE(redact_never_loops, *boost::unit_test::timeout(10)) {
+  BOOST_TEST(Redact("a e b", "e") == "a [redacted] b");
+  BOOST_TEST(Redact("redacted", "redacted") == "[redacted]");
+  BOOST_TEST(Redact("[redacted]", "[redacted]") == "[redacted]");
+  BOOST_TEST(Redact("ddd", "d") == "[redacted][redacted][redacted]");
+}
+
+// Programs the agent runs get its environment without the token (SPEC §8).
+BOOST_AUTO_TEST_CASE(commands_run_without_the_token_in_their_environment) {
+  setenv("HEARTBEAT_TOKEN", "s3cr3t", 1);
+  setenv("HEARTBEAT_TEST_OTHER", "kept", 1);
+  auto output = RunCommand("printf '%s %s' \"${HEARTBEAT_TOKEN-unset}\" \"$HEARTBEAT_TEST_OTHER\"", 5);
+  unsetenv("HEARTBEAT_TOKEN");
+  unsetenv("HEARTBEAT_TEST_OTHER");
+  BOOST_REQUIRE(output.ok());
+  BOOST_TEST(output.value() == "unset kept");
+}
+
+// The deadline covers the whole run: output closed early does not let the wait block.
+BOOST_AUTO_TEST_CASE(a_command_that_closes_its_output_and_keeps_running_is_stopped_at_the_deadline) {
+  const auto started = std::chrono::steady_clock::now();
+  // Closes every copy of its output (3-9 too, in case one leaked), then lives on.
+  auto output = RunCommand("echo 5; exec >&- 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; sleep 30", 1);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  BOOST_TEST(!output.ok());
+  BOOST_TEST(output.status().message() == "timed out after 1 s");
+  BOOST_TEST(took < 3.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

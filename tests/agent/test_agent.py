@@ -113,6 +113,46 @@ class Commands(AgentCase):
         self.assertIn("warning: command", proc.stderr)
         self.assertEqual(self.state(), "away")
 
+    def test_a_url_with_user_info_is_refused_before_anything_is_sent(self):
+        # A prefix check passed these, and curl then sent the token to the host after the '@'.
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(4)
+            listener.setblocking(False)
+            port = listener.getsockname()[1]
+            for url in (f"http://localhost:@127.0.0.1:{port}/heartbeat.fcgi",
+                        f"http://127.0.0.1:80@127.0.0.1:{port}/heartbeat.fcgi"):
+                for args in (["once", "--idle-source", "none", "--url", url],
+                             ["status", "--status-url", url]):
+                    with self.subTest(args=args):
+                        proc = self.agent(*args)
+                        self.assertEqual(proc.returncode, 2, proc.stderr)
+                        self.assertIn("user info (user@) is refused", proc.stderr)
+            with self.assertRaises(BlockingIOError):  # nobody ever connected
+                listener.accept()
+
+    def test_the_idle_command_does_not_get_the_token(self):
+        seen = self.home / "seen"
+        (self.home / ".config" / "heartbeat" / "agent.conf").write_text(
+            f"url = {self.stack.heartbeat_url}\ndevice = env-mac\n")
+        command = f'printf "%s|%s" "${{HEARTBEAT_TOKEN-unset}}" "${{HOME}}" > {seen}; echo 0'
+        proc = self.agent("once", "--idle-command", command, HEARTBEAT_TOKEN=self.stack.token)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(seen.read_text(), f"unset|{self.home}")  # the rest of the environment stays
+        self.assertEqual(self.state(), "online")
+
+    def test_a_config_or_token_file_others_can_write_is_refused_with_exit_2(self):
+        conf = self.home / ".config" / "heartbeat" / "agent.conf"
+        for path in (conf, self.token_file):
+            with self.subTest(path=path.name):
+                os.chmod(path, 0o666)
+                proc = self.agent("once", "--idle-source", "none")
+                os.chmod(path, 0o600)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn(f"{path} can be written by other users; chmod 600 it", proc.stderr)
+        self.assertEqual(self.state(), "offline")  # nothing was posted
+        self.assertEqual(self.agent("once", "--idle-source", "none").returncode, 0)
+
 
 class Failures(AgentCase):
     def test_closed_port_exits_4_quickly(self):

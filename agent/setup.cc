@@ -1,0 +1,323 @@
+#include "setup.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "agent.h"
+#include "agent_config.h"
+#include "key_value.h"
+#include "retry_policy.h"
+#include "service_install.h"
+
+namespace heartbeat::agent {
+namespace {
+
+struct SetupFlags {
+  std::string config;
+  std::string service;
+  std::string ca_file;
+  bool install = true;
+};
+
+void Say(const std::string& text) { std::fprintf(stderr, "setup: %s\n", text.c_str()); }
+
+// The terminal's settings while the token is typed, put back on Ctrl-C too.
+termios g_saved_terminal;
+volatile sig_atomic_t g_echo_off = 0;
+void RestoreTerminalAndExit(int signal_number) {
+  if (g_echo_off) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_terminal);
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+}
+
+// One line from stdin without its end; from a terminal without echo when `hidden`. False at
+// end of input.
+bool ReadAnswer(const std::string& prompt, bool hidden, std::string* answer) {
+  const bool terminal = isatty(STDIN_FILENO);
+  if (hidden && terminal && tcgetattr(STDIN_FILENO, &g_saved_terminal) == 0) {
+    termios quiet = g_saved_terminal;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    signal(SIGINT, RestoreTerminalAndExit);
+    signal(SIGTERM, RestoreTerminalAndExit);
+    g_echo_off = 1;
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  // The prompt only now, so that nothing typed after it is echoed.
+  std::fprintf(stderr, "%s", prompt.c_str());
+  std::fflush(stderr);
+  char buffer[4096];
+  bool got = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
+  if (g_echo_off) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_terminal);
+    g_echo_off = 0;
+    std::fprintf(stderr, "\n");  // the Enter that was not echoed
+  } else if (!terminal) {
+    std::fprintf(stderr, "\n");
+  }
+  if (!got) return false;
+  *answer = buffer;
+  while (!answer->empty() && (answer->back() == '\n' || answer->back() == '\r' ||
+                              answer->back() == ' ' || answer->back() == '\t')) {
+    answer->pop_back();
+  }
+  size_t start = answer->find_first_not_of(" \t");
+  *answer = start == std::string::npos ? "" : answer->substr(start);
+  return true;
+}
+
+// This very program, absolute, for the copy that the service runs.
+std::string OwnPath(const char* argv0) {
+  std::string name = argv0 ? argv0 : "";
+  if (name.find('/') == std::string::npos) {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "";
+    for (size_t at = 0; at <= dirs.size();) {
+      size_t end = dirs.find(':', at);
+      if (end == std::string::npos) end = dirs.size();
+      std::string candidate = dirs.substr(at, end - at) + "/" + name;
+      if (access(candidate.c_str(), X_OK) == 0) {
+        name = candidate;
+        break;
+      }
+      at = end + 1;
+    }
+  }
+  char resolved[PATH_MAX];
+  return realpath(name.c_str(), resolved) ? resolved : name;
+}
+
+// agent.conf with `url`, `token_file` (and `ca_file` when given) set, every other line kept as
+// the user wrote it; a `token` line goes, since the token now lives in the token file.
+std::string EditedConfig(const std::string& current, const std::vector<std::pair<std::string, std::string>>& set) {
+  std::vector<bool> done(set.size(), false);
+  std::string out;
+  size_t at = 0;
+  while (at < current.size()) {
+    size_t end = current.find('\n', at);
+    std::string line = current.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    at = end == std::string::npos ? current.size() : end + 1;
+    std::string key = line.substr(0, line.find('='));
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    bool replaced = false;
+    for (size_t i = 0; i < set.size(); ++i) {
+      if (line.find('=') != std::string::npos && key == set[i].first) {
+        if (!done[i]) out += set[i].first + " = " + set[i].second + "\n";
+        done[i] = true;
+        replaced = true;
+      }
+    }
+    if (line.find('=') != std::string::npos && key == "token") continue;
+    if (!replaced) out += line + "\n";
+  }
+  for (size_t i = 0; i < set.size(); ++i) {
+    if (!done[i]) out += set[i].first + " = " + set[i].second + "\n";
+  }
+  return out;
+}
+
+std::string Setting(const std::string& text, const std::string& key) {
+  auto lines = ParseKeyValueText(text, "agent.conf");
+  if (!lines.ok()) return "";
+  std::string value;
+  for (const KeyValueLine& line : lines.value()) {
+    if (line.key == key) value = line.value;
+  }
+  return value;
+}
+
+// The server's "error" code from a JSON answer, for the message.
+std::string ErrorCode(const std::string& body) {
+  size_t key = body.find("\"error\":\"");
+  if (key == std::string::npos) return "";
+  size_t start = key + 9, end = body.find('"', start);
+  return end == std::string::npos ? "" : body.substr(start, end - start);
+}
+
+// One post of "active" (the owner is at the keyboard, typing this): what it proves, or what to
+// fix, and the exit code.
+int Prove(const AgentConfig& config) {
+  auto http = MakeCurlHttpClient(config.ca_file);
+  HttpRequest request;
+  request.url = config.url;
+  request.bearer_token = config.token;
+  request.json_body = HeartbeatJson(config.device, DeviceState::kActive);
+  request.timeout_s = config.timeout_s;
+  HttpResponse response = http->Send(request);
+  if (!response.transport_error && response.status >= 200 && response.status < 300) {
+    Say("the server took a heartbeat from " + config.device + " (HTTP " + std::to_string(response.status) + ")");
+    return kExitSent;
+  }
+  if (response.certificate_error) {
+    Say("the server's certificate was not accepted (" + response.error + "). If the site uses a "
+        "certificate of its own, run setup again with --ca-file FILE naming its CA.");
+    return kExitUnavailable;
+  }
+  if (response.transport_error) {
+    Say("could not reach " + config.url + " (" + response.error + "): check the URL and the network.");
+    return kExitUnavailable;
+  }
+  const std::string code = ErrorCode(response.body);
+  const std::string status = "HTTP " + std::to_string(response.status) + (code.empty() ? "" : ", " + code);
+  if (response.status == 401) {
+    Say("wrong token: the server refused it (" + status + "). Paste the token that "
+        "`heartbeat.fcgi --new-token` printed, whose token_sha256 line is in the server's config.");
+    return kExitRejected;
+  }
+  if (response.status == 404 || response.status == 405 || response.status == 403) {
+    Say("wrong URL: nothing there takes heartbeats (" + status + "). The URL ends in "
+        "/heartbeat.fcgi, as DEPLOY.md shows.");
+    return kExitRejected;
+  }
+  Say("the server answered " + status + ": see DEPLOY.md.");
+  return ExitCodeFor(Classify(response));
+}
+
+}  // namespace
+
+int RunSetup(int argc, const char* const* argv) {
+  const char* home_env = std::getenv("HOME");
+  if (!home_env || home_env[0] != '/') {
+    Say("HOME must be set to an absolute path");
+    return kExitUsage;
+  }
+  const std::string home = home_env;
+  SetupFlags flags;
+  flags.config = DefaultAgentConfigPath(home_env);
+#ifdef __APPLE__
+  flags.service = "launchd";
+#else
+  flags.service = "systemd";
+#endif
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](std::string* into) {
+      if (i + 1 >= argc) return false;
+      *into = argv[++i];
+      return true;
+    };
+    bool ok = true;
+    if (arg == "--no-install") flags.install = false;
+    else if (arg == "--config") ok = value(&flags.config);
+    else if (arg == "--service") ok = value(&flags.service) && (flags.service == "launchd" || flags.service == "systemd");
+    else if (arg == "--ca-file") ok = value(&flags.ca_file);
+    else ok = false;
+    if (!ok) {
+      Say("usage: heartbeat-agent setup [--config FILE] [--ca-file FILE] [--no-install] "
+          "[--service launchd|systemd]");
+      return kExitUsage;
+    }
+  }
+  if (flags.config.empty() || flags.config[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) flags.config = std::string(cwd) + "/" + flags.config;
+  }
+  if (!flags.ca_file.empty() && flags.ca_file[0] != '/') {
+    char resolved[PATH_MAX];
+    if (realpath(flags.ca_file.c_str(), resolved)) flags.ca_file = resolved;
+  }
+
+  auto existing = ReadWholeFile(flags.config);
+  const std::string current = existing.ok() ? existing.value() : "";
+  const std::string folder = flags.config.substr(0, flags.config.rfind('/'));
+  std::string token_file = Setting(current, "token_file");
+  if (token_file.empty()) token_file = folder + "/token";
+  std::string current_token;
+  if (auto text = ReadWholeFile(token_file); text.ok()) {
+    current_token = text.value();
+    while (!current_token.empty() && (current_token.back() == '\n' || current_token.back() == '\r')) current_token.pop_back();
+  }
+
+  // 1. The answers.
+  const std::string current_url = Setting(current, "url");
+  std::string url, token;
+  if (!ReadAnswer("URL of heartbeat.fcgi" + (current_url.empty() ? "" : " [" + current_url + "]") + ": ",
+                  false, &url)) {
+    Say("no answer");
+    return kExitUsage;
+  }
+  if (url.empty()) url = current_url;
+  if (Status checked = CheckUrl(url); !checked.ok()) {
+    Say("url '" + url + "': " + checked.message());
+    return kExitUsage;
+  }
+  if (!ReadAnswer(std::string("Token (not shown while you type") +
+                      (current_token.empty() ? "" : "; Enter keeps the current one") + "): ",
+                  true, &token)) {
+    Say("no answer");
+    return kExitUsage;
+  }
+  if (token.empty()) token = current_token;
+  if (token.empty() || token.find_first_of(" \t\r\n\"\\") != std::string::npos) {
+    Say("the token is one word: the first line that `heartbeat.fcgi --new-token` printed");
+    return kExitUsage;
+  }
+
+  // 2. The files, mode 0600 (missing folders 0700), only what differs.
+  std::vector<std::pair<std::string, std::string>> settings = {{"url", url}, {"token_file", token_file}};
+  if (!flags.ca_file.empty()) settings.emplace_back("ca_file", flags.ca_file);
+  bool changed = false;
+  for (const auto& [path, content] : {std::pair{token_file, token + "\n"},
+                                      std::pair{flags.config, EditedConfig(current, settings)}}) {
+    auto written = WriteFileIfDifferent(path, content, 0600);
+    if (!written.ok()) {
+      Say(written.status().message());
+      return kExitUsage;
+    }
+    if (written.value() != FileChange::kUnchanged) {
+      Say((written.value() == FileChange::kCreated ? "wrote " : "updated ") + path);
+      changed = true;
+    }
+  }
+
+  // 3. The proof: the files as the agent itself reads them, and one post.
+  const char* once_argv[] = {argv[0], "once", "--config", flags.config.c_str()};
+  auto config = LoadAgentConfig(4, once_argv, [](const char* name) -> const char* {
+    return std::strcmp(name, "HOME") == 0 ? std::getenv(name) : nullptr;  // the files alone
+  }, [] {
+    char name[256] = {};
+    return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+  }());
+  if (!config.ok()) {
+    Say(config.status().message());
+    return kExitUsage;
+  }
+  int proved = Prove(config.value());
+  if (proved != kExitSent) {
+    Say("not installed: fix the above and run setup again (the files stay, Enter keeps each answer)");
+    return proved;
+  }
+  if (!flags.install) {
+    Say("done; not installed (--no-install): start it with `heartbeat-agent run`");
+    return kExitSent;
+  }
+
+  // 4. Start at login.
+  InstallPlan plan;
+  plan.service = flags.service;
+  plan.home = home;
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  plan.config_home = xdg && xdg[0] == '/' ? xdg : home + "/.config";
+  plan.program = OwnPath(argv[0]);
+  plan.config = flags.config;
+  plan.settings_changed = changed;
+  plan.uid = static_cast<unsigned>(getuid());
+  Status installed = InstallService(plan);
+  if (!installed.ok()) {
+    Say(installed.message());
+    return installed.code() == Status::Code::kInvalid ? kExitUsage : kExitUnavailable;
+  }
+  Say("done: the agent starts at login (" + flags.service + ")");
+  return kExitSent;
+}
+
+}  // namespace heartbeat::agent

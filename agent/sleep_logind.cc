@@ -1,0 +1,156 @@
+// Linux: logind's PrepareForSleep signal, with a "delay" inhibitor lock so that the machine
+// waits (up to logind's InhibitDelayMaxSec, 5 s by default) while the agent posts "offline".
+// Built with libsystemd's sd-bus (HEARTBEAT_WITH_LOGIND).
+#include "sleep_watch.h"
+
+#ifdef HEARTBEAT_WITH_LOGIND
+#include <fcntl.h>
+#include <systemd/sd-bus.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <string>
+
+#include "agent.h"
+
+namespace heartbeat::agent {
+namespace {
+
+constexpr const char* kLogind = "org.freedesktop.login1";
+constexpr const char* kPath = "/org/freedesktop/login1";
+constexpr const char* kManager = "org.freedesktop.login1.Manager";
+// A method call that logind does not answer must not hold up the agent's loop.
+constexpr uint64_t kCallTimeoutUs = 2'000'000;
+
+long long MonotonicMs() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+std::string Describe(const sd_bus_error& error, int code) {
+  if (error.message) return error.message;
+  if (error.name) return error.name;
+  return std::strerror(-code);
+}
+
+class LogindSleepWatcher final : public SleepWatcher {
+ public:
+  ~LogindSleepWatcher() override {
+    if (inhibitor_ >= 0) close(inhibitor_);
+    sd_bus_slot_unref(slot_);
+    sd_bus_flush_close_unref(bus_);
+  }
+  const char* name() const override { return "logind"; }
+
+  // Connects to the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else the standard socket), listens
+  // for PrepareForSleep first, then takes the lock, so that no signal falls between the two.
+  Status Start() {
+    int r = sd_bus_open_system(&bus_);
+    if (r < 0) return Status::Unavailable(std::string("no system bus: ") + std::strerror(-r));
+    sd_bus_set_method_call_timeout(bus_, kCallTimeoutUs);
+    r = sd_bus_match_signal(bus_, &slot_, kLogind, kPath, kManager, "PrepareForSleep",
+                            &LogindSleepWatcher::OnPrepareForSleep, this);
+    if (r < 0) return Status::Unavailable(std::string("cannot listen to logind: ") + std::strerror(-r));
+    return TakeInhibitor();
+  }
+
+  PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) override {
+    const long long until = MonotonicMs() + ms;
+    while (!stop) {
+      if (!events_.empty()) {
+        PowerEvent event = events_.front();
+        events_.pop_front();
+        // Awake again: the lock was given up for the sleep; take it for the next one.
+        if (event == PowerEvent::kHasWoken && inhibitor_ < 0) {
+          Status taken = TakeInhibitor();
+          if (!taken.ok()) LogAction("wake", "warning: " + taken.message(), "");
+        }
+        return event;
+      }
+      int r = sd_bus_process(bus_, nullptr);
+      if (r > 0) continue;  // more may be queued
+      const long long left = until - MonotonicMs();
+      if (left <= 0) break;
+      if (r < 0) {  // the bus went away: keep the loop's rhythm, without events
+        usleep(static_cast<useconds_t>(std::min<long long>(left, 100) * 1000));
+        continue;
+      }
+      // Short steps, so that a signal's flag is seen even if it came just before the wait.
+      sd_bus_wait(bus_, static_cast<uint64_t>(std::min<long long>(left, 100)) * 1000);
+    }
+    return PowerEvent::kNone;
+  }
+
+  bool EventPending() override {
+    while (events_.empty() && sd_bus_process(bus_, nullptr) > 0) {
+    }
+    return !events_.empty();
+  }
+
+  void AllowSleep() override {
+    if (inhibitor_ >= 0) close(inhibitor_);
+    inhibitor_ = -1;
+  }
+
+ private:
+  Status TakeInhibitor() {
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* reply = nullptr;
+    int r = sd_bus_call_method(bus_, kLogind, kPath, kManager, "Inhibit", &error, &reply, "ssss",
+                               "sleep", "heartbeat-agent", "Tell visitors \"offline\" before sleeping",
+                               "delay");
+    Status status = Status::Ok();
+    int fd = -1;
+    if (r < 0) {
+      status = Status::Unavailable("logind refused the inhibitor lock: " + Describe(error, r));
+    } else if ((r = sd_bus_message_read(reply, "h", &fd)) < 0) {
+      status = Status::Unavailable(std::string("logind's Inhibit answer: ") + std::strerror(-r));
+    } else {
+      // The reply owns fd and closes it when freed: keep a copy of our own.
+      inhibitor_ = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+      if (inhibitor_ < 0) status = Status::Unavailable(std::string("dup: ") + std::strerror(errno));
+    }
+    sd_bus_message_unref(reply);
+    sd_bus_error_free(&error);
+    return status;
+  }
+
+  static int OnPrepareForSleep(sd_bus_message* message, void* self, sd_bus_error*) {
+    int sleeping = 0;
+    if (sd_bus_message_read(message, "b", &sleeping) < 0) return 0;
+    static_cast<LogindSleepWatcher*>(self)->events_.push_back(sleeping ? PowerEvent::kWillSleep
+                                                                        : PowerEvent::kHasWoken);
+    return 0;
+  }
+
+  sd_bus* bus_ = nullptr;
+  sd_bus_slot* slot_ = nullptr;
+  int inhibitor_ = -1;
+  std::deque<PowerEvent> events_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher() {
+  auto watcher = std::make_unique<LogindSleepWatcher>();
+  Status started = watcher->Start();
+  if (!started.ok()) return started;
+  return std::unique_ptr<SleepWatcher>(std::move(watcher));
+}
+
+}  // namespace heartbeat::agent
+
+#else
+
+namespace heartbeat::agent {
+Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher() {
+  return Status::Unavailable("built without logind support (libsystemd)");
+}
+}  // namespace heartbeat::agent
+
+#endif

@@ -1,0 +1,43 @@
+// Is the machine about to sleep, or awake again? One small interface beside the idle sources,
+// one implementation per power manager (agent/README.md, "Sleep"): IOKit's system power
+// notifications on macOS, logind's PrepareForSleep with a delay inhibitor on Linux.
+#pragma once
+
+#include <csignal>
+#include <memory>
+
+#include "result.h"
+
+namespace heartbeat::agent {
+
+enum class PowerEvent {
+  kNone,       // nothing happened within the wait
+  kWillSleep,  // the machine sleeps once AllowSleep() is called (or the power manager stops waiting)
+  kHasWoken,   // the machine is awake again
+};
+
+class SleepWatcher {
+ public:
+  virtual ~SleepWatcher() = default;
+  virtual const char* name() const = 0;
+  // Waits up to `ms` for the next event; returns kNone at once when `stop` is set.
+  virtual PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) = 0;
+  // Without waiting: is an event there for the next Wait()? (Asked during a post.)
+  virtual bool EventPending() = 0;
+  // After kWillSleep, once "offline" is posted or given up on: lets the machine sleep.
+  virtual void AllowSleep() = 0;
+};
+
+// The platform's watcher: IOKit on Apple platforms, logind on Linux builds with libsystemd.
+// Unavailable with the reason when the power manager cannot be reached (no logind on the system
+// bus, say); the agent then runs without one and says so.
+Result<std::unique_ptr<SleepWatcher>> MakeSleepWatcher();
+
+// Waits and never sees an event.
+std::unique_ptr<SleepWatcher> MakeNoSleepWatcher();
+
+// The platform implementations, each in its own file; Unavailable where not built in.
+Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher();
+Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher();
+
+}  // namespace heartbeat::agent
