@@ -1,4 +1,4 @@
-// The agent's commands (SPEC §5): once, run, offline, status, idle.
+// The agent's commands (agent/README.md): once, run, offline, status, idle.
 #pragma once
 
 #include <csignal>

@@ -1,4 +1,4 @@
-// The agent's configuration (SPEC §5, §8): config file < environment < flags.
+// The agent's configuration (agent/README.md): config file < environment < flags.
 #pragma once
 
 #include <string>

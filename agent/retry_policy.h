@@ -15,7 +15,7 @@ enum class Outcome {
 
 Outcome Classify(const HttpResponse& response);
 
-// The process exit codes of SPEC §5.
+// The process exit codes (agent/README.md).
 constexpr int kExitSent = 0;
 constexpr int kExitUsage = 2;
 constexpr int kExitRejected = 3;

@@ -1,5 +1,5 @@
-// What `heartbeat-agent setup` installs so that the agent starts at login (SPEC §9): a launchd
-// LaunchAgent on macOS, a systemd user unit on Linux, and the files' small helpers.
+// What `heartbeat-agent setup` installs so that the agent starts at login (agent/README.md):
+// a launchd LaunchAgent on macOS, a systemd user unit on Linux, and the files' small helpers.
 #pragma once
 
 #include <string>

@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(helpers) {
   BOOST_TEST(!IsAcceptableUrl("ftp://e.com/x"));
 }
 
-// The token goes wherever curl connects: the check must see the host curl sees (SPEC §8).
+// The token goes wherever curl connects: the check must see the host curl sees (agent/README.md).
 BOOST_AUTO_TEST_CASE(urls_are_parsed_not_matched_by_prefix) {
   for (const char* good : {"https://e.com/x", "https://e.com:8443/cgi-bin/heartbeat.fcgi",
                            "HTTPS://E.COM/x", "http://127.0.0.1:8080/x", "http://127.0.0.1/x",

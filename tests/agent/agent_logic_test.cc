@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(redact_never_loops, *boost::unit_test::timeout(10)) {
   BOOST_TEST(Redact("ddd", "d") == "[redacted][redacted][redacted]");
 }
 
-// Programs the agent runs get its environment without the token (SPEC §8).
+// Programs the agent runs get its environment without the token (agent/README.md).
 BOOST_AUTO_TEST_CASE(commands_run_without_the_token_in_their_environment) {
   setenv("HEARTBEAT_TOKEN", "s3cr3t", 1);
   setenv("HEARTBEAT_TEST_OTHER", "kept", 1);
