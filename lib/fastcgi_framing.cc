@@ -18,7 +18,8 @@ constexpr unsigned char kMaxRecordType = 11;
 
 }  // namespace
 
-Arrival RequestArrival(const unsigned char* data, size_t size) {
+Arrival RequestArrival(const unsigned char* data, size_t size, size_t* stale_bytes) {
+  *stale_bytes = 0;
   bool begun = false;
   bool params_done = false;
   uint16_t request_id = 0;
@@ -35,6 +36,7 @@ Arrival RequestArrival(const unsigned char* data, size_t size) {
     const size_t record = kHeaderBytes + content + header[6];
     if (size - at < record) return Arrival::kPartial;
     at += record;
+    if (!begun && !(type == kBeginRequest && id != 0)) *stale_bytes = at;
     if (type == kBeginRequest && id != 0) {
       begun = true;
       params_done = false;

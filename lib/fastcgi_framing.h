@@ -15,7 +15,10 @@ enum class Arrival {
   kMalformed,  // not FastCGI: drop the connection
 };
 
-// `data` holds the first `size` bytes waiting on a connection.
-Arrival RequestArrival(const unsigned char* data, size_t size);
+// `data` holds the first `size` bytes waiting on a connection. `*stale_bytes` is set to the
+// length of the whole records at its start that precede any begin record: the rest of an
+// earlier request's body that was not read (a heartbeat reads at most 4 KiB of one) or a
+// management record. Nothing will read them, so the caller discards them.
+Arrival RequestArrival(const unsigned char* data, size_t size, size_t* stale_bytes);
 
 }  // namespace heartbeat

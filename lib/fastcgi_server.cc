@@ -131,17 +131,25 @@ class Connection {
   // have not been taken (0: they are being taken).
   int64_t arriving_since_ms = 0;
   int64_t stalled_since_ms = 0;
+  // Since when the rest of a body is being read and dropped (0: it is not).
+  int64_t draining_since_ms = 0;
   // The events the loop waits for on this connection.
   uint32_t events = 0;
   // The socket's send buffer (SO_SNDBUF), read once.
   int send_buffer_bytes = 0;
 
-  // Reads one request, answers it, and returns whether the connection stays open.
-  bool ServeOneRequest(Handler handle, Services& services, bool unix_socket, std::string* out) {
+  enum class After { kKeep, kClose, kDrain };
+
+  // Reads one request, answers it, and says what becomes of the connection: kept for the
+  // next request (the web server asked, FCGI_KEEP_CONN), closed, or drained: the answer is
+  // whole but part of the body was never read (a heartbeat reads at most 4 KiB of one), so
+  // this end is shut and what the web server still sends is read and dropped until it
+  // closes, never interleaved with a next request.
+  After ServeOneRequest(Handler handle, Services& services, bool unix_socket, std::string* out) {
     // FCGX_Accept_r first finishes the previous request, closing the connection unless it is
     // to be kept: it must be kept, it is the one to read from.
     fcgi_.keepConnection = 1;
-    if (FCGX_Accept_r(&fcgi_) < 0) return false;  // closed by the web server, or garbage
+    if (FCGX_Accept_r(&fcgi_) < 0) return After::kClose;  // closed by the web server, or garbage
     Request request = RequestFromVariables(fcgi_.envp);
     if (ExpectsBody(request)) {
       size_t wanted = BodyBytesWanted(request);
@@ -153,13 +161,16 @@ class Connection {
     out->clear();
     AppendCgiResponse(handle(request, services), out);
     FCGX_PutStr(out->data(), static_cast<int>(out->size()), fcgi_.out);
-    // libfcgi ends a connection with a lingering close: half-close, then wait for the web
-    // server to close its end, so that unread request data cannot turn into a TCP reset that
-    // loses the answer. A unix socket has no resets: when the body was read to its end,
-    // close at once and save two system calls.
-    fcgi_.detached = unix_socket && BodyReadToEnd(request);
+    const bool rest_unread = !BodyReadToEnd(request);
+    if (rest_unread) fcgi_.keepConnection = 1;  // for the drain, whatever the web server asked
+    // Closing a connection whose data was all read needs no lingering (a half-close, then a
+    // wait for the other end): with a unix socket, close at once and save two system calls.
+    fcgi_.detached = unix_socket && !rest_unread;
     FCGX_Finish_r(&fcgi_);
-    return fcgi_.ipcFd >= 0;  // libfcgi keeps it when the web server asked (FCGI_KEEP_CONN)
+    if (fcgi_.ipcFd < 0) return After::kClose;
+    if (!rest_unread) return After::kKeep;
+    if (shutdown(fcgi_.ipcFd, SHUT_WR) != 0) return After::kClose;
+    return After::kDrain;
   }
 
  private:
@@ -236,6 +247,7 @@ class ConnectionLoop {
   // What a connection's event means: a whole request is served, a partial one waited for,
   // answers not taken wait for room. Returns false when the connection is to be dropped.
   bool Serve(Connection* connection, uint32_t events, int64_t now) {
+    if (connection->draining_since_ms != 0) return Drain(connection);
     // Answers not taken: wait for room, keeping the deadline of when they stopped.
     const int64_t stalled_since = connection->stalled_since_ms;
     if (stalled_since != 0) {
@@ -245,8 +257,16 @@ class ConnectionLoop {
     ssize_t waiting = recv(connection->fd(), peek_.data(), peek_.size(), MSG_PEEK | MSG_DONTWAIT);
     if (waiting == 0) return false;  // closed by the web server
     if (waiting < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-    Arrival arrival = RequestArrival(peek_.data(), static_cast<size_t>(waiting));
+    size_t stale = 0;
+    Arrival arrival = RequestArrival(peek_.data(), static_cast<size_t>(waiting), &stale);
     if (arrival == Arrival::kMalformed) return false;
+    if (stale > 0) {
+      // The unread end of an earlier body (nginx goes on sending it after a 413): taken off
+      // the socket here, so that it neither fills it nor counts as a request arriving. What
+      // follows is looked at on the next wake (level-triggered).
+      if (recv(connection->fd(), peek_.data(), stale, MSG_DONTWAIT) <= 0) return false;
+      return SetEvents(connection, EPOLLIN | EPOLLRDHUP);
+    }
     if (arrival == Arrival::kPartial) {
       if (static_cast<size_t>(waiting) == peek_.size() || (events & (EPOLLRDHUP | EPOLLHUP))) {
         return false;  // too large to be a web server's, or its sender has gone
@@ -260,8 +280,20 @@ class ConnectionLoop {
       return SetEvents(connection, EPOLLOUT);
     }
     connection->arriving_since_ms = 0;
-    if (!connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) return false;
+    switch (connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
+      case Connection::After::kClose: return false;
+      case Connection::After::kDrain: connection->draining_since_ms = now; break;
+      case Connection::After::kKeep: break;
+    }
     return SetEvents(connection, EPOLLIN | EPOLLRDHUP);
+  }
+
+  // Reads and drops what has come; false once the web server has closed its end.
+  bool Drain(Connection* connection) {
+    ssize_t n = recv(connection->fd(), peek_.data(), peek_.size(), MSG_DONTWAIT);
+    if (n == 0) return false;
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    return true;
   }
 
   // Whether an answer can be written without waiting for the peer to read earlier ones.
@@ -281,7 +313,7 @@ class ConnectionLoop {
     for (auto it = connections_.begin(); it != connections_.end();) {
       Connection* connection = it->first;
       ++it;
-      if (connection->stalled_since_ms != 0) {
+      if (connection->stalled_since_ms != 0 || connection->draining_since_ms != 0) {
         Drop(connection);
         continue;
       }
@@ -308,7 +340,8 @@ class ConnectionLoop {
   int WaitTimeoutMs() const {
     int64_t nearest = AcceptPaused() ? resume_accepting_ms_ : 0;
     for (const auto& entry : connections_) {
-      for (int64_t since : {entry.first->arriving_since_ms, entry.first->stalled_since_ms}) {
+      for (int64_t since : {entry.first->arriving_since_ms, entry.first->stalled_since_ms,
+                            entry.first->draining_since_ms}) {
         if (since != 0 && (nearest == 0 || since + kDeadlineMs < nearest)) nearest = since + kDeadlineMs;
       }
     }
@@ -321,7 +354,8 @@ class ConnectionLoop {
     for (auto it = connections_.begin(); it != connections_.end();) {
       Connection* connection = it->first;
       ++it;
-      for (int64_t since : {connection->arriving_since_ms, connection->stalled_since_ms}) {
+      for (int64_t since : {connection->arriving_since_ms, connection->stalled_since_ms,
+                            connection->draining_since_ms}) {
         if (since != 0 && now - since >= kDeadlineMs) {
           Drop(connection);
           break;

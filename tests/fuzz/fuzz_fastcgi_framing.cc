@@ -7,10 +7,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using heartbeat::Arrival;
-  Arrival whole = heartbeat::RequestArrival(data, size);
+  size_t stale = 0;
+  Arrival whole = heartbeat::RequestArrival(data, size, &stale);
+  if (stale > size) __builtin_trap();
   for (size_t prefix = 0; prefix < size; prefix += 1 + prefix / 4) {
-    Arrival part = heartbeat::RequestArrival(data, prefix);
+    size_t part_stale = 0;
+    Arrival part = heartbeat::RequestArrival(data, prefix, &part_stale);
     if (part == Arrival::kWhole && whole != Arrival::kWhole) __builtin_trap();
+    if (part_stale > stale && whole != Arrival::kMalformed) __builtin_trap();
   }
   return 0;
 }

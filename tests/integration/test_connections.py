@@ -88,6 +88,28 @@ class KeptConnections(StackTestCase):
             for connection in connections:
                 connection.close()
 
+    def test_a_body_too_large_to_read_gets_its_413_whole_and_its_rest_is_drained(self):
+        # The program reads 4097 bytes of a 100 kB body and answers 413, while the rest is
+        # still arriving, as nginx sends it. That rest must not be taken for the next request:
+        # the program shuts its end after the answer and reads the rest away, so the sender is
+        # neither blocked nor reset, and the connection ends.
+        for _ in range(3):
+            writer = FastCgiConnection(self.heartbeat_sock)
+            try:
+                code, _, body = writer.request({
+                    "REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/json",
+                    "HTTP_AUTHORIZATION": f"Bearer {self.stack.token}",
+                    "CONTENT_LENGTH": "100000"}, b"x" * 100000)
+                self.assertEqual((code, json_body(body)["error"]), (413, "payload_too_large"))
+                self.assertTrue(writer.at_eof())
+            finally:
+                writer.close()
+        writer = FastCgiConnection(self.heartbeat_sock)
+        try:
+            self.assertEqual(self.post(writer)[0], 200)
+        finally:
+            writer.close()
+
     def test_connections_that_end_abruptly(self):
         # Closed after the request, before the answer; closed mid-request; reset.
         for cut in (None, 12, 30):

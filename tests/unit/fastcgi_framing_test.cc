@@ -19,8 +19,10 @@ std::string Record(unsigned char type, const std::string& content, int id = 1, i
 const std::string kBegin = Record(1, std::string("\0\1\1\0\0\0\0\0", 8));
 const std::string kParams = Record(4, std::string("\016\3REQUEST_METHODGET", 19)) + Record(4, "");
 
-Arrival Judge(const std::string& bytes) {
-  return RequestArrival(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+Arrival Judge(const std::string& bytes, size_t* stale = nullptr) {
+  size_t ignored = 0;
+  return RequestArrival(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                        stale ? stale : &ignored);
 }
 
 BOOST_AUTO_TEST_SUITE(fastcgi_framing)
@@ -45,7 +47,15 @@ BOOST_AUTO_TEST_CASE(a_body_past_the_limit_is_enough_to_judge) {
 BOOST_AUTO_TEST_CASE(records_of_other_requests_and_management_records_are_passed_over) {
   const std::string earlier_body = Record(5, "rest of an earlier body", 7);
   const std::string get_values = Record(9, "", 0);
-  BOOST_TEST((Judge(earlier_body + get_values + kBegin + kParams + Record(5, "")) == Arrival::kWhole));
+  size_t stale = 0;
+  BOOST_TEST((Judge(earlier_body + get_values + kBegin + kParams + Record(5, ""), &stale) ==
+              Arrival::kWhole));
+  BOOST_TEST(stale == earlier_body.size() + get_values.size());
+  // Only whole records before a begin record are stale.
+  BOOST_TEST((Judge(earlier_body + get_values.substr(0, 3), &stale) == Arrival::kPartial));
+  BOOST_TEST(stale == earlier_body.size());
+  BOOST_TEST((Judge(kBegin + Record(5, "x", 7), &stale) == Arrival::kPartial));
+  BOOST_TEST(stale == 0u);
   // A body record of another request does not end this one.
   BOOST_TEST((Judge(kBegin + kParams + Record(5, "", 2)) == Arrival::kPartial));
   // Nor does a body before the parameters have ended.
