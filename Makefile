@@ -13,10 +13,12 @@ SERVER_LIBS = fcgi sqlite3 libsodium nlohmann_json
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(SERVER_LIBS) 2>/dev/null)
 
-FINAL_CXXFLAGS = $(STD) $(WARN) $(OPTIMIZATION) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(CXXFLAGS)
-FINAL_LDFLAGS = $(LDFLAGS)
+# What every C++ build shares; the release, sanitized, clang and fuzz builds add to it.
+BASE_CXXFLAGS = $(STD) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-ASAN_CXXFLAGS = $(STD) $(WARN) -O1 -g $(SANITIZE) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(CXXFLAGS)
+FINAL_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) $(OPTIMIZATION) $(CXXFLAGS)
+ASAN_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) -O1 -g $(SANITIZE) $(CXXFLAGS)
+FINAL_LDFLAGS = $(LDFLAGS)
 
 # Builds inside `make test` use every core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -30,8 +32,12 @@ UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)
 PROGRAMS = cgi-bin/heartbeat.fcgi cgi-bin/status.fcgi
 ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
 
-# Each test step appends its target here; `make test` runs them in order and then tallies.
-TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan
+# Every step of `make test`, in the order it runs; each is defined beside what it tests
+# (agent/agent.mk, bench/bench.mk, deploy/deploy.mk, hardening/hardening.mk, web/web.mk).
+TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan \
+  test-agent-unit test-agent-apple-syntax test-agent-clang test-agent-make-portability \
+  test-agent-integration test-bench-quick test-deploy test-cache test-fuzz test-faults \
+  test-soak test-web
 
 .PHONY: all deps test demo demo-stop clean tally $(TEST_TARGETS)
 # Keep intermediate objects, so that a second build does not redo them.
@@ -105,8 +111,9 @@ demo: deps all
 demo-stop:
 	@scripts/demo.sh stop
 
+# Everything the build and the tests made, the npm packages of the browser tests included.
 clean:
-	rm -rf build $(PROGRAMS)
+	rm -rf build dist $(PROGRAMS) agent/heartbeat-agent tests/web/node_modules
 
 -include $(wildcard */*.mk)
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -3,7 +3,6 @@
 # Results: bench/results.md. `make bench-quick` is the short version that `make test` runs.
 
 APT_PACKAGES += wrk php-fpm php-sqlite3 fcgiwrap libbenchmark-dev
-TEST_TARGETS += test-bench-quick
 
 .PHONY: bench bench-quick test-bench-quick
 

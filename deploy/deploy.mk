@@ -12,7 +12,6 @@ STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
 APT_PACKAGES += apache2 libapache2-mod-fcgid file varnish
 
 .PHONY: dist test-deploy test-cache FORCE
-TEST_TARGETS += test-deploy test-cache
 
 build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
 	@mkdir -p $(@D)

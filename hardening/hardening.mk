@@ -3,11 +3,10 @@
 # `make test` runs short versions of all three.
 
 APT_PACKAGES += clang libclang-rt-14-dev
-TEST_TARGETS += test-fuzz test-faults test-soak
 FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses fastcgi_framing
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
-FUZZ_FLAGS = -std=c++17 -g -O1 -Ilib -Iagent -DHEARTBEAT_VERSION=\"$(VERSION)\" -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = $(BASE_CXXFLAGS) -g -O1 -Iagent $(SANITIZE)
 FUZZ_LIB_SOURCES = $(LIB_SOURCES) agent/retry_policy.cc agent/idle.cc agent/idle_command.cc agent/idle_x11.cc agent/idle_iokit.cc
 
 .PHONY: fuzz soak test-fuzz test-faults test-soak

@@ -2,7 +2,6 @@
 # by esbuild. npm packages are pinned by tests/web/package-lock.json; nothing downloads a browser.
 
 APT_PACKAGES += nodejs chromium
-TEST_TARGETS += test-web
 WEB_TEST_MODULES = tests/web/node_modules/.package-lock.json
 
 .PHONY: test-web
