@@ -8,6 +8,7 @@
 #include <random>
 
 #include "http.h"
+#include "clock.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -18,12 +19,6 @@ namespace {
 // is answered within 5 s of the notice: at most 2 attempts of 2 s within 4 s.
 constexpr long long kQuickOfflineBudgetMs = 4000;
 constexpr int kQuickOfflineAttemptS = 2;
-
-long long MonotonicMs() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 // Sleeps in short steps so that a signal is seen at once.
 void SleepMs(long long ms, const volatile std::sig_atomic_t* stop) {

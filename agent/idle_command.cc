@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "idle.h"
+#include "clock.h"
 
 extern char** environ;  // POSIX; declared by no header on macOS
 
@@ -21,12 +22,6 @@ namespace {
 
 constexpr int kIdleCommandTimeoutS = 5;
 constexpr size_t kMaxOutput = 4096;
-
-long long MonotonicMs() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 class CommandSource final : public IdleSource {
  public:

@@ -3,6 +3,7 @@
 // posted; kIOMessageCanSystemSleep is allowed at once. The notifications arrive on this thread's
 // run loop, which Wait() runs, so that everything stays on the agent's one thread.
 #include "sleep_watch.h"
+#include "clock.h"
 
 #ifdef __APPLE__
 #include <CoreFoundation/CoreFoundation.h>
@@ -17,12 +18,6 @@
 
 namespace heartbeat::agent {
 namespace {
-
-long long MonotonicMs() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 class IokitSleepWatcher final : public SleepWatcher {
  public:

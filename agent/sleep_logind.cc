@@ -16,6 +16,7 @@
 #include <string>
 
 #include "agent.h"
+#include "clock.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -25,12 +26,6 @@ constexpr const char* kPath = "/org/freedesktop/login1";
 constexpr const char* kManager = "org.freedesktop.login1.Manager";
 // A method call that logind does not answer must not hold up the agent's loop.
 constexpr uint64_t kCallTimeoutUs = 2'000'000;
-
-long long MonotonicMs() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 std::string Describe(const sd_bus_error& error, int code) {
   if (error.message) return error.message;

@@ -1,4 +1,5 @@
 #include "sleep_watch.h"
+#include "clock.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -7,12 +8,6 @@
 
 namespace heartbeat::agent {
 namespace {
-
-long long MonotonicMs() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 class NoSleepWatcher final : public SleepWatcher {
  public:
