@@ -101,10 +101,7 @@ class IokitSleepWatcher final : public SleepWatcher {
 }  // namespace
 
 Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher() {
-  auto watcher = std::make_unique<IokitSleepWatcher>();
-  Status started = watcher->Start();
-  if (!started.ok()) return started;
-  return std::unique_ptr<SleepWatcher>(std::move(watcher));
+  return Started(std::make_unique<IokitSleepWatcher>());
 }
 
 }  // namespace heartbeat::agent

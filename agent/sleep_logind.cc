@@ -132,10 +132,7 @@ class LogindSleepWatcher final : public SleepWatcher {
 }  // namespace
 
 Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher() {
-  auto watcher = std::make_unique<LogindSleepWatcher>();
-  Status started = watcher->Start();
-  if (!started.ok()) return started;
-  return std::unique_ptr<SleepWatcher>(std::move(watcher));
+  return Started(std::make_unique<LogindSleepWatcher>());
 }
 
 }  // namespace heartbeat::agent
