@@ -96,6 +96,7 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
 
   StatusDetails details;
   details.last_seen = last_seen;
+  details.timezone = config->timezone;
   const Note* note = facts->note && facts->note->StandsAt(now_ms) ? &*facts->note : nullptr;
   details.note = note;
 

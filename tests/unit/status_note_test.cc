@@ -113,6 +113,21 @@ BOOST_AUTO_TEST_CASE(no_byte_of_a_note_becomes_markup_or_a_header) {
              "\\u2028\\u2029.\",\"busy\":false}}");
 }
 
+BOOST_AUTO_TEST_CASE(the_timezone_is_passed_through_and_a_bad_one_is_config_invalid) {
+  ServerFixture server("last_seen = exact\ntimezone = Europe/Berlin\n");
+  BOOST_REQUIRE(server.Heartbeat(NoteBody("{\"text\":\"hi\"}")).status == 200);
+  BOOST_TEST(server.Status().body.find(",\"timezone\":\"Europe/Berlin\",\"note\":") !=
+             std::string::npos);
+  ServerFixture plain;
+  BOOST_TEST(plain.Status().body.find("timezone") == std::string::npos);  // nothing new by default
+
+  ServerFixture bad("timezone = Europe/Nowhere\n");
+  Response response = bad.Status();
+  BOOST_TEST(response.status == 503);
+  BOOST_TEST(response.body.find("\"error\":\"config_invalid\"") != std::string::npos);
+  BOOST_TEST(response.body.find("line 2: timezone") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
