@@ -68,11 +68,14 @@ std::optional<StatusFormat> ParseStatusFormat(std::string_view text) {
   if (text == "json") return StatusFormat::kJson;
   if (text == "svg") return StatusFormat::kSvg;
   if (text == "shields") return StatusFormat::kShields;
+  if (text == "hours") return StatusFormat::kHours;
+  if (text == "hours.svg") return StatusFormat::kHoursSvg;
   return std::nullopt;
 }
 
 const char* StatusContentType(StatusFormat format) {
-  return format == StatusFormat::kSvg ? "image/svg+xml" : kJsonContentType;
+  return format == StatusFormat::kSvg || format == StatusFormat::kHoursSvg ? "image/svg+xml"
+                                                                          : kJsonContentType;
 }
 
 std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy) {

@@ -12,9 +12,9 @@
 
 namespace heartbeat {
 
-enum class StatusFormat { kJson, kSvg, kShields };
+enum class StatusFormat { kJson, kSvg, kShields, kHours, kHoursSvg };
 
-// "json", "svg" or "shields"; nullopt for anything else.
+// "json", "svg", "shields", "hours" or "hours.svg"; nullopt for anything else.
 std::optional<StatusFormat> ParseStatusFormat(std::string_view text);
 
 // The Content-Type of each format.
