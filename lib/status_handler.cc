@@ -7,6 +7,7 @@
 #include "log.h"
 #include "query.h"
 #include "status_format.h"
+#include "text_field.h"
 #include "time_zone.h"
 #include "usual_hours.h"
 
@@ -19,10 +20,11 @@ constexpr const char* kBadgeSecurityPolicy = "default-src 'none'; style-src 'uns
 // The usual hours change slowly: a cache may keep them five minutes.
 constexpr int64_t kHoursMaxAgeSeconds = 300;
 
-// How the answer looks, from the query: ?theme= for the SVGs. A bad value is 400 whatever the
-// format, so that a typo shows at once.
+// How the answer looks, from the query: ?theme= for the SVGs, ?label= for the badge and
+// shields. A bad value is 400 whatever the format, so that a typo shows at once.
 struct ViewOptions {
   Theme theme = Theme::kAuto;
+  std::string label = kDefaultBadgeLabel;
 };
 
 Result<ViewOptions> RequestedView(const Request& request) {
@@ -33,6 +35,13 @@ Result<ViewOptions> RequestedView(const Request& request) {
     auto parsed = ParseTheme(*theme.value());
     if (!parsed) return Status::Invalid("unknown theme; use light, dark or auto");
     view.theme = *parsed;
+  }
+  auto label = QueryParameter(request.query, "label");
+  if (!label.ok()) return label.status();
+  if (label.value()) {
+    auto cleaned = CleanTextField(*label.value(), kMaxLabelCodePoints, "label");
+    if (!cleaned.ok()) return cleaned.status();
+    view.label = std::move(cleaned).value();
   }
   return view;
 }
@@ -86,11 +95,12 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
   return response;
 }
 
-std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details) {
+std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details,
+                           const ViewOptions& view) {
   switch (format) {
     case StatusFormat::kJson: return StatusJson(presence, details);
-    case StatusFormat::kSvg: return StatusBadgeSvg(presence);
-    case StatusFormat::kShields: return StatusShieldsJson(presence);
+    case StatusFormat::kSvg: return StatusBadgeSvg(presence, view.label, view.theme);
+    case StatusFormat::kShields: return StatusShieldsJson(presence, view.label);
     case StatusFormat::kHours:
     case StatusFormat::kHoursSvg: break;  // answered by HoursAnswer
   }
@@ -168,7 +178,7 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
   details.note = note;
 
   // The ETag is the body's hash, so it changes with the note too.
-  std::string body = Representation(format, verdict.presence, details);
+  std::string body = Representation(format, verdict.presence, details, view);
   int64_t max_age = verdict.presence == Presence::kOnline
                         ? OnlineMaxAgeSeconds(verdict.online_remaining_ms)
                         : config->offline_max_age_s;
