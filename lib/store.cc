@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cstdint>
+
 namespace heartbeat {
 namespace {
 
@@ -27,15 +29,45 @@ const char* const kMigrations[] = {
     // forgotten (they last ten minutes at most). The file shrinks again (incremental
     // auto_vacuum, see EnsureIncrementalVacuum).
     "DELETE FROM auth_failures;",
+    // 2 -> 3: the owner's note (one row at most); per UTC hour, the minutes that had an
+    // `active` heartbeat (bit m set: minute m), kept only while history_days asks for them.
+    "CREATE TABLE note ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  text TEXT NOT NULL,"
+    "  busy INTEGER NOT NULL CHECK (busy IN (0, 1)),"
+    "  until_ms INTEGER"
+    ");"
+    "CREATE TABLE active_minutes ("
+    "  hour_s INTEGER PRIMARY KEY,"
+    "  minutes INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
 
-// Newest heartbeat among devices whose latest state is active / idle, and the last activity.
+// Newest heartbeat among devices whose latest state is active / idle, the last activity, and
+// the note: everything a status answer needs in one statement.
 constexpr const char* kReadPresenceSql =
     "SELECT max(CASE WHEN state = 'active' THEN at_ms END),"
     "       max(CASE WHEN state = 'idle' THEN at_ms END),"
-    "       max(last_active_ms) FROM devices";
+    "       max(last_active_ms),"
+    "       (SELECT text FROM note), (SELECT busy FROM note), (SELECT until_ms FROM note)"
+    " FROM devices";
+
+constexpr const char* kSetNoteSql =
+    "INSERT INTO note (id, text, busy, until_ms) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (id) DO UPDATE SET text = excluded.text, busy = excluded.busy,"
+    "   until_ms = excluded.until_ms";
+constexpr const char* kClearNoteSql = "DELETE FROM note";
+constexpr const char* kMarkActiveMinuteSql =
+    "INSERT INTO active_minutes (hour_s, minutes) VALUES (?1, ?2)"
+    " ON CONFLICT (hour_s) DO UPDATE SET minutes = minutes | excluded.minutes";
+constexpr const char* kPruneActiveMinutesSql = "DELETE FROM active_minutes WHERE hour_s < ?1";
+constexpr const char* kReadActiveMinutesSql =
+    "SELECT hour_s, minutes FROM active_minutes WHERE hour_s >= ?1 ORDER BY hour_s";
+
+// A note whose time has passed leaves the file with the next heartbeat.
+constexpr const char* kDropExpiredNoteSql = "DELETE FROM note WHERE until_ms <= ?1";
 
 constexpr const char* kUpsertDeviceSql =
     "INSERT INTO devices (name, state, at_ms, last_active_ms)"
@@ -153,6 +185,12 @@ Store::Store(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
 Store::~Store() {
   read_presence_.reset();
   upsert_device_.reset();
+  set_note_.reset();
+  clear_note_.reset();
+  drop_expired_note_.reset();
+  mark_active_minute_.reset();
+  prune_active_minutes_.reset();
+  read_active_minutes_.reset();
   read_failures_.reset();
   record_failure_.reset();
   prune_failures_.reset();
@@ -208,6 +246,28 @@ sqlite3_stmt* Store::Prepared(Statement* slot, const char* sql) {
 
 Status Store::Fail(const char* what) { return Status::Unavailable(Describe(db_, what)); }
 
+template <typename Work>
+Status Store::InTransaction(const char* what, Work work) {
+  sqlite3_stmt* begin = Prepared(&begin_, kBeginSql);
+  sqlite3_stmt* commit = Prepared(&commit_, kCommitSql);
+  sqlite3_stmt* rollback = Prepared(&rollback_, kRollbackSql);
+  if (!begin || !commit || !rollback) return Fail("prepare statement");
+  int rc = sqlite3_step(begin);
+  sqlite3_reset(begin);
+  if (rc != SQLITE_DONE) return Fail(what);
+  Status done = work();
+  sqlite3_stmt* end = done.ok() ? commit : rollback;
+  rc = sqlite3_step(end);
+  sqlite3_reset(end);
+  if (rc == SQLITE_DONE) return done;
+  Status failed = done.ok() ? Fail(what) : done;
+  if (end == commit) {
+    (void)sqlite3_step(rollback);
+    sqlite3_reset(rollback);
+  }
+  return failed;
+}
+
 bool Store::StillAtPath() const {
   struct stat st;
   return stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_;
@@ -228,6 +288,13 @@ Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
     facts.newest_active_ms = column(0);
     facts.newest_idle_ms = column(1);
     facts.last_active_ms = column(2);
+    if (sqlite3_column_type(statement, 3) != SQLITE_NULL) {
+      Note note;
+      note.text = reinterpret_cast<const char*>(sqlite3_column_text(statement, 3));
+      note.busy = sqlite3_column_int(statement, 4) != 0;
+      note.until_ms = column(5);
+      facts.note = std::move(note);
+    }
   }
   sqlite3_reset(statement);
   if (rc != SQLITE_ROW) return Fail("read presence");
@@ -237,15 +304,99 @@ Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
 }
 
 Status Store::RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms) {
+  HeartbeatWrite write;
+  write.device = device;
+  write.state = state;
+  write.at_ms = at_ms;
+  return RecordHeartbeat(write);
+}
+
+Status Store::RecordHeartbeat(const HeartbeatWrite& write) {
+  return InTransaction("record heartbeat", [&] { return RecordHeartbeatInTransaction(write); });
+}
+
+Status Store::RecordHeartbeatInTransaction(const HeartbeatWrite& write) {
   sqlite3_stmt* statement = Prepared(&upsert_device_, kUpsertDeviceSql);
   if (!statement) return Fail("prepare statement");
-  sqlite3_bind_text(statement, 1, device.data(), static_cast<int>(device.size()), SQLITE_STATIC);
-  sqlite3_bind_text(statement, 2, DeviceStateName(state), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(statement, 3, at_ms);
+  sqlite3_bind_text(statement, 1, write.device.data(), static_cast<int>(write.device.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(statement, 2, DeviceStateName(write.state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(statement, 3, write.at_ms);
   int rc = sqlite3_step(statement);
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
   if (rc != SQLITE_DONE) return Fail("record heartbeat");
+  Status status = WriteNote(write);
+  if (status.ok()) status = WriteHistory(write);
+  return status;
+}
+
+Status Store::WriteHistory(const HeartbeatWrite& write) {
+  const int64_t at_s = write.at_ms / 1000;
+  if (write.state == DeviceState::kActive && write.history_days > 0) {
+    sqlite3_stmt* mark = Prepared(&mark_active_minute_, kMarkActiveMinuteSql);
+    if (!mark) return Fail("prepare statement");
+    sqlite3_bind_int64(mark, 1, at_s - at_s % 3600);
+    sqlite3_bind_int64(mark, 2, int64_t{1} << (at_s % 3600 / 60));
+    int rc = sqlite3_step(mark);
+    sqlite3_reset(mark);
+    if (rc != SQLITE_DONE) return Fail("record an active minute");
+  }
+  // With history_days 0 every row goes: turning the setting off forgets the history.
+  sqlite3_stmt* prune = Prepared(&prune_active_minutes_, kPruneActiveMinutesSql);
+  if (!prune) return Fail("prepare statement");
+  sqlite3_bind_int64(prune, 1, OldestKeptHour(at_s, write.history_days));
+  int rc = sqlite3_step(prune);
+  sqlite3_reset(prune);
+  if (rc != SQLITE_DONE) return Fail("prune active minutes");
+  return Status::Ok();
+}
+
+int64_t Store::OldestKeptHour(int64_t now_s, int history_days) {
+  if (history_days <= 0) return INT64_MAX;
+  int64_t start = now_s - int64_t{history_days} * 86400;
+  return start - ((start % 3600) + 3600) % 3600;  // the hour that holds the window's start
+}
+
+Result<std::vector<ActiveHour>> Store::ReadActiveHours(int64_t since_hour_s) {
+  sqlite3_stmt* statement = Prepared(&read_active_minutes_, kReadActiveMinutesSql);
+  if (!statement) return Fail("prepare statement");
+  sqlite3_bind_int64(statement, 1, since_hour_s);
+  std::vector<ActiveHour> hours;
+  int rc;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    hours.push_back({sqlite3_column_int64(statement, 0),
+                     static_cast<uint64_t>(sqlite3_column_int64(statement, 1))});
+  }
+  sqlite3_reset(statement);
+  if (rc != SQLITE_DONE) return Fail("read active minutes");
+  return hours;
+}
+
+Status Store::WriteNote(const HeartbeatWrite& write) {
+  sqlite3_stmt* statement = nullptr;
+  switch (write.note_change) {
+    case NoteChange::kKeep:
+      statement = Prepared(&drop_expired_note_, kDropExpiredNoteSql);
+      if (statement) sqlite3_bind_int64(statement, 1, write.at_ms);
+      break;
+    case NoteChange::kClear:
+      statement = Prepared(&clear_note_, kClearNoteSql);
+      break;
+    case NoteChange::kSet:
+      statement = Prepared(&set_note_, kSetNoteSql);
+      if (!statement) break;
+      sqlite3_bind_text(statement, 1, write.note.text.data(),
+                        static_cast<int>(write.note.text.size()), SQLITE_STATIC);
+      sqlite3_bind_int(statement, 2, write.note.busy ? 1 : 0);
+      if (write.note.until_ms) sqlite3_bind_int64(statement, 3, *write.note.until_ms);
+      break;
+  }
+  if (!statement) return Fail("prepare statement");
+  int rc = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  if (rc != SQLITE_DONE) return Fail("write note");
   return Status::Ok();
 }
 
@@ -266,25 +417,15 @@ Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
 }
 
 Result<AuthFailures> Store::CountAuthFailure(std::string_view address, int64_t now_ms) {
-  sqlite3_stmt* begin = Prepared(&begin_, kBeginSql);
-  sqlite3_stmt* commit = Prepared(&commit_, kCommitSql);
-  sqlite3_stmt* rollback = Prepared(&rollback_, kRollbackSql);
-  if (!begin || !commit || !rollback) return Fail("prepare statement");
-  int rc = sqlite3_step(begin);
-  sqlite3_reset(begin);
-  if (rc != SQLITE_DONE) return Fail("begin counting a failed token");
-  Result<AuthFailures> counted = CountAuthFailureInTransaction(address, now_ms);
-  sqlite3_stmt* end = counted.ok() ? commit : rollback;
-  rc = sqlite3_step(end);
-  sqlite3_reset(end);
-  if (rc == SQLITE_DONE) return counted;
-  Status failed = counted.ok() ? Fail("commit a failed token") : counted.status();
-  if (end == commit) {
-    (void)sqlite3_step(rollback);
-    sqlite3_reset(rollback);
-  }
-  return failed;
+  Result<AuthFailures> counted = Status::Unavailable("not counted");
+  Status status = InTransaction("count a failed token", [&] {
+    counted = CountAuthFailureInTransaction(address, now_ms);
+    return counted.ok() ? Status::Ok() : counted.status();
+  });
+  if (!status.ok()) return status;
+  return counted;
 }
+
 
 Result<AuthFailures> Store::CountAuthFailureInTransaction(std::string_view address,
                                                          int64_t now_ms) {
