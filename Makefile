@@ -25,7 +25,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
-  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi tzdata
+  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata
 
 LIB_SOURCES = $(wildcard lib/*.cc)
 UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)
@@ -37,7 +37,7 @@ ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
 TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan \
   test-agent-unit test-agent-apple-syntax test-agent-clang test-agent-make-portability \
   test-agent-integration test-bench-quick test-deploy test-cache test-fuzz test-faults \
-  test-soak test-web
+  test-soak test-web test-format
 
 .PHONY: all deps test demo demo-stop clean tally $(TEST_TARGETS)
 # Keep intermediate objects, so that a second build does not redo them.
@@ -99,6 +99,10 @@ test-unit-asan: build/asan/unit_tests
 # The static programs of `make dist` too: the presence card's test runs them (time zones).
 test-integration: $(PROGRAMS) build/static/status.fcgi build/static/heartbeat.fcgi
 	@tests/run-step.sh integration python3 -m unittest discover -s tests/integration -p 'test_*.py' -v
+
+# Every C++ file as clang-format writes it (.clang-format).
+test-format:
+	@tests/run-step.sh format tests/check-format.sh
 
 # The same suite against the ASan+UBSan builds of both programs; LocalStack fails a test whose
 # program logs hold a sanitizer report, and a CGI run must exit 0 (LeakSanitizer exits 23).

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <random>
 
-#include "http.h"
 #include "clock.h"
+#include "http.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -32,7 +32,8 @@ void SleepMs(long long ms, const volatile std::sig_atomic_t* stop) {
 std::string Describe(const HttpResponse& response) {
   if (response.transport_error) return response.error;
   std::string text = "HTTP " + std::to_string(response.status);
-  if (response.retry_after_s >= 0) text += ", Retry-After " + std::to_string(response.retry_after_s);
+  if (response.retry_after_s >= 0)
+    text += ", Retry-After " + std::to_string(response.retry_after_s);
   return text;
 }
 
@@ -60,7 +61,8 @@ void LogAction(const std::string& action, const std::string& outcome, const std:
   gmtime_r(&now, &utc);
   char stamp[32];
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::string line = Redact(std::string(stamp) + " heartbeat-agent: " + action + ": " + outcome, secret);
+  std::string line =
+      Redact(std::string(stamp) + " heartbeat-agent: " + action + ": " + outcome, secret);
   std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);
 }
@@ -70,7 +72,7 @@ std::string HeartbeatJson(const std::string& device, DeviceState state) {
 }
 
 HttpResponse Agent::Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
-                        int timeout_s, std::function<bool()> abandon_if) {
+                         int timeout_s, std::function<bool()> abandon_if) {
   HttpRequest request;
   request.abandon_if = std::move(abandon_if);
   request.url = config_.url;
@@ -84,15 +86,23 @@ HttpResponse Agent::Post(const std::string& action, DeviceState state, const Ret
     auto delay = NextDelayMs(policy, attempt + 1, response, MonotonicMs() - started,
                              timeout_s * 1000LL, Jitter());
     if (!delay) break;
-    LogAction(action, std::string(DeviceStateName(state)) + " not sent (" + Describe(response) +
-                          "), retrying in " + std::to_string(*delay) + " ms", config_.token);
+    LogAction(action,
+              std::string(DeviceStateName(state)) + " not sent (" + Describe(response) +
+                  "), retrying in " + std::to_string(*delay) + " ms",
+              config_.token);
     SleepMs(*delay, nullptr);
   }
   std::string what = std::string(DeviceStateName(state)) + " as " + config_.device;
   switch (Classify(response)) {
-    case Outcome::kSent: what += " sent"; break;
-    case Outcome::kRejected: what += " refused by the server"; break;
-    case Outcome::kRetryable: what += " not sent"; break;
+    case Outcome::kSent:
+      what += " sent";
+      break;
+    case Outcome::kRejected:
+      what += " refused by the server";
+      break;
+    case Outcome::kRetryable:
+      what += " not sent";
+      break;
   }
   LogAction(action, what + " (" + Describe(response) + ")", config_.token);
   return response;
@@ -102,8 +112,10 @@ DeviceState Agent::CurrentState(IdleSource& idle) {
   Result<IdleReading> reading = idle.Read();
   if (!reading.ok()) {
     if (reading.status().message() != last_idle_error_) {
-      LogAction("idle", std::string("warning: ") + idle.name() + ": " + reading.status().message() +
-                            "; reporting idle", config_.token);
+      LogAction("idle",
+                std::string("warning: ") + idle.name() + ": " + reading.status().message() +
+                    "; reporting idle",
+                config_.token);
     }
     last_idle_error_ = reading.status().message();
   } else {
@@ -117,7 +129,8 @@ int Agent::Once(IdleSource& idle) {
 }
 
 int Agent::Offline() {
-  return ExitCodeFor(Classify(Post("offline", DeviceState::kOffline, RetryPolicy{}, config_.timeout_s)));
+  return ExitCodeFor(
+      Classify(Post("offline", DeviceState::kOffline, RetryPolicy{}, config_.timeout_s)));
 }
 
 int Agent::PrintStatus() {
@@ -143,17 +156,20 @@ HttpResponse Agent::PostOfflineQuickly(const std::string& action) {
 }
 
 int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop) {
-  LogAction("run", std::string("started: idle source ") + idle.name() + ", sleep watch " +
-                       sleep.name() + ", check every " + std::to_string(config_.check_interval_s) +
-                       " s, post every " + std::to_string(config_.interval_s) + " s", config_.token);
+  LogAction("run",
+            std::string("started: idle source ") + idle.name() + ", sleep watch " + sleep.name() +
+                ", check every " + std::to_string(config_.check_interval_s) + " s, post every " +
+                std::to_string(config_.interval_s) + " s",
+            config_.token);
   // In the loop, one attempt per post: the next check is the retry.
   const RetryPolicy single{1, 0, 0};
   const long long interval_ms = config_.interval_s * 1000LL;
   bool have_posted = false;
   DeviceState posted = DeviceState::kOffline;
   long long next_regular_ms = 0;  // when the interval asks for the next post
-  long long quiet_until_ms = 0;   // after a failure: backoff or Retry-After; after a refusal, interval
-  int failures = 0;               // retryable failures in a row
+  long long quiet_until_ms =
+      0;             // after a failure: backoff or Retry-After; after a refusal, interval
+  int failures = 0;  // retryable failures in a row
   // Between "offline" before a sleep and the wake: no posts, or visitors would see "online"
   // while the lid is closed. If no wake event comes within an interval, the sleep did not
   // happen (the clock stands still while asleep), and the loop goes on.
@@ -166,9 +182,9 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
       bool due = !have_posted || state != posted || now >= next_regular_ms;
       if (due && now >= quiet_until_ms) {
         // A sleep notice or a signal during the post cuts it short: "offline" comes first.
-        HttpResponse response = Post(have_posted && state == posted ? "interval" : "change", state,
-                                     single, config_.timeout_s,
-                                     [&] { return stop || sleep.EventPending(); });
+        HttpResponse response =
+            Post(have_posted && state == posted ? "interval" : "change", state, single,
+                 config_.timeout_s, [&] { return stop || sleep.EventPending(); });
         switch (Classify(response)) {
           case Outcome::kSent:
             failures = 0;
@@ -181,8 +197,8 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
             break;
           case Outcome::kRetryable:
             ++failures;
-            quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s, config_.interval_s,
-                                              response, Jitter());
+            quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s,
+                                              config_.interval_s, response, Jitter());
             break;
         }
       }

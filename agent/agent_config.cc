@@ -121,7 +121,8 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
     bool known = false;
     for (const char* source : kIdleSources) known = known || value == source;
     if (!known) {
-      return Status::Invalid(where + ": idle_source must be auto, iokit, x11, logind, command or none");
+      return Status::Invalid(where +
+                             ": idle_source must be auto, iokit, x11, logind, command or none");
     }
     config->idle_source = value;
   } else if (key == "token") {
@@ -130,7 +131,8 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
     auto file = ReadOwnFile(value);
     if (!file.ok()) return Status::Invalid(where + ": token_file: " + file.status().message());
     if (file->readable_by_others) {
-      config->warnings.push_back("token file " + value + " can be read by other users; chmod 600 it");
+      config->warnings.push_back("token file " + value +
+                                 " can be read by other users; chmod 600 it");
     }
     config->token = Trimmed(file->text);
   } else {
@@ -198,7 +200,8 @@ Status CheckUrl(const std::string& url) {
       (*host == "localhost" || *host == "127.0.0.1" || *host == "[::1]")) {
     return Status::Ok();
   }
-  if (scheme == "http") return Status::Invalid("http:// only to localhost, 127.0.0.1 or [::1] (use https://)");
+  if (scheme == "http")
+    return Status::Invalid("http:// only to localhost, 127.0.0.1 or [::1] (use https://)");
   return Status::Invalid("only https:// (or http:// to localhost)");
 }
 
@@ -231,7 +234,8 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
       }
       for (char& c : name) c = c == '-' ? '_' : c;
       if (name == "token") {
-        return Status::Invalid("there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN");
+        return Status::Invalid(
+            "there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN");
       }
       flags.emplace_back(name, value);
     } else if (!have_command && ParseCommand(arg, &config.command)) {
@@ -255,8 +259,8 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
     auto lines = ParseKeyValueText(text->text, config.config_path);
     if (!lines.ok()) return lines.status();
     for (const KeyValueLine& kv : lines.value()) {
-      Status status = Apply(&config, kv.key, kv.value,
-                            config.config_path + " line " + std::to_string(kv.line));
+      Status status =
+          Apply(&config, kv.key, kv.value, config.config_path + " line " + std::to_string(kv.line));
       if (!status.ok()) return status;
       // A token written into the config itself is as exposed as the file that holds it.
       if (kv.key == "token" && text->readable_by_others) {
@@ -280,7 +284,8 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
 
   if (config.device.empty()) config.device = DeviceNameFromHost(hostname);
   if (!IsValidDeviceName(config.device)) {
-    return Status::Invalid("device must be 1 to 64 of A-Z a-z 0-9 . _ -, got '" + config.device + "'");
+    return Status::Invalid("device must be 1 to 64 of A-Z a-z 0-9 . _ -, got '" + config.device +
+                           "'");
   }
   if (config.status_url.empty()) config.status_url = DefaultStatusUrl(config.url);
   if (config.command == Command::kIdle) return config;
@@ -291,13 +296,15 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
                                ? "no status_url (and url does not end in heartbeat.fcgi)"
                                : "no url: set url in " + config.config_path + " or pass --url");
   }
-  for (const auto& [key, value] : {std::pair{"url", &config.url}, {"status_url", &config.status_url}}) {
+  for (const auto& [key, value] :
+       {std::pair{"url", &config.url}, {"status_url", &config.status_url}}) {
     if (value->empty()) continue;
     Status url = CheckUrl(*value);
     if (!url.ok()) return Status::Invalid(std::string(key) + " '" + *value + "': " + url.message());
   }
   if (config.command != Command::kStatus && config.token.empty()) {
-    return Status::Invalid("no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN");
+    return Status::Invalid(
+        "no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN");
   }
   if (config.idle_source == "command" && config.idle_command.empty()) {
     return Status::Invalid("idle_source command needs idle_command");

@@ -12,18 +12,18 @@ enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kHelp, kVersion };
 
 struct AgentConfig {
   Command command = Command::kOnce;
-  std::string config_path;    // where the file was looked for
-  std::string url;            // the heartbeat endpoint (https://, or http:// on loopback only)
-  std::string status_url;     // default: url with a final heartbeat.fcgi -> status.fcgi
-  std::string token;          // never printed or logged
-  std::string device;         // default: the short host name, made safe
-  int interval_s = 60;        // post at least this often while running (>= 10)
-  int check_interval_s = 5;   // look at the idle state this often (>= 1)
-  int idle_threshold_s = 300; // no input for this long means "idle"
-  std::string idle_source = "auto";  // auto | iokit | x11 | logind | command | none
-  std::string idle_command;   // for idle_source command: prints idle seconds [locked]
-  std::string ca_file;        // a CA to trust in addition to the system's
-  int timeout_s = 10;         // one request, connect included
+  std::string config_path;     // where the file was looked for
+  std::string url;             // the heartbeat endpoint (https://, or http:// on loopback only)
+  std::string status_url;      // default: url with a final heartbeat.fcgi -> status.fcgi
+  std::string token;           // never printed or logged
+  std::string device;          // default: the short host name, made safe
+  int interval_s = 60;         // post at least this often while running (>= 10)
+  int check_interval_s = 5;    // look at the idle state this often (>= 1)
+  int idle_threshold_s = 300;  // no input for this long means "idle"
+  std::string idle_source = "auto";   // auto | iokit | x11 | logind | command | none
+  std::string idle_command;           // for idle_source command: prints idle seconds [locked]
+  std::string ca_file;                // a CA to trust in addition to the system's
+  int timeout_s = 10;                 // one request, connect included
   std::vector<std::string> warnings;  // said once at startup (e.g. a token file others can read)
 };
 

@@ -103,7 +103,8 @@ class CurlHttpClient final : public HttpClient {
       response.transport_error = true;
       response.error = code == CURLE_ABORTED_BY_CALLBACK ? "abandoned" : curl_easy_strerror(code);
       response.certificate_error = code == CURLE_PEER_FAILED_VERIFICATION ||
-                                   code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM;
+                                   code == CURLE_SSL_CACERT_BADFILE ||
+                                   code == CURLE_SSL_CERTPROBLEM;
       return response;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);

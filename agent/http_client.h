@@ -21,12 +21,12 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  bool transport_error = false;  // no HTTP answer: DNS, connect, TLS, timeout, abandoned
+  bool transport_error = false;    // no HTTP answer: DNS, connect, TLS, timeout, abandoned
   bool certificate_error = false;  // of those: the server's certificate was not accepted
-  std::string error;             // what went wrong, for the log
+  std::string error;               // what went wrong, for the log
   long status = 0;
   std::string body;
-  int retry_after_s = -1;        // Retry-After in seconds, -1 when absent or not a number
+  int retry_after_s = -1;  // Retry-After in seconds, -1 when absent or not a number
 };
 
 class HttpClient {

@@ -60,7 +60,8 @@ Result<IdleReading> ParseLoginctlOutput(std::string_view output, long long now_u
     std::string key = line.substr(0, eq), value = line.substr(eq + 1);
     if (key == "IdleHint") idle_hint = value;
     if (key == "LockedHint") locked_hint = value;
-    if (key == "IdleSinceHint" && !value.empty()) idle_since_us = std::strtoll(value.c_str(), nullptr, 10);
+    if (key == "IdleSinceHint" && !value.empty())
+      idle_since_us = std::strtoll(value.c_str(), nullptr, 10);
   }
   if (idle_hint != "yes" && idle_hint != "no") return Status::Invalid("no IdleHint from loginctl");
   IdleReading reading;

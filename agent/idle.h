@@ -1,4 +1,5 @@
-// Is the owner at the computer? One small interface, one implementation per source (agent/README.md).
+// Is the owner at the computer? One small interface, one implementation per source
+// (agent/README.md).
 #pragma once
 
 #include <memory>

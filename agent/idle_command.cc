@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "idle.h"
 #include "clock.h"
+#include "idle.h"
 
 extern char** environ;  // POSIX; declared by no header on macOS
 

@@ -32,7 +32,8 @@ class IokitSource final : public IdleSource {
   const char* name() const override { return "iokit"; }
   Result<IdleReading> Read() override {
     // MACH_PORT_NULL is the default main port (kIOMainPortDefault from macOS 12 on).
-    io_service_t service = IOServiceGetMatchingService(MACH_PORT_NULL, IOServiceMatching("IOHIDSystem"));
+    io_service_t service =
+        IOServiceGetMatchingService(MACH_PORT_NULL, IOServiceMatching("IOHIDSystem"));
     if (!service) return Status::Unavailable("no IOHIDSystem service");
     CFTypeRef property =
         IORegistryEntryCreateCFProperty(service, CFSTR("HIDIdleTime"), kCFAllocatorDefault, 0);

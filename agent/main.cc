@@ -46,7 +46,8 @@ const char* kUsage =
     "  --ca-file FILE         trust this CA too (verification is always on)\n"
     "  --timeout S            one request, in seconds (default 10)\n"
     "\n"
-    "Exit codes: 0 sent, 2 usage or config error, 3 refused by the server, 4 network or server unavailable.\n";
+    "Exit codes: 0 sent, 2 usage or config error, 3 refused by the server, 4 network or server "
+    "unavailable.\n";
 
 std::string HostName() {
   char name[256] = {};
@@ -59,8 +60,8 @@ std::string HostName() {
 int main(int argc, char** argv) {
   using namespace heartbeat::agent;
   if (argc >= 2 && std::string(argv[1]) == "setup") return RunSetup(argc, argv);
-  auto loaded = LoadAgentConfig(argc, argv, [](const char* name) -> const char* { return std::getenv(name); },
-                                HostName());
+  auto loaded = LoadAgentConfig(
+      argc, argv, [](const char* name) -> const char* { return std::getenv(name); }, HostName());
   if (!loaded.ok()) {
     LogAction("config", loaded.status().message(), "");
     std::fprintf(stderr, "(see heartbeat-agent --help)\n");
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
     std::printf("heartbeat-agent %s\n", HEARTBEAT_VERSION);
     return 0;
   }
-  for (const std::string& warning : config.warnings) LogAction("config", "warning: " + warning, config.token);
+  for (const std::string& warning : config.warnings)
+    LogAction("config", "warning: " + warning, config.token);
 
   auto http = MakeCurlHttpClient(config.ca_file);
   Agent agent(config, *http);
@@ -90,7 +92,8 @@ int main(int argc, char** argv) {
   if (config.command == Command::kIdle) {
     auto reading = idle.value()->Read();
     if (!reading.ok()) {
-      std::printf("source=%s error=%s state=idle\n", idle.value()->name(), reading.status().message().c_str());
+      std::printf("source=%s error=%s state=idle\n", idle.value()->name(),
+                  reading.status().message().c_str());
       return kExitUnavailable;
     }
     std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\n", idle.value()->name(),
@@ -107,11 +110,13 @@ int main(int argc, char** argv) {
     signal(SIGPIPE, SIG_IGN);
     auto sleep = MakeSleepWatcher();
     if (!sleep.ok()) {
-      LogAction("run", "warning: sleep not watched (" + sleep.status().message() +
-                           "): visitors may see \"online\" for a while after the machine sleeps",
+      LogAction("run",
+                "warning: sleep not watched (" + sleep.status().message() +
+                    "): visitors may see \"online\" for a while after the machine sleeps",
                 config.token);
     }
-    std::unique_ptr<SleepWatcher> watcher = sleep.ok() ? std::move(sleep.value()) : MakeNoSleepWatcher();
+    std::unique_ptr<SleepWatcher> watcher =
+        sleep.ok() ? std::move(sleep.value()) : MakeNoSleepWatcher();
     return agent.Run(*idle.value(), *watcher, g_stop);
   }
   return agent.Once(*idle.value());

@@ -1,8 +1,8 @@
 #include "retry_policy.h"
 
-#include <algorithm>
-
 #include <strings.h>
+
+#include <algorithm>
 
 #include "key_value.h"
 
@@ -32,9 +32,12 @@ Outcome Classify(const HttpResponse& response) {
 
 int ExitCodeFor(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kSent: return kExitSent;
-    case Outcome::kRejected: return kExitRejected;
-    case Outcome::kRetryable: return kExitUnavailable;
+    case Outcome::kSent:
+      return kExitSent;
+    case Outcome::kRejected:
+      return kExitRejected;
+    case Outcome::kRetryable:
+      return kExitUnavailable;
   }
   return kExitUnavailable;
 }

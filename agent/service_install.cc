@@ -27,10 +27,14 @@ std::string Join(const std::vector<std::string>& words) {
 std::string XmlEscaped(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
   }
   return out;
 }
@@ -48,7 +52,7 @@ std::string SystemdQuoted(const std::string& text) {
 }
 
 Status MakeFolders(const std::string& path) {
-  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     std::string prefix = path.substr(0, slash);
     if (mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
       return Status::Invalid("cannot create " + prefix + ": " + std::strerror(errno));
@@ -61,12 +65,14 @@ std::string Folder(const std::string& path) { return path.substr(0, path.rfind('
 
 }  // namespace
 
-Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content, int mode) {
+Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content,
+                                        int mode) {
   struct stat st;
   const bool exists = stat(path.c_str(), &st) == 0;
   if (exists) {
     auto current = ReadWholeFile(path);
-    if (current.ok() && current.value() == content && (st.st_mode & 07777) == static_cast<mode_t>(mode)) {
+    if (current.ok() && current.value() == content &&
+        (st.st_mode & 07777) == static_cast<mode_t>(mode)) {
       return FileChange::kUnchanged;
     }
   }
@@ -129,17 +135,25 @@ std::string LaunchAgentPlist(const std::string& program, const std::string& conf
          "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
          "<!-- Written by heartbeat-agent setup; running setup again rewrites it. -->\n"
          "<plist version=\"1.0\">\n<dict>\n"
-         "    <key>Label</key>\n    <string>" + std::string(kLaunchdLabel) + "</string>\n"
+         "    <key>Label</key>\n    <string>" +
+         std::string(kLaunchdLabel) +
+         "</string>\n"
          "    <key>ProgramArguments</key>\n    <array>\n"
-         "        <string>" + XmlEscaped(program) + "</string>\n"
+         "        <string>" +
+         XmlEscaped(program) +
+         "</string>\n"
          "        <string>run</string>\n"
          "        <string>--config</string>\n"
-         "        <string>" + XmlEscaped(config) + "</string>\n"
+         "        <string>" +
+         XmlEscaped(config) +
+         "</string>\n"
          "    </array>\n"
          "    <key>RunAtLoad</key>\n    <true/>\n"
          "    <key>KeepAlive</key>\n    <true/>\n"
          "    <key>ThrottleInterval</key>\n    <integer>30</integer>\n"
-         "    <key>StandardErrorPath</key>\n    <string>" + XmlEscaped(log_file) + "</string>\n"
+         "    <key>StandardErrorPath</key>\n    <string>" +
+         XmlEscaped(log_file) +
+         "</string>\n"
          "</dict>\n</plist>\n";
 }
 
@@ -149,7 +163,9 @@ std::string SystemdUserUnit(const std::string& program, const std::string& confi
          "Description=heartbeat agent: tells your site while you are at this computer\n"
          "After=graphical-session.target network-online.target\n\n"
          "[Service]\n"
-         "ExecStart=" + SystemdQuoted(program) + " run --config " + SystemdQuoted(config) + "\n"
+         "ExecStart=" +
+         SystemdQuoted(program) + " run --config " + SystemdQuoted(config) +
+         "\n"
          "Restart=always\nRestartSec=10\n"
          "# SIGTERM makes the agent post \"offline\" before it exits.\n"
          "KillSignal=SIGTERM\nTimeoutStopSec=10\n\n"
@@ -160,7 +176,8 @@ Status InstallService(const InstallPlan& plan) {
   // A copy of its own, so that the service does not depend on where the download lies.
   const std::string program = plan.home + "/.local/bin/heartbeat-agent";
   auto binary = ReadWholeFile(plan.program);
-  if (!binary.ok()) return Status::Invalid("cannot read " + plan.program + ": " + binary.status().message());
+  if (!binary.ok())
+    return Status::Invalid("cannot read " + plan.program + ": " + binary.status().message());
   auto copied = WriteFileIfDifferent(program, binary.value(), 0755);
   if (!copied.ok()) return copied.status();
   if (copied.value() != FileChange::kUnchanged) Say("copied the agent to " + program);
@@ -169,7 +186,8 @@ Status InstallService(const InstallPlan& plan) {
   auto run = [](const std::vector<std::string>& argv) -> Status {
     Say("running: " + Join(argv));
     int status = RunProgram(argv);
-    if (status != 0) return Status::Unavailable(Join(argv) + " failed (exit " + std::to_string(status) + ")");
+    if (status != 0)
+      return Status::Unavailable(Join(argv) + " failed (exit " + std::to_string(status) + ")");
     return Status::Ok();
   };
 
@@ -178,7 +196,9 @@ Status InstallService(const InstallPlan& plan) {
     const std::string domain = "gui/" + std::to_string(plan.uid);
     const std::string job = domain + "/" + kLaunchdLabel;
     auto written = WriteFileIfDifferent(
-        plist, LaunchAgentPlist(program, plan.config, plan.home + "/Library/Logs/heartbeat-agent.log"), 0644);
+        plist,
+        LaunchAgentPlist(program, plan.config, plan.home + "/Library/Logs/heartbeat-agent.log"),
+        0644);
     if (!written.ok()) return written.status();
     switch (written.value()) {
       case FileChange::kCreated:
@@ -189,8 +209,10 @@ Status InstallService(const InstallPlan& plan) {
         RunProgram({"launchctl", "bootout", job}, true);  // fails harmlessly when it was not loaded
         return run({"launchctl", "bootstrap", domain, plist});
       case FileChange::kUnchanged:
-        if (RunProgram({"launchctl", "print", job}, true) != 0) return run({"launchctl", "bootstrap", domain, plist});
-        if (plan.settings_changed || program_changed) return run({"launchctl", "kickstart", "-k", job});
+        if (RunProgram({"launchctl", "print", job}, true) != 0)
+          return run({"launchctl", "bootstrap", domain, plist});
+        if (plan.settings_changed || program_changed)
+          return run({"launchctl", "kickstart", "-k", job});
         Say(std::string(kLaunchdLabel) + " is loaded and up to date");
         return Status::Ok();
     }
@@ -207,8 +229,8 @@ Status InstallService(const InstallPlan& plan) {
   if (!enabled.ok()) return enabled;
   // enable --now starts a stopped unit but leaves a running one as it is: a running agent
   // reads the new settings only when restarted.
-  if (written.value() != FileChange::kCreated && (written.value() == FileChange::kChanged ||
-                                                  plan.settings_changed || program_changed)) {
+  if (written.value() != FileChange::kCreated &&
+      (written.value() == FileChange::kChanged || plan.settings_changed || program_changed)) {
     return run({"systemctl", "--user", "restart", kSystemdUnit});
   }
   return Status::Ok();

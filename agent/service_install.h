@@ -14,7 +14,8 @@ enum class FileChange { kUnchanged, kCreated, kChanged };
 // Writes `content` to `path` with `mode` unless the file already holds exactly that with that
 // mode; replaced through a new file and rename(), so a reader never sees half a file. Missing
 // folders are made, mode 0700.
-Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content, int mode);
+Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content,
+                                        int mode);
 
 // Runs `argv` (found in PATH), with the environment less HEARTBEAT_TOKEN and the output shown to
 // the user (or dropped when `quiet`); returns its exit status (127 when it cannot be started).
@@ -28,11 +29,11 @@ std::string LaunchAgentPlist(const std::string& program, const std::string& conf
 std::string SystemdUserUnit(const std::string& program, const std::string& config);
 
 struct InstallPlan {
-  std::string service;        // "launchd" or "systemd"
-  std::string home;           // $HOME
-  std::string config_home;    // $XDG_CONFIG_HOME or $HOME/.config (systemd's user unit folder)
-  std::string program;        // the running agent, copied to home/.local/bin
-  std::string config;         // agent.conf, absolute
+  std::string service;            // "launchd" or "systemd"
+  std::string home;               // $HOME
+  std::string config_home;        // $XDG_CONFIG_HOME or $HOME/.config (systemd's user unit folder)
+  std::string program;            // the running agent, copied to home/.local/bin
+  std::string config;             // agent.conf, absolute
   bool settings_changed = false;  // agent.conf or the token file was written just now
   unsigned uid = 0;
 };

@@ -97,7 +97,8 @@ std::string OwnPath(const char* argv0) {
 
 // agent.conf with `url`, `token_file` (and `ca_file` when given) set, every other line kept as
 // the user wrote it; a `token` line goes, since the token now lives in the token file.
-std::string EditedConfig(const std::string& current, const std::vector<std::pair<std::string, std::string>>& set) {
+std::string EditedConfig(const std::string& current,
+                         const std::vector<std::pair<std::string, std::string>>& set) {
   std::vector<bool> done(set.size(), false);
   std::string out;
   size_t at = 0;
@@ -154,27 +155,33 @@ int Prove(const AgentConfig& config) {
   request.timeout_s = config.timeout_s;
   HttpResponse response = http->Send(request);
   if (!response.transport_error && response.status >= 200 && response.status < 300) {
-    Say("the server took a heartbeat from " + config.device + " (HTTP " + std::to_string(response.status) + ")");
+    Say("the server took a heartbeat from " + config.device + " (HTTP " +
+        std::to_string(response.status) + ")");
     return kExitSent;
   }
   if (response.certificate_error) {
-    Say("the server's certificate was not accepted (" + response.error + "). If the site uses a "
+    Say("the server's certificate was not accepted (" + response.error +
+        "). If the site uses a "
         "certificate of its own, run setup again with --ca-file FILE naming its CA.");
     return kExitUnavailable;
   }
   if (response.transport_error) {
-    Say("could not reach " + config.url + " (" + response.error + "): check the URL and the network.");
+    Say("could not reach " + config.url + " (" + response.error +
+        "): check the URL and the network.");
     return kExitUnavailable;
   }
   const std::string code = ErrorCode(response.body);
-  const std::string status = "HTTP " + std::to_string(response.status) + (code.empty() ? "" : ", " + code);
+  const std::string status =
+      "HTTP " + std::to_string(response.status) + (code.empty() ? "" : ", " + code);
   if (response.status == 401) {
-    Say("wrong token: the server refused it (" + status + "). Paste the token that "
+    Say("wrong token: the server refused it (" + status +
+        "). Paste the token that "
         "`heartbeat.fcgi --new-token` printed, whose token_sha256 line is in the server's config.");
     return kExitRejected;
   }
   if (response.status == 404 || response.status == 405 || response.status == 403) {
-    Say("wrong URL: nothing there takes heartbeats (" + status + "). The URL ends in "
+    Say("wrong URL: nothing there takes heartbeats (" + status +
+        "). The URL ends in "
         "/heartbeat.fcgi, as DEPLOY.md shows.");
     return kExitRejected;
   }
@@ -206,11 +213,16 @@ int RunSetup(int argc, const char* const* argv) {
       return true;
     };
     bool ok = true;
-    if (arg == "--no-install") flags.install = false;
-    else if (arg == "--config") ok = value(&flags.config);
-    else if (arg == "--service") ok = value(&flags.service) && (flags.service == "launchd" || flags.service == "systemd");
-    else if (arg == "--ca-file") ok = value(&flags.ca_file);
-    else ok = false;
+    if (arg == "--no-install")
+      flags.install = false;
+    else if (arg == "--config")
+      ok = value(&flags.config);
+    else if (arg == "--service")
+      ok = value(&flags.service) && (flags.service == "launchd" || flags.service == "systemd");
+    else if (arg == "--ca-file")
+      ok = value(&flags.ca_file);
+    else
+      ok = false;
     if (!ok) {
       Say("usage: heartbeat-agent setup [--config FILE] [--ca-file FILE] [--no-install] "
           "[--service launchd|systemd]");
@@ -234,14 +246,16 @@ int RunSetup(int argc, const char* const* argv) {
   std::string current_token;
   if (auto text = ReadWholeFile(token_file); text.ok()) {
     current_token = text.value();
-    while (!current_token.empty() && (current_token.back() == '\n' || current_token.back() == '\r')) current_token.pop_back();
+    while (!current_token.empty() && (current_token.back() == '\n' || current_token.back() == '\r'))
+      current_token.pop_back();
   }
 
   // 1. The answers.
   const std::string current_url = Setting(current, "url");
   std::string url, token;
-  if (!ReadAnswer("URL of heartbeat.fcgi" + (current_url.empty() ? "" : " [" + current_url + "]") + ": ",
-                  false, &url)) {
+  if (!ReadAnswer(
+          "URL of heartbeat.fcgi" + (current_url.empty() ? "" : " [" + current_url + "]") + ": ",
+          false, &url)) {
     Say("no answer");
     return kExitUsage;
   }
@@ -263,7 +277,8 @@ int RunSetup(int argc, const char* const* argv) {
   }
 
   // 2. The files, mode 0600 (missing folders 0700), only what differs.
-  std::vector<std::pair<std::string, std::string>> settings = {{"url", url}, {"token_file", token_file}};
+  std::vector<std::pair<std::string, std::string>> settings = {{"url", url},
+                                                               {"token_file", token_file}};
   if (!flags.ca_file.empty()) settings.emplace_back("ca_file", flags.ca_file);
   bool changed = false;
   for (const auto& [path, content] : {std::pair{token_file, token + "\n"},
@@ -281,19 +296,23 @@ int RunSetup(int argc, const char* const* argv) {
 
   // 3. The proof: the files as the agent itself reads them, and one post.
   const char* once_argv[] = {argv[0], "once", "--config", flags.config.c_str()};
-  auto config = LoadAgentConfig(4, once_argv, [](const char* name) -> const char* {
-    return std::strcmp(name, "HOME") == 0 ? std::getenv(name) : nullptr;  // the files alone
-  }, [] {
-    char name[256] = {};
-    return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
-  }());
+  auto config = LoadAgentConfig(
+      4, once_argv,
+      [](const char* name) -> const char* {
+        return std::strcmp(name, "HOME") == 0 ? std::getenv(name) : nullptr;  // the files alone
+      },
+      [] {
+        char name[256] = {};
+        return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+      }());
   if (!config.ok()) {
     Say(config.status().message());
     return kExitUsage;
   }
   int proved = Prove(config.value());
   if (proved != kExitSent) {
-    Say("not installed: fix the above and run setup again (the files stay, Enter keeps each answer)");
+    Say("not installed: fix the above and run setup again (the files stay, Enter keeps each "
+        "answer)");
     return proved;
   }
   if (!flags.install) {

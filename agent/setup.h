@@ -1,4 +1,5 @@
-// `heartbeat-agent setup` (agent/README.md): from a fresh download to a running agent in one command.
+// `heartbeat-agent setup` (agent/README.md): from a fresh download to a running agent in one
+// command.
 #pragma once
 
 namespace heartbeat::agent {

@@ -2,8 +2,8 @@
 // (up to 30 s, Apple's limit) until IOAllowPowerChange, which the agent calls once "offline" is
 // posted; kIOMessageCanSystemSleep is allowed at once. The notifications arrive on this thread's
 // run loop, which Wait() runs, so that everything stays on the agent's one thread.
-#include "sleep_watch.h"
 #include "clock.h"
+#include "sleep_watch.h"
 
 #ifdef __APPLE__
 #include <CoreFoundation/CoreFoundation.h>
@@ -52,8 +52,8 @@ class IokitSleepWatcher final : public SleepWatcher {
       const long long left = until - MonotonicMs();
       if (left <= 0) break;
       // Short steps, so that a signal's flag is seen soon; notifications end a step at once.
-      CFRunLoopRunInMode(kCFRunLoopDefaultMode, static_cast<double>(std::min<long long>(left, 100)) / 1000.0,
-                         true);
+      CFRunLoopRunInMode(kCFRunLoopDefaultMode,
+                         static_cast<double>(std::min<long long>(left, 100)) / 1000.0, true);
     }
     return PowerEvent::kNone;
   }

@@ -50,7 +50,8 @@ class LogindSleepWatcher final : public SleepWatcher {
     sd_bus_set_method_call_timeout(bus_, kCallTimeoutUs);
     r = sd_bus_match_signal(bus_, &slot_, kLogind, kPath, kManager, "PrepareForSleep",
                             &LogindSleepWatcher::OnPrepareForSleep, this);
-    if (r < 0) return Status::Unavailable(std::string("cannot listen to logind: ") + std::strerror(-r));
+    if (r < 0)
+      return Status::Unavailable(std::string("cannot listen to logind: ") + std::strerror(-r));
     return TakeInhibitor();
   }
 
@@ -97,8 +98,8 @@ class LogindSleepWatcher final : public SleepWatcher {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message* reply = nullptr;
     int r = sd_bus_call_method(bus_, kLogind, kPath, kManager, "Inhibit", &error, &reply, "ssss",
-                               "sleep", "heartbeat-agent", "Tell visitors \"offline\" before sleeping",
-                               "delay");
+                               "sleep", "heartbeat-agent",
+                               "Tell visitors \"offline\" before sleeping", "delay");
     Status status = Status::Ok();
     int fd = -1;
     if (r < 0) {
@@ -119,7 +120,7 @@ class LogindSleepWatcher final : public SleepWatcher {
     int sleeping = 0;
     if (sd_bus_message_read(message, "b", &sleeping) < 0) return 0;
     static_cast<LogindSleepWatcher*>(self)->events_.push_back(sleeping ? PowerEvent::kWillSleep
-                                                                        : PowerEvent::kHasWoken);
+                                                                       : PowerEvent::kHasWoken);
     return 0;
   }
 

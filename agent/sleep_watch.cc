@@ -1,10 +1,11 @@
 #include "sleep_watch.h"
-#include "clock.h"
 
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+
+#include "clock.h"
 
 namespace heartbeat::agent {
 namespace {

@@ -13,7 +13,8 @@ namespace heartbeat::agent {
 
 enum class PowerEvent {
   kNone,       // nothing happened within the wait
-  kWillSleep,  // the machine sleeps once AllowSleep() is called (or the power manager stops waiting)
+  kWillSleep,  // the machine sleeps once AllowSleep() is called (or the power manager stops
+               // waiting)
   kHasWoken,   // the machine is awake again
 };
 

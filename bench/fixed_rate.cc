@@ -108,7 +108,8 @@ void Open(int poller, uint16_t port, Connection& connection) {
 }
 
 void Send(const std::string& request, const Connection& connection) {
-  if (write(connection.fd, request.data(), request.size()) != ssize_t(request.size())) Fail("write");
+  if (write(connection.fd, request.data(), request.size()) != ssize_t(request.size()))
+    Fail("write");
 }
 
 struct Totals {
@@ -137,8 +138,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto port = uint16_t(std::atoi(argv[1]));
-  const std::string request = std::string("GET ") + argv[2] + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                              argv[1] + "\r\nAccept: application/json\r\n\r\n";
+  const std::string request = std::string("GET ") + argv[2] +
+                              " HTTP/1.1\r\nHost: 127.0.0.1:" + argv[1] +
+                              "\r\nAccept: application/json\r\n\r\n";
   const double rate = std::atof(argv[3]);
   const int connection_count = std::atoi(argv[4]);
   const double seconds = std::atof(argv[5]);
@@ -211,13 +213,14 @@ int main(int argc, char** argv) {
   for (uint64_t due : waiting) Record(totals, due, counted_from, end);
   const uint64_t counted = totals.micros.size();
   std::sort(totals.micros.begin(), totals.micros.end());
-  std::printf("{\"rate\": %.0f, \"connections\": %d, \"counted\": %llu, \"unanswered\": %llu, "
-              "\"errors\": %llu, \"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, "
-              "\"max\": %.3f}\n",
-              rate, connection_count, static_cast<unsigned long long>(counted),
-              static_cast<unsigned long long>(counted - answered),
-              static_cast<unsigned long long>(totals.errors), Percentile(totals.micros, 0.50),
-              Percentile(totals.micros, 0.90), Percentile(totals.micros, 0.99),
-              Percentile(totals.micros, 0.999), counted ? totals.micros.back() / 1000.0 : 0.0);
+  std::printf(
+      "{\"rate\": %.0f, \"connections\": %d, \"counted\": %llu, \"unanswered\": %llu, "
+      "\"errors\": %llu, \"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, "
+      "\"max\": %.3f}\n",
+      rate, connection_count, static_cast<unsigned long long>(counted),
+      static_cast<unsigned long long>(counted - answered),
+      static_cast<unsigned long long>(totals.errors), Percentile(totals.micros, 0.50),
+      Percentile(totals.micros, 0.90), Percentile(totals.micros, 0.99),
+      Percentile(totals.micros, 0.999), counted ? totals.micros.back() / 1000.0 : 0.0);
   return 0;
 }

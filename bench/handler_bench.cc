@@ -22,7 +22,8 @@ class Fixture {
     char pattern[] = "/tmp/heartbeat-bench-XXXXXX";
     dir = mkdtemp(pattern);
     InitCrypto();
-    std::ofstream(dir + "/heartbeat.conf") << "token_sha256 = " << ToHex(HashToken("t")) << "\n" << extra;
+    std::ofstream(dir + "/heartbeat.conf") << "token_sha256 = " << ToHex(HashToken("t")) << "\n"
+                                           << extra;
     services.fallback_config_path = dir + "/heartbeat.conf";
     Request post;
     post.method = "POST";

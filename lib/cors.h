@@ -1,4 +1,5 @@
-// CORS for the status endpoint (docs/protocol.md, "status.fcgi"). The heartbeat endpoint sends none.
+// CORS for the status endpoint (docs/protocol.md, "status.fcgi"). The heartbeat endpoint sends
+// none.
 #pragma once
 
 #include <string>

@@ -3,9 +3,9 @@
 #include <arpa/inet.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <linux/sockios.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -180,9 +180,13 @@ class Connection {
 class ConnectionLoop {
  public:
   ConnectionLoop(Handler handle, Services& services, int listen_fd)
-      : handle_(handle), services_(services), listen_fd_(listen_fd),
-        unix_socket_(IsUnixSocket(listen_fd)), allowed_(AllowedWebServers()),
-        epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), peek_(kPeekBytes) {}
+      : handle_(handle),
+        services_(services),
+        listen_fd_(listen_fd),
+        unix_socket_(IsUnixSocket(listen_fd)),
+        allowed_(AllowedWebServers()),
+        epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+        peek_(kPeekBytes) {}
   ~ConnectionLoop() {
     connections_.clear();
     if (epoll_fd_ >= 0) close(epoll_fd_);
@@ -195,7 +199,8 @@ class ConnectionLoop {
     // emptied by one of them after epoll said it was ready: accept must not block then.
     int flags = fcntl(listen_fd_, F_GETFL);
     if (flags < 0 || fcntl(listen_fd_, F_SETFL, flags | O_NONBLOCK) != 0) {
-      LogLine(std::string("cannot make the listening socket non-blocking: ") + std::strerror(errno));
+      LogLine(std::string("cannot make the listening socket non-blocking: ") +
+              std::strerror(errno));
       return 1;
     }
     epoll_event listener{};
@@ -281,9 +286,13 @@ class ConnectionLoop {
     }
     connection->arriving_since_ms = 0;
     switch (connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
-      case Connection::After::kClose: return false;
-      case Connection::After::kDrain: connection->draining_since_ms = now; break;
-      case Connection::After::kKeep: break;
+      case Connection::After::kClose:
+        return false;
+      case Connection::After::kDrain:
+        connection->draining_since_ms = now;
+        break;
+      case Connection::After::kKeep:
+        break;
     }
     return SetEvents(connection, EPOLLIN | EPOLLRDHUP);
   }
@@ -342,7 +351,8 @@ class ConnectionLoop {
     for (const auto& entry : connections_) {
       for (int64_t since : {entry.first->arriving_since_ms, entry.first->stalled_since_ms,
                             entry.first->draining_since_ms}) {
-        if (since != 0 && (nearest == 0 || since + kDeadlineMs < nearest)) nearest = since + kDeadlineMs;
+        if (since != 0 && (nearest == 0 || since + kDeadlineMs < nearest))
+          nearest = since + kDeadlineMs;
       }
     }
     if (nearest == 0) return -1;

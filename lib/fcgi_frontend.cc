@@ -133,7 +133,8 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   }
   const int processes = processes_text ? ParseProcessCount(processes_text) : 1;
   if (processes == 0) {
-    std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name, kMaxProcesses);
+    std::fprintf(stderr, "%s: --processes wants a number from 1 to %d\n", program.name,
+                 kMaxProcesses);
     return 2;
   }
   if ((processes_text || !config_policy.allowed_dirs.empty()) && !listen) {
@@ -177,9 +178,11 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   LogLine(std::string("listening on ") + listen +
           (processes > 1 ? " with " + std::to_string(processes) + " processes" : ""));
   // The workers open their own database connections: nothing opened here crosses a fork.
-  int code = processes > 1
-                 ? RunWorkers(processes, [&] { return ServeFastCgi(program.handle, services, listener.get()); })
-                 : ServeFastCgi(program.handle, services, listener.get());
+  int code =
+      processes > 1
+          ? RunWorkers(processes,
+                       [&] { return ServeFastCgi(program.handle, services, listener.get()); })
+          : ServeFastCgi(program.handle, services, listener.get());
   if (address->is_unix) unlink(address->path.c_str());
   LogLine("stopped");
   return code;

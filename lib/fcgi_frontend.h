@@ -1,5 +1,5 @@
-// How a program runs (docs/protocol.md, "Programs"): its command line, then CGI (served here) or FastCGI on a
-// socket from a process manager or of its own (served by fastcgi_server).
+// How a program runs (docs/protocol.md, "Programs"): its command line, then CGI (served here) or
+// FastCGI on a socket from a process manager or of its own (served by fastcgi_server).
 #pragma once
 
 #include "fastcgi_server.h"

@@ -1,8 +1,8 @@
 #include "heartbeat_body.h"
 
-#include <nlohmann/json.hpp>
-
 #include <strings.h>
+
+#include <nlohmann/json.hpp>
 
 #include "text_field.h"
 
@@ -21,8 +21,10 @@ Result<Note> NoteFromJson(const nlohmann::json& json, int64_t now_ms) {
   if (!json.is_object()) return Status::Invalid("note must be an object or null");
   Note note;
   auto text = json.find("text");
-  if (text == json.end() || !text->is_string()) return Status::Invalid("note.text must be a string");
-  auto cleaned = CleanTextField(text->get_ref<const std::string&>(), kMaxNoteCodePoints, "note.text");
+  if (text == json.end() || !text->is_string())
+    return Status::Invalid("note.text must be a string");
+  auto cleaned =
+      CleanTextField(text->get_ref<const std::string&>(), kMaxNoteCodePoints, "note.text");
   if (!cleaned.ok()) return cleaned.status();
   note.text = std::move(cleaned).value();
   if (auto busy = json.find("busy"); busy != json.end()) {
@@ -31,9 +33,11 @@ Result<Note> NoteFromJson(const nlohmann::json& json, int64_t now_ms) {
   }
   if (auto until = json.find("until"); until != json.end()) {
     // Whole milliseconds only: 1.5e12 or "tomorrow" would be guesses.
-    if (!until->is_number_integer()) return Status::Invalid("note.until must be whole unix milliseconds");
-    if (until->is_number_unsigned() ? until->get<uint64_t>() > static_cast<uint64_t>(kLatestNoteUntilMs)
-                                    : until->get<int64_t>() > kLatestNoteUntilMs) {
+    if (!until->is_number_integer())
+      return Status::Invalid("note.until must be whole unix milliseconds");
+    if (until->is_number_unsigned()
+            ? until->get<uint64_t>() > static_cast<uint64_t>(kLatestNoteUntilMs)
+            : until->get<int64_t>() > kLatestNoteUntilMs) {
       return Status::Invalid("note.until is after the year 9999");
     }
     int64_t until_ms = until->get<int64_t>();

@@ -25,7 +25,8 @@ Response Unavailable(std::string_view code, std::string_view message) {
 
 Response StorageUnavailable(Services& services, const std::string& database_path) {
   services.stores.Discard(database_path);
-  return Unavailable("storage_unavailable", "the database cannot be used; see the server's error log");
+  return Unavailable("storage_unavailable",
+                     "the database cannot be used; see the server's error log");
 }
 
 }  // namespace
@@ -39,7 +40,8 @@ Response HandleHeartbeat(const Request& request, Services& services) {
 
   const Result<ServerConfig>& config = ConfigFor(request, services);
   if (!config.ok()) {
-    ConfigProblem problem = DescribeConfigProblem(config.status(), ConfigPathFor(request, services));
+    ConfigProblem problem =
+        DescribeConfigProblem(config.status(), ConfigPathFor(request, services));
     return Unavailable(problem.code, problem.message);
   }
   if (!config->has_token) {
@@ -76,8 +78,8 @@ Response HandleHeartbeat(const Request& request, Services& services) {
       response.AddHeader("Retry-After", std::to_string(LockoutRetryAfterSeconds(locked_ms)));
       return Finish(std::move(response));
     }
-    Response response = JsonError(401, "unauthorized",
-                                  token.empty() ? "missing bearer token" : "wrong token");
+    Response response =
+        JsonError(401, "unauthorized", token.empty() ? "missing bearer token" : "wrong token");
     response.AddHeader("WWW-Authenticate", "Bearer realm=\"heartbeat\"");
     return Finish(std::move(response));
   }

@@ -10,15 +10,15 @@
 namespace heartbeat {
 
 struct Request {
-  std::string method;          // REQUEST_METHOD
-  std::string query;           // QUERY_STRING, still percent-encoded
-  std::string path_info;       // PATH_INFO
-  std::string remote_addr;     // REMOTE_ADDR
-  std::string authorization;   // HTTP_AUTHORIZATION
-  std::string content_type;    // CONTENT_TYPE
-  std::string if_none_match;   // HTTP_IF_NONE_MATCH
-  std::string origin;          // HTTP_ORIGIN
-  std::string config_param;    // HEARTBEAT_CONFIG as a request parameter (fastcgi_param, SetEnv)
+  std::string method;         // REQUEST_METHOD
+  std::string query;          // QUERY_STRING, still percent-encoded
+  std::string path_info;      // PATH_INFO
+  std::string remote_addr;    // REMOTE_ADDR
+  std::string authorization;  // HTTP_AUTHORIZATION
+  std::string content_type;   // CONTENT_TYPE
+  std::string if_none_match;  // HTTP_IF_NONE_MATCH
+  std::string origin;         // HTTP_ORIGIN
+  std::string config_param;   // HEARTBEAT_CONFIG as a request parameter (fastcgi_param, SetEnv)
   // CONTENT_LENGTH as sent; -1 when absent, -2 when not a number.
   long long content_length = -1;
   // The body, read up to kMaxBodyBytes + 1 bytes so that "too large" can be told apart.

@@ -53,14 +53,15 @@ Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text,
     if (key.empty()) return Status::Invalid(LineError(source, number, "missing key"));
     for (char c : key) {
       if (!IsKeyChar(c)) {
-        return Status::Invalid(LineError(source, number, "malformed key '" + std::string(key) + "'"));
+        return Status::Invalid(
+            LineError(source, number, "malformed key '" + std::string(key) + "'"));
       }
     }
     for (const KeyValueLine& seen : lines) {
       if (seen.key == key) {
-        return Status::Invalid(LineError(source, number, "key '" + std::string(key) +
-                                                             "' repeats line " +
-                                                             std::to_string(seen.line)));
+        return Status::Invalid(
+            LineError(source, number,
+                      "key '" + std::string(key) + "' repeats line " + std::to_string(seen.line)));
       }
     }
     lines.push_back(KeyValueLine{std::string(key), std::string(value), number});

@@ -20,8 +20,7 @@ struct KeyValueLine {
 // A line without `=`, with an empty key, a key outside [a-z0-9_], or a NUL byte makes
 // the whole text invalid: the Status names `source` and the line number.
 // A key given twice is invalid too, so that an edit can never be silently overridden.
-Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text,
-                                                    std::string_view source);
+Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text, std::string_view source);
 
 // Reads a whole file. NotFound if it does not exist, Unavailable if it cannot be read.
 Result<std::string> ReadWholeFile(const std::string& path);

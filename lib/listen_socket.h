@@ -1,5 +1,5 @@
-// The socket of `--listen ADDR` (docs/protocol.md, "Programs"): a unix socket path when ADDR has a `/`, else
-// host:port with a numeric IPv4 host (no name lookup, which a static binary must avoid).
+// The socket of `--listen ADDR` (docs/protocol.md, "Programs"): a unix socket path when ADDR has a
+// `/`, else host:port with a numeric IPv4 host (no name lookup, which a static binary must avoid).
 #pragma once
 
 #include <string>

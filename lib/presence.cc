@@ -13,18 +13,24 @@ std::optional<DeviceState> ParseDeviceState(std::string_view text) {
 
 const char* DeviceStateName(DeviceState state) {
   switch (state) {
-    case DeviceState::kActive: return "active";
-    case DeviceState::kIdle: return "idle";
-    case DeviceState::kOffline: return "offline";
+    case DeviceState::kActive:
+      return "active";
+    case DeviceState::kIdle:
+      return "idle";
+    case DeviceState::kOffline:
+      return "offline";
   }
   return "offline";
 }
 
 const char* PresenceName(Presence presence) {
   switch (presence) {
-    case Presence::kOnline: return "online";
-    case Presence::kAway: return "away";
-    case Presence::kOffline: return "offline";
+    case Presence::kOnline:
+      return "online";
+    case Presence::kAway:
+      return "away";
+    case Presence::kOffline:
+      return "offline";
   }
   return "offline";
 }

@@ -47,7 +47,8 @@ Result<std::optional<std::string>> QueryParameter(std::string_view query, std::s
     size_t eq = pair.find('=');
     auto key = PercentDecode(pair.substr(0, eq));
     if (!key.ok()) return key.status();
-    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    auto value =
+        PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
     if (!value.ok()) return value.status();
     if (!found && key.value() == name) found = std::move(value).value();
   }

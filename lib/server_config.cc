@@ -89,8 +89,8 @@ Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string&
       }
       for (const std::string& origin : origins) {
         if (!IsOrigin(origin)) {
-          return Status::Invalid(LineError(source, kv, "'" + origin +
-                                                           "' is not an origin like https://example.com"));
+          return Status::Invalid(
+              LineError(source, kv, "'" + origin + "' is not an origin like https://example.com"));
         }
       }
       config.allow_origins = std::move(origins);

@@ -70,8 +70,8 @@ const Result<ServerConfig>& ConfigCache::Get(const std::string& path) {
 
   struct stat identity;
   bool exists = stat(path.c_str(), &identity) == 0;
-  bool unchanged = exists ? entry.have_identity && SameFile(identity, entry.identity)
-                          : !entry.have_identity;
+  bool unchanged =
+      exists ? entry.have_identity && SameFile(identity, entry.identity) : !entry.have_identity;
   if (entry.loaded && unchanged) return entry.config;
   Load(path, &entry, exists ? &identity : nullptr);
   return entry.config;
@@ -125,7 +125,10 @@ const Result<ServerConfig>& ConfigFor(const Request& request, Services& services
         Status::Refused("the request names a config outside the allowed folders"));
     // Once per process: a peer that keeps asking must not fill the log.
     static bool logged = false;
-    if (!logged) LogLine("refused a config named by a request (not the start-up config nor in a --config-dir): " + path);
+    if (!logged)
+      LogLine(
+          "refused a config named by a request (not the start-up config nor in a --config-dir): " +
+          path);
     logged = true;
     return kRefused;
   }

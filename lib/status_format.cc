@@ -18,9 +18,12 @@ struct BadgeLook {
 
 BadgeLook LookOf(Presence presence) {
   switch (presence) {
-    case Presence::kOnline: return {"online", "#2ea043", "#238636", "brightgreen"};
-    case Presence::kAway: return {"away", "#bf8700", "#9e6a03", "yellow"};
-    case Presence::kOffline: return {"offline", "#6e7781", "#484f58", "lightgrey"};
+    case Presence::kOnline:
+      return {"online", "#2ea043", "#238636", "brightgreen"};
+    case Presence::kAway:
+      return {"away", "#bf8700", "#9e6a03", "yellow"};
+    case Presence::kOffline:
+      return {"offline", "#6e7781", "#484f58", "lightgrey"};
   }
   return {"offline", "#6e7781", "#484f58", "lightgrey"};
 }
@@ -34,16 +37,18 @@ constexpr const char* kDarkLabelColor = "#30363d";
 int TextWidth(std::string_view text) {
   int width = 10;
   for (unsigned char c : text) {
-    if (c < 0x80 || (c >= 0xC0 && c < 0xE0)) width += 7;  // ASCII or a two-byte lead
-    else if (c >= 0xE0) width += 12;                     // a three- or four-byte lead
+    if (c < 0x80 || (c >= 0xC0 && c < 0xE0))
+      width += 7;  // ASCII or a two-byte lead
+    else if (c >= 0xE0)
+      width += 12;  // a three- or four-byte lead
   }
   return width;
 }
 
 std::string BadgeStyle(const BadgeLook& look, Theme theme) {
   auto palette = [&](bool dark) {
-    return std::string(".l{fill:") + (dark ? kDarkLabelColor : kLightLabelColor) + "}.m{fill:" +
-           (dark ? look.dark_color : look.light_color) + "}";
+    return std::string(".l{fill:") + (dark ? kDarkLabelColor : kLightLabelColor) +
+           "}.m{fill:" + (dark ? look.dark_color : look.light_color) + "}";
   };
   std::string style = "<style>" + palette(theme == Theme::kDark);
   if (theme == Theme::kAuto) style += "@media (prefers-color-scheme:dark){" + palette(true) + "}";
@@ -58,16 +63,17 @@ std::string Badge(const BadgeLook& look, std::string_view label, Theme theme) {
   const std::string width = std::to_string(label_width + message_width);
   const std::string name = text + ": " + look.message;
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width +
-         "\" height=\"20\" role=\"img\" aria-label=\"" + name + "\"><title>" + name +
-         "</title>" + BadgeStyle(look, theme) + "<rect class=\"l\" width=\"" + width +
+         "\" height=\"20\" role=\"img\" aria-label=\"" + name + "\"><title>" + name + "</title>" +
+         BadgeStyle(look, theme) + "<rect class=\"l\" width=\"" + width +
          "\" height=\"20\" rx=\"3\"/><rect class=\"m\" x=\"" + std::to_string(label_width) +
          "\" width=\"" + std::to_string(message_width) +
          "\" height=\"20\" rx=\"3\"/><rect class=\"m\" x=\"" + std::to_string(label_width) +
          "\" width=\"4\" height=\"20\"/>"
          "<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,DejaVu Sans,sans-serif\" "
-         "font-size=\"11\"><text x=\"" + std::to_string(label_width / 2) + "\" y=\"14\">" + text +
-         "</text><text x=\"" + std::to_string(label_width + message_width / 2) + "\" y=\"14\">" +
-         look.message + "</text></g></svg>";
+         "font-size=\"11\"><text x=\"" +
+         std::to_string(label_width / 2) + "\" y=\"14\">" + text + "</text><text x=\"" +
+         std::to_string(label_width + message_width / 2) + "\" y=\"14\">" + look.message +
+         "</text></g></svg>";
 }
 
 std::string Shields(const BadgeLook& look, std::string_view label, bool is_error) {
@@ -92,7 +98,7 @@ std::optional<StatusFormat> ParseStatusFormat(std::string_view text) {
 
 const char* StatusContentType(StatusFormat format) {
   return format == StatusFormat::kSvg || format == StatusFormat::kHoursSvg ? "image/svg+xml"
-                                                                          : kJsonContentType;
+                                                                           : kJsonContentType;
 }
 
 std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy) {
@@ -121,7 +127,8 @@ std::string StatusJson(Presence presence, const StatusDetails& details) {
     body += ",\"note\":{\"text\":" + JsonString(details.note->text);
     body += details.note->busy ? ",\"busy\":true" : ",\"busy\":false";
     if (details.note->until_ms) {
-      body += ",\"until\":\"" + FormatLastSeen(*details.note->until_ms, LastSeenPolicy::kExact) + "\"";
+      body +=
+          ",\"until\":\"" + FormatLastSeen(*details.note->until_ms, LastSeenPolicy::kExact) + "\"";
     }
     body += '}';
   }

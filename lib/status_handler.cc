@@ -52,7 +52,8 @@ Result<StatusFormat> RequestedFormat(const Request& request) {
   if (!format.ok()) return format.status();
   if (format.value()) {
     auto parsed = ParseStatusFormat(*format.value());
-    if (!parsed) return Status::Invalid("unknown format; use json, svg, shields, hours or hours.svg");
+    if (!parsed)
+      return Status::Invalid("unknown format; use json, svg, shields, hours or hours.svg");
     return *parsed;
   }
   if (request.path_info == kBadgePathInfo) return StatusFormat::kSvg;
@@ -86,8 +87,12 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
       body = "{\"error\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}";
       break;
     case StatusFormat::kSvg:
-    case StatusFormat::kHoursSvg: body = UnknownBadgeSvg(); break;
-    case StatusFormat::kShields: body = UnknownShieldsJson(); break;
+    case StatusFormat::kHoursSvg:
+      body = UnknownBadgeSvg();
+      break;
+    case StatusFormat::kShields:
+      body = UnknownShieldsJson();
+      break;
   }
   Response response = WithBody(503, format, std::move(body));
   response.AddHeader("Cache-Control", "no-store");
@@ -98,11 +103,15 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
 std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details,
                            const ViewOptions& view) {
   switch (format) {
-    case StatusFormat::kJson: return StatusJson(presence, details);
-    case StatusFormat::kSvg: return StatusBadgeSvg(presence, view.label, view.theme);
-    case StatusFormat::kShields: return StatusShieldsJson(presence, view.label);
+    case StatusFormat::kJson:
+      return StatusJson(presence, details);
+    case StatusFormat::kSvg:
+      return StatusBadgeSvg(presence, view.label, view.theme);
+    case StatusFormat::kShields:
+      return StatusShieldsJson(presence, view.label);
     case StatusFormat::kHours:
-    case StatusFormat::kHoursSvg: break;  // answered by HoursAnswer
+    case StatusFormat::kHoursSvg:
+      break;  // answered by HoursAnswer
   }
   return StatusJson(presence, details);
 }
@@ -112,8 +121,8 @@ Response Cacheable(const Request& request, StatusFormat format, std::string body
   std::string etag = EntityTag(body);
   bool not_modified =
       !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag);
-  Response response = not_modified ? WithBody(304, format, std::string())
-                                   : WithBody(200, format, std::move(body));
+  Response response =
+      not_modified ? WithBody(304, format, std::string()) : WithBody(200, format, std::move(body));
   response.AddHeader("Cache-Control", PublicMaxAge(max_age));
   response.AddHeader("ETag", std::move(etag));
   return response;

@@ -218,7 +218,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   if (status.ok()) status = Exec(db, "PRAGMA synchronous = NORMAL", "set synchronous");
   // After a checkpoint the WAL is cut back to this size, so that a burst of writes (a flood
   // of wrong tokens) does not leave it large.
-  if (status.ok()) status = Exec(db, "PRAGMA journal_size_limit = 1048576", "set journal size limit");
+  if (status.ok())
+    status = Exec(db, "PRAGMA journal_size_limit = 1048576", "set journal size limit");
   if (status.ok()) status = Migrate(db);
   if (!status.ok()) return status;
   // The last connection to close would checkpoint the WAL into the database and truncate it:
@@ -227,7 +228,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return Status::Unavailable("open database: " + path + " vanished");
+  if (stat(path.c_str(), &st) != 0)
+    return Status::Unavailable("open database: " + path + " vanished");
   store->device_ = st.st_dev;
   store->inode_ = st.st_ino;
   return store;
@@ -426,9 +428,8 @@ Result<AuthFailures> Store::CountAuthFailure(std::string_view address, int64_t n
   return counted;
 }
 
-
 Result<AuthFailures> Store::CountAuthFailureInTransaction(std::string_view address,
-                                                         int64_t now_ms) {
+                                                          int64_t now_ms) {
   auto before = ReadAuthFailures(address);
   if (!before.ok() || LockoutRemainingMs(before.value(), now_ms) > 0) return before;
 

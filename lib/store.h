@@ -1,5 +1,5 @@
-// The SQLite file both programs share (docs/protocol.md, "Storage"): WAL, a busy timeout, a versioned schema,
-// statements prepared once per connection.
+// The SQLite file both programs share (docs/protocol.md, "Storage"): WAL, a busy timeout, a
+// versioned schema, statements prepared once per connection.
 #pragma once
 
 #include <sys/types.h>

@@ -43,8 +43,8 @@ bool IsControl(uint32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 // Unicode White_Space, without the control characters (refused before trimming).
 bool IsWhiteSpace(uint32_t c) {
-  return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ Result<std::string> CleanTextField(std::string_view text, size_t max_code_points
   // One pass: the byte range from the first to the end of the last non-space code point.
   size_t begin = std::string_view::npos;
   size_t end = 0;
-  size_t count = 0;        // code points from `begin` to the current position
+  size_t count = 0;         // code points from `begin` to the current position
   size_t count_at_end = 0;  // code points from `begin` to `end`
   uint32_t c;
   for (size_t pos = 0; pos < text.size();) {

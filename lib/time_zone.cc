@@ -13,8 +13,8 @@ namespace {
 constexpr size_t kMaxZoneNameLength = 255;
 
 bool IsZoneNameCharacter(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '/' || c == '_' || c == '+' || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+         c == '_' || c == '+' || c == '-';
 }
 
 bool IsSafeZoneName(std::string_view name) {

@@ -46,7 +46,8 @@ pid_t StartWorker(const std::function<int()>& serve) {
 }
 
 std::string Describe(int status) {
-  if (WIFSIGNALED(status)) return std::string("killed by signal ") + std::to_string(WTERMSIG(status));
+  if (WIFSIGNALED(status))
+    return std::string("killed by signal ") + std::to_string(WTERMSIG(status));
   return "exit " + std::to_string(WEXITSTATUS(status));
 }
 
@@ -64,7 +65,10 @@ int RunWorkers(int count, const std::function<int()>& serve) {
   int missing = 0;  // workers lost (or never started) and not replaced yet
   for (int i = 0; i < count; ++i) {
     const pid_t pid = StartWorker(serve);
-    if (pid > 0) workers.push_back(pid); else ++missing;
+    if (pid > 0)
+      workers.push_back(pid);
+    else
+      ++missing;
   }
   int64_t next_start_ms = MonotonicMs() + kRestartSpacingMs;
   int stop_signal = 0;
@@ -80,8 +84,10 @@ int RunWorkers(int count, const std::function<int()>& serve) {
       next_start_ms = now_ms + kRestartSpacingMs;
     }
     // Asleep until a signal; while a worker is missing, at most until it may be replaced.
-    const int64_t wait_ms = !stop_signal && missing > 0 ? std::max<int64_t>(next_start_ms - now_ms, 1) : 3600 * 1000;
-    const timespec wait{static_cast<time_t>(wait_ms / 1000), static_cast<long>(wait_ms % 1000) * 1000000};
+    const int64_t wait_ms =
+        !stop_signal && missing > 0 ? std::max<int64_t>(next_start_ms - now_ms, 1) : 3600 * 1000;
+    const timespec wait{static_cast<time_t>(wait_ms / 1000),
+                        static_cast<long>(wait_ms % 1000) * 1000000};
     const int signal_number = sigtimedwait(&watched, nullptr, &wait);
     if (signal_number > 0 && signal_number != SIGCHLD && !stop_signal) {
       stop_signal = signal_number;
@@ -93,7 +99,8 @@ int RunWorkers(int count, const std::function<int()>& serve) {
       if (stop_signal) {
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) code = 1;
       } else {
-        LogLine("worker " + std::to_string(pid) + " ended (" + Describe(status) + "), starting another");
+        LogLine("worker " + std::to_string(pid) + " ended (" + Describe(status) +
+                "), starting another");
         ++missing;
       }
     }

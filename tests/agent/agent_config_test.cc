@@ -1,14 +1,14 @@
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
+#include "agent_config.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "agent_config.h"
 #include "test_support.h"
 
 namespace heartbeat::agent {
@@ -21,11 +21,13 @@ const char* FakeGetEnv(const char* name) {
   return found == g_env.end() ? nullptr : found->second.c_str();
 }
 
-Result<AgentConfig> Load(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+Result<AgentConfig> Load(std::vector<std::string> args,
+                         std::map<std::string, std::string> env = {}) {
   g_env = std::move(env);
   std::vector<const char*> argv = {"heartbeat-agent"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
-  return LoadAgentConfig(static_cast<int>(argv.size()), argv.data(), FakeGetEnv, "Ada's MacBook.local");
+  return LoadAgentConfig(static_cast<int>(argv.size()), argv.data(), FakeGetEnv,
+                         "Ada's MacBook.local");
 }
 
 BOOST_AUTO_TEST_SUITE(agent_config)
@@ -47,13 +49,14 @@ BOOST_AUTO_TEST_CASE(file_then_environment_then_flags) {
   BOOST_TEST(file_only->timeout_s == 20);
   BOOST_TEST(file_only->status_url == "https://example.com/cgi-bin/status.fcgi");
 
-  auto with_env = Load({"once", "--config", dir.File("agent.conf")}, {{"HEARTBEAT_TOKEN", "env-token"}});
+  auto with_env =
+      Load({"once", "--config", dir.File("agent.conf")}, {{"HEARTBEAT_TOKEN", "env-token"}});
   BOOST_REQUIRE(with_env.ok());
   BOOST_TEST(with_env->token == "env-token");
 
-  auto with_flags = Load({"run", "--config", dir.File("agent.conf"), "--token-file", dir.File("token"),
-                          "--device=flag-device", "--interval", "30", "--check-interval", "2",
-                          "--status-url", "https://status.example/s"},
+  auto with_flags = Load({"run", "--config", dir.File("agent.conf"), "--token-file",
+                          dir.File("token"), "--device=flag-device", "--interval", "30",
+                          "--check-interval", "2", "--status-url", "https://status.example/s"},
                          {{"HEARTBEAT_TOKEN", "env-token"}});
   BOOST_REQUIRE(with_flags.ok());
   BOOST_TEST((with_flags->command == Command::kRun));
@@ -68,7 +71,8 @@ BOOST_AUTO_TEST_CASE(defaults_and_the_default_config_path) {
   testing::TempDir home;
   BOOST_REQUIRE(mkdir(home.File(".config").c_str(), 0700) == 0);
   BOOST_REQUIRE(mkdir(home.File(".config/heartbeat").c_str(), 0700) == 0);
-  testing::WriteFile(home.File(".config/heartbeat/agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
+  testing::WriteFile(home.File(".config/heartbeat/agent.conf"),
+                     "url = https://x.example/heartbeat.fcgi\n");
   auto config = Load({}, {{"HOME", home.path()}, {"HEARTBEAT_TOKEN", "t"}});
   BOOST_REQUIRE(config.ok());
   BOOST_TEST((config->command == Command::kOnce));
@@ -88,52 +92,68 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
     std::vector<std::string> args;
     std::string expected;
   } const cases[] = {
-      {{"once", "--config", config, "--interval", "9"}, "--interval: interval must be whole seconds from 10 to 86400, got '9'"},
-      {{"once", "--config", config, "--check-interval", "0"}, "--check-interval: check_interval must be whole seconds from 1 to 3600, got '0'"},
-      {{"once", "--config", config, "--timeout", "ten"}, "--timeout: timeout must be whole seconds from 1 to 300, got 'ten'"},
-      {{"once", "--config", config, "--token", "secret"}, "there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN"},
-      {{"once", "--config", config}, "no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN"},
+      {{"once", "--config", config, "--interval", "9"},
+       "--interval: interval must be whole seconds from 10 to 86400, got '9'"},
+      {{"once", "--config", config, "--check-interval", "0"},
+       "--check-interval: check_interval must be whole seconds from 1 to 3600, got '0'"},
+      {{"once", "--config", config, "--timeout", "ten"},
+       "--timeout: timeout must be whole seconds from 1 to 300, got 'ten'"},
+      {{"once", "--config", config, "--token", "secret"},
+       "there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN"},
+      {{"once", "--config", config},
+       "no token: set token_file in the config, --token-file or HEARTBEAT_TOKEN"},
       {{"dance", "--config", config}, "unknown command or argument 'dance' (see --help)"},
       {{"once", "--config", config, "--colour", "red"}, "--colour: unknown setting 'colour'"},
-      {{"once", "--config", config, "--idle-source", "magic"}, "--idle-source: idle_source must be auto, iokit, x11, logind, command or none"},
-      {{"once", "--config", config, "--url", "http://example.com/heartbeat.fcgi"}, "url 'http://example.com/heartbeat.fcgi': http:// only to localhost, 127.0.0.1 or [::1] (use https://)"},
-      {{"once", "--config", config, "--device", "two words"}, "device must be 1 to 64 of A-Z a-z 0-9 . _ -, got 'two words'"},
-      {{"once", "--config", dir.File("missing.conf")}, "config: " + dir.File("missing.conf") + ": no such file"},
+      {{"once", "--config", config, "--idle-source", "magic"},
+       "--idle-source: idle_source must be auto, iokit, x11, logind, command or none"},
+      {{"once", "--config", config, "--url", "http://example.com/heartbeat.fcgi"},
+       "url 'http://example.com/heartbeat.fcgi': http:// only to localhost, 127.0.0.1 or [::1] "
+       "(use https://)"},
+      {{"once", "--config", config, "--device", "two words"},
+       "device must be 1 to 64 of A-Z a-z 0-9 . _ -, got 'two words'"},
+      {{"once", "--config", dir.File("missing.conf")},
+       "config: " + dir.File("missing.conf") + ": no such file"},
       {{"once", "--config", config, "--interval"}, "--interval needs a value"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.args.back()) {
-      auto loaded = Load(c.args, {{"HEARTBEAT_TOKEN", c.expected.rfind("no token", 0) == 0 ? "" : "t"}});
+      auto loaded =
+          Load(c.args, {{"HEARTBEAT_TOKEN", c.expected.rfind("no token", 0) == 0 ? "" : "t"}});
       BOOST_TEST(!loaded.ok());
       BOOST_TEST(loaded.status().message() == c.expected);
     }
   }
-  testing::WriteFile(dir.File("bad.conf"), "url = https://x.example/heartbeat.fcgi\ninterval = 5\n");
+  testing::WriteFile(dir.File("bad.conf"),
+                     "url = https://x.example/heartbeat.fcgi\ninterval = 5\n");
   auto bad_file = Load({"once", "--config", dir.File("bad.conf")}, {{"HEARTBEAT_TOKEN", "t"}});
   BOOST_TEST(!bad_file.ok());
   BOOST_TEST(bad_file.status().message() ==
-             dir.File("bad.conf") + " line 2: interval must be whole seconds from 10 to 86400, got '5'");
+             dir.File("bad.conf") +
+                 " line 2: interval must be whole seconds from 10 to 86400, got '5'");
 }
 
 BOOST_AUTO_TEST_CASE(token_file_readable_by_others_gets_a_warning) {
   testing::TempDir dir;
   testing::WriteFile(dir.File("token"), "abc\n");
   chmod(dir.File("token").c_str(), 0644);
-  auto loose = Load({"once", "--url", "https://x.example/heartbeat.fcgi", "--token-file", dir.File("token")});
+  auto loose = Load(
+      {"once", "--url", "https://x.example/heartbeat.fcgi", "--token-file", dir.File("token")});
   BOOST_REQUIRE(loose.ok());
   BOOST_TEST(loose->token == "abc");
   BOOST_REQUIRE_EQUAL(loose->warnings.size(), 1u);
   BOOST_TEST(loose->warnings[0].find("chmod 600") != std::string::npos);
   BOOST_TEST(loose->warnings[0].find("abc") == std::string::npos);
   chmod(dir.File("token").c_str(), 0600);
-  auto tight = Load({"once", "--url", "https://x.example/heartbeat.fcgi", "--token-file", dir.File("token")});
+  auto tight = Load(
+      {"once", "--url", "https://x.example/heartbeat.fcgi", "--token-file", dir.File("token")});
   BOOST_REQUIRE(tight.ok());
   BOOST_TEST(tight->warnings.empty());
 }
 
 BOOST_AUTO_TEST_CASE(config_with_an_inline_token_readable_by_others_gets_a_warning) {
   testing::TempDir dir;
-  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\ntoken = s3cr3t\n");
+  testing::WriteFile(dir.File("agent.conf"),
+                     "url = https://x.example/heartbeat.fcgi\ntoken = s3cr3t\n");
   chmod(dir.File("agent.conf").c_str(), 0644);
   auto loose = Load({"once", "--config", dir.File("agent.conf")});
   BOOST_REQUIRE(loose.ok());
@@ -156,8 +176,9 @@ BOOST_AUTO_TEST_CASE(config_with_an_inline_token_readable_by_others_gets_a_warni
 BOOST_AUTO_TEST_CASE(a_config_or_token_file_other_users_can_write_is_refused) {
   testing::TempDir dir;
   testing::WriteFile(dir.File("token"), "abc\n");
-  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\ntoken_file = " +
-                                                 dir.File("token") + "\n");
+  testing::WriteFile(
+      dir.File("agent.conf"),
+      "url = https://x.example/heartbeat.fcgi\ntoken_file = " + dir.File("token") + "\n");
   chmod(dir.File("token").c_str(), 0600);
   chmod(dir.File("agent.conf").c_str(), 0600);
   BOOST_REQUIRE(Load({"once", "--config", dir.File("agent.conf")}).ok());
@@ -167,7 +188,8 @@ BOOST_AUTO_TEST_CASE(a_config_or_token_file_other_users_can_write_is_refused) {
         chmod(file.c_str(), mode);
         auto loaded = Load({"once", "--config", dir.File("agent.conf")});
         BOOST_TEST(!loaded.ok());
-        BOOST_TEST(loaded.status().message().find(file + " can be written by other users") != std::string::npos);
+        BOOST_TEST(loaded.status().message().find(file + " can be written by other users") !=
+                   std::string::npos);
         chmod(file.c_str(), 0600);
       }
     }
@@ -175,7 +197,8 @@ BOOST_AUTO_TEST_CASE(a_config_or_token_file_other_users_can_write_is_refused) {
       BOOST_REQUIRE(chown(file.c_str(), 65534, 65534) == 0);  // the tests run as root
       auto loaded = Load({"once", "--config", dir.File("agent.conf")});
       BOOST_TEST(!loaded.ok());
-      BOOST_TEST(loaded.status().message().find(file + " belongs to another user") != std::string::npos);
+      BOOST_TEST(loaded.status().message().find(file + " belongs to another user") !=
+                 std::string::npos);
       BOOST_REQUIRE(chown(file.c_str(), getuid(), getgid()) == 0);
     }
   }
@@ -187,7 +210,8 @@ BOOST_AUTO_TEST_CASE(helpers) {
   BOOST_TEST(DeviceNameFromHost("Ada's Mac") == "Ada-s-Mac");
   BOOST_TEST(DeviceNameFromHost("") == "default");
   BOOST_TEST(DeviceNameFromHost(std::string(80, 'x')).size() == 64u);
-  BOOST_TEST(DefaultStatusUrl("https://e.com/cgi-bin/heartbeat.fcgi") == "https://e.com/cgi-bin/status.fcgi");
+  BOOST_TEST(DefaultStatusUrl("https://e.com/cgi-bin/heartbeat.fcgi") ==
+             "https://e.com/cgi-bin/status.fcgi");
   BOOST_TEST(DefaultStatusUrl("https://e.com/hb") == "");
   BOOST_TEST(IsAcceptableUrl("https://e.com/x"));
   BOOST_TEST(IsAcceptableUrl("http://127.0.0.1:8080/x"));
@@ -205,16 +229,17 @@ BOOST_AUTO_TEST_CASE(urls_are_parsed_not_matched_by_prefix) {
                            "http://[::1]/x", "http://[::1]:8080/x", "http://127.1/x"}) {
     BOOST_TEST_CONTEXT(good) { BOOST_TEST(IsAcceptableUrl(good)); }
   }
-  for (const char* bad : {
-           // user info: curl sends to the host after the '@'
-           "http://localhost:@evil.example/heartbeat.fcgi", "http://127.0.0.1:80@evil.example/",
-           "http://localhost@evil.example/", "http://[::1]:@evil.example/", "http://localhost%2f@evil.example/",
-           "http://localhost\\@evil.example/", "https://user:pass@e.com/x", "https://user@e.com/x",
-           // not loopback, or not exactly one of the three names
-           "http://e.com/x", "http://127.0.0.1.evil.example/x", "http://localhost.evil.example/x",
-           "http://localhost./x", "http://[::1%25eth0]/x", "http://127.0.0.2/x",
-           // no scheme, other schemes, no host
-           "ftp://e.com/x", "localhost/x", "https://", "", "file:///etc/passwd"}) {
+  for (const char* bad :
+       {// user info: curl sends to the host after the '@'
+        "http://localhost:@evil.example/heartbeat.fcgi", "http://127.0.0.1:80@evil.example/",
+        "http://localhost@evil.example/", "http://[::1]:@evil.example/",
+        "http://localhost%2f@evil.example/", "http://localhost\\@evil.example/",
+        "https://user:pass@e.com/x", "https://user@e.com/x",
+        // not loopback, or not exactly one of the three names
+        "http://e.com/x", "http://127.0.0.1.evil.example/x", "http://localhost.evil.example/x",
+        "http://localhost./x", "http://[::1%25eth0]/x", "http://127.0.0.2/x",
+        // no scheme, other schemes, no host
+        "ftp://e.com/x", "localhost/x", "https://", "", "file:///etc/passwd"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!IsAcceptableUrl(bad)); }
   }
 }
@@ -225,7 +250,8 @@ BOOST_AUTO_TEST_CASE(status_url_is_checked_like_url) {
   for (const char* command : {"once", "status", "offline"}) {
     BOOST_TEST_CONTEXT(command) {
       auto loaded = Load({command, "--config", dir.File("agent.conf"), "--status-url",
-                          "http://localhost:@evil.example/status.fcgi"}, {{"HEARTBEAT_TOKEN", "t"}});
+                          "http://localhost:@evil.example/status.fcgi"},
+                         {{"HEARTBEAT_TOKEN", "t"}});
       BOOST_TEST(!loaded.ok());
       BOOST_TEST(loaded.status().message().find("user info") != std::string::npos);
     }

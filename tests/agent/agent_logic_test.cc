@@ -1,8 +1,7 @@
 #define BOOST_TEST_DYN_LINK
-#include <boost/test/unit_test.hpp>
-
 #include <stdlib.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <deque>
 #include <string>
@@ -39,10 +38,8 @@ BOOST_AUTO_TEST_CASE(state_from_idle_time_threshold_and_lock) {
     int threshold;
     DeviceState expected;
   } const cases[] = {
-      {0, false, 300, DeviceState::kActive},
-      {299.9, false, 300, DeviceState::kActive},
-      {300, false, 300, DeviceState::kIdle},
-      {5000, false, 300, DeviceState::kIdle},
+      {0, false, 300, DeviceState::kActive}, {299.9, false, 300, DeviceState::kActive},
+      {300, false, 300, DeviceState::kIdle}, {5000, false, 300, DeviceState::kIdle},
       {0, true, 300, DeviceState::kIdle},  // locked is never active
       {10, false, 5, DeviceState::kIdle},
   };
@@ -61,7 +58,8 @@ BOOST_AUTO_TEST_CASE(idle_command_output) {
   BOOST_REQUIRE(decimal.ok());
   BOOST_TEST(decimal->idle_seconds == 3.25);
   BOOST_TEST(decimal->locked);
-  for (const char* bad : {"", "\n", "abc", "-5", "1e3", "12 sleeping", "12 locked now", "nan", ".", "0x10", "1.2.3"}) {
+  for (const char* bad : {"", "\n", "abc", "-5", "1e3", "12 sleeping", "12 locked now", "nan", ".",
+                          "0x10", "1.2.3"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseIdleCommandOutput(bad).ok()); }
   }
 }
@@ -72,8 +70,9 @@ BOOST_AUTO_TEST_CASE(loginctl_output) {
   BOOST_REQUIRE(active.ok());
   BOOST_TEST(active->idle_seconds == 0.0);
   BOOST_TEST(!active->locked);
-  auto idle = ParseLoginctlOutput("IdleHint=yes\nIdleSinceHint=" + std::to_string(now - 90'000'000) +
-                                      "\nLockedHint=yes\n", now);
+  auto idle = ParseLoginctlOutput(
+      "IdleHint=yes\nIdleSinceHint=" + std::to_string(now - 90'000'000) + "\nLockedHint=yes\n",
+      now);
   BOOST_REQUIRE(idle.ok());
   BOOST_TEST(idle->idle_seconds == 90.0);
   BOOST_TEST(idle->locked);
@@ -104,7 +103,7 @@ BOOST_AUTO_TEST_CASE(backoff_doubles_with_jitter_within_three_attempts_and_thirt
   BOOST_TEST(NextDelayMs(policy, 3, Answer(503), 1000, timeout, 1.0).value() == 2000);
   BOOST_TEST(NextDelayMs(policy, 3, Answer(503), 1000, timeout, 0.75).value() == 1500);
   BOOST_TEST(!NextDelayMs(policy, 4, Answer(503), 3000, timeout, 1.0).has_value());  // 3 attempts
-  BOOST_TEST(!NextDelayMs(policy, 2, Answer(401), 0, timeout, 1.0).has_value());   // final
+  BOOST_TEST(!NextDelayMs(policy, 2, Answer(401), 0, timeout, 1.0).has_value());     // final
   BOOST_TEST(!NextDelayMs(policy, 2, Answer(200), 0, timeout, 1.0).has_value());
   // Two slow timeouts: a third attempt could not finish within 30 s.
   BOOST_TEST(!NextDelayMs(policy, 3, NetworkError(), 20'500, timeout, 1.0).has_value());
@@ -239,14 +238,15 @@ class JournalHttp final : public HttpClient {
   std::vector<std::string>& journal_;
 };
 
-BOOST_AUTO_TEST_CASE(run_posts_offline_before_allowing_sleep_nothing_while_asleep_and_the_state_on_waking) {
+BOOST_AUTO_TEST_CASE(
+    run_posts_offline_before_allowing_sleep_nothing_while_asleep_and_the_state_on_waking) {
   AgentConfig config = TestConfig();
   config.check_interval_s = 1;
   std::vector<std::string> journal;
   volatile std::sig_atomic_t stop = 0;
   JournalHttp http(journal);
-  ScriptedSleep sleep({PowerEvent::kNone, PowerEvent::kWillSleep, PowerEvent::kNone, PowerEvent::kNone,
-                       PowerEvent::kHasWoken, PowerEvent::kNone},
+  ScriptedSleep sleep({PowerEvent::kNone, PowerEvent::kWillSleep, PowerEvent::kNone,
+                       PowerEvent::kNone, PowerEvent::kHasWoken, PowerEvent::kNone},
                       journal, stop);
   Agent agent(config, http);
   auto idle = MakeAlwaysActiveSource();
@@ -254,7 +254,7 @@ BOOST_AUTO_TEST_CASE(run_posts_offline_before_allowing_sleep_nothing_while_aslee
   const std::vector<std::string> expected = {
       "post \"state\":\"active\"}",   // at start
       "post \"state\":\"offline\"}",  // the sleep notice: offline first,
-      "allow sleep",                   // then the sleep; two checks while asleep post nothing
+      "allow sleep",                  // then the sleep; two checks while asleep post nothing
       "post \"state\":\"active\"}",   // awake: at once
       "post \"state\":\"offline\"}",  // stopped
   };
@@ -273,7 +273,8 @@ BOOST_AUTO_TEST_CASE(redact_never_loops, *boost::unit_test::timeout(10)) {
 BOOST_AUTO_TEST_CASE(commands_run_without_the_token_in_their_environment) {
   setenv("HEARTBEAT_TOKEN", "s3cr3t", 1);
   setenv("HEARTBEAT_TEST_OTHER", "kept", 1);
-  auto output = RunCommand("printf '%s %s' \"${HEARTBEAT_TOKEN-unset}\" \"$HEARTBEAT_TEST_OTHER\"", 5);
+  auto output =
+      RunCommand("printf '%s %s' \"${HEARTBEAT_TOKEN-unset}\" \"$HEARTBEAT_TEST_OTHER\"", 5);
   unsetenv("HEARTBEAT_TOKEN");
   unsetenv("HEARTBEAT_TEST_OTHER");
   BOOST_REQUIRE(output.ok());
@@ -281,11 +282,13 @@ BOOST_AUTO_TEST_CASE(commands_run_without_the_token_in_their_environment) {
 }
 
 // The deadline covers the whole run: output closed early does not let the wait block.
-BOOST_AUTO_TEST_CASE(a_command_that_closes_its_output_and_keeps_running_is_stopped_at_the_deadline) {
+BOOST_AUTO_TEST_CASE(
+    a_command_that_closes_its_output_and_keeps_running_is_stopped_at_the_deadline) {
   const auto started = std::chrono::steady_clock::now();
   // Closes every copy of its output (3-9 too, in case one leaked), then lives on.
   auto output = RunCommand("echo 5; exec >&- 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; sleep 30", 1);
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   BOOST_TEST(!output.ok());
   BOOST_TEST(output.status().message() == "timed out after 1 s");
   BOOST_TEST(took < 3.0);

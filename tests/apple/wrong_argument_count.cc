@@ -2,6 +2,4 @@
 // second argument). It must NOT compile against tests/apple/include.
 #include <IOKit/IOKitLib.h>
 
-io_service_t Broken() {
-  return IOServiceGetMatchingService(MACH_PORT_NULL);
-}
+io_service_t Broken() { return IOServiceGetMatchingService(MACH_PORT_NULL); }

@@ -57,7 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.origin = std::string(NextField(&rest));
   long long length = -1;
   std::string_view length_text = NextField(&rest);
-  if (!length_text.empty() && !heartbeat::ParseIntInRange(length_text, 0, 1LL << 40, &length)) length = -2;
+  if (!length_text.empty() && !heartbeat::ParseIntInRange(length_text, 0, 1LL << 40, &length))
+    length = -2;
   request.content_length = length;
   request.body = std::string(rest.substr(0, heartbeat::kMaxBodyBytes + 1));
   request.body_truncated = rest.size() > heartbeat::kMaxBodyBytes + 1;
@@ -68,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Every answer is a known status with a JSON or SVG body, never an online 5xx.
     if (response.status < 200 || response.status > 503) __builtin_trap();
     if (response.FindHeader("X-Content-Type-Options") == nullptr) __builtin_trap();
-    if (response.status >= 500 && response.body.find("\"isOnline\":true") != std::string::npos) __builtin_trap();
+    if (response.status >= 500 && response.body.find("\"isOnline\":true") != std::string::npos)
+      __builtin_trap();
     // No byte of a request (a note, a label) ever becomes markup or a header of its own.
     if (response.body.find("<script") != std::string::npos) __builtin_trap();
     for (const auto& header : response.headers) {

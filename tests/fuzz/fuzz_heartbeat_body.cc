@@ -26,7 +26,8 @@ void CheckNote(const heartbeat::Note& note) {
   for (char c : json.substr(1, json.size() - 2)) {
     if (c == '<' || c == '>' || c == '&') __builtin_trap();
   }
-  if (json.find("\xe2\x80\xa8") != std::string::npos || json.find("\xe2\x80\xa9") != std::string::npos) {
+  if (json.find("\xe2\x80\xa8") != std::string::npos ||
+      json.find("\xe2\x80\xa9") != std::string::npos) {
     __builtin_trap();
   }
 }

@@ -28,7 +28,8 @@ void CheckLabel(const std::string& label) {
   }
   if (svg.find(xml) == std::string::npos) __builtin_trap();
   std::string shields = heartbeat::StatusShieldsJson(heartbeat::Presence::kAway, cleaned.value());
-  if (shields.find('<') != std::string::npos || shields.find('\n') != std::string::npos) __builtin_trap();
+  if (shields.find('<') != std::string::npos || shields.find('\n') != std::string::npos)
+    __builtin_trap();
 }
 
 }  // namespace

@@ -60,7 +60,8 @@ BOOST_AUTO_TEST_CASE(on_its_own_socket_only_the_start_up_config_and_config_dirs_
   // A --config-dir lets the request name files in it, and in folders below it.
   server.services.config_policy.allowed_dirs.push_back(ResolveConfigDir(allowed.path()).value());
   BOOST_TEST(server.Send(StatusRequest(allowed.File("site.conf"))).status == 200);
-  BOOST_TEST(ErrorCode(server.Send(StatusRequest(allowed.File("missing.conf")))) == "config_missing");
+  BOOST_TEST(ErrorCode(server.Send(StatusRequest(allowed.File("missing.conf")))) ==
+             "config_missing");
   // ... but not out of it through .. or a symbolic link.
   BOOST_TEST(ErrorCode(server.Send(StatusRequest(allowed.path() + "/../" +
                                                  outside.path().substr(5) + "/mine.conf"))) ==

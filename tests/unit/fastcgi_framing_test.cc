@@ -10,9 +10,14 @@ namespace heartbeat {
 namespace {
 
 std::string Record(unsigned char type, const std::string& content, int id = 1, int padding = 0) {
-  std::string record = {1, static_cast<char>(type), static_cast<char>(id >> 8),
-                        static_cast<char>(id & 0xff), static_cast<char>(content.size() >> 8),
-                        static_cast<char>(content.size() & 0xff), static_cast<char>(padding), 0};
+  std::string record = {1,
+                        static_cast<char>(type),
+                        static_cast<char>(id >> 8),
+                        static_cast<char>(id & 0xff),
+                        static_cast<char>(content.size() >> 8),
+                        static_cast<char>(content.size() & 0xff),
+                        static_cast<char>(padding),
+                        0};
   return record + content + std::string(padding, '\0');
 }
 
@@ -64,7 +69,7 @@ BOOST_AUTO_TEST_CASE(records_of_other_requests_and_management_records_are_passed
 
 BOOST_AUTO_TEST_CASE(what_is_not_fastcgi_is_malformed) {
   BOOST_TEST((Judge("GET / HTTP/1.1\r\n\r\n") == Arrival::kMalformed));
-  BOOST_TEST((Judge(std::string("\1\0\0\1\0\0\0\0", 8)) == Arrival::kMalformed));  // type 0
+  BOOST_TEST((Judge(std::string("\1\0\0\1\0\0\0\0", 8)) == Arrival::kMalformed));   // type 0
   BOOST_TEST((Judge(std::string("\1\40\0\1\0\0\0\0", 8)) == Arrival::kMalformed));  // type 32
   BOOST_TEST((Judge("") == Arrival::kPartial));
 }

@@ -79,7 +79,8 @@ BOOST_AUTO_TEST_CASE(a_body_without_a_note_keeps_it_and_null_clears_it) {
 BOOST_AUTO_TEST_CASE(valid_notes_are_trimmed_and_keep_busy_and_until) {
   auto parsed = ParseHeartbeatBody(
       "{\"note\":{\"text\":\"  On holiday \\u00e0 Paris\\u3000\",\"busy\":true,"
-      "\"until\":1800000000001,\"extra\":1}}", kNow);
+      "\"until\":1800000000001,\"extra\":1}}",
+      kNow);
   BOOST_REQUIRE(parsed.ok());
   BOOST_TEST((parsed->note_change == NoteChange::kSet));
   BOOST_TEST(parsed->note.text == "On holiday \u00e0 Paris");
@@ -117,13 +118,17 @@ BOOST_AUTO_TEST_CASE(invalid_notes) {
       {"{\"note\":{\"text\":\"\\ud800\"}}", "body is not valid JSON"},  // a lone surrogate
       {"{\"note\":{\"text\":\"x\",\"busy\":1}}", "note.busy must be true or false"},
       {"{\"note\":{\"text\":\"x\",\"busy\":null}}", "note.busy must be true or false"},
-      {"{\"note\":{\"text\":\"x\",\"until\":\"2030-01-01\"}}", "note.until must be whole unix milliseconds"},
-      {"{\"note\":{\"text\":\"x\",\"until\":1.9e12}}", "note.until must be whole unix milliseconds"},
+      {"{\"note\":{\"text\":\"x\",\"until\":\"2030-01-01\"}}",
+       "note.until must be whole unix milliseconds"},
+      {"{\"note\":{\"text\":\"x\",\"until\":1.9e12}}",
+       "note.until must be whole unix milliseconds"},
       {"{\"note\":{\"text\":\"x\",\"until\":null}}", "note.until must be whole unix milliseconds"},
       {"{\"note\":{\"text\":\"x\",\"until\":1800000000000}}", "note.until is not in the future"},
       {"{\"note\":{\"text\":\"x\",\"until\":-1}}", "note.until is not in the future"},
-      {"{\"note\":{\"text\":\"x\",\"until\":253402300800000}}", "note.until is after the year 9999"},
-      {"{\"note\":{\"text\":\"x\",\"until\":18446744073709551615}}", "note.until is after the year 9999"},
+      {"{\"note\":{\"text\":\"x\",\"until\":253402300800000}}",
+       "note.until is after the year 9999"},
+      {"{\"note\":{\"text\":\"x\",\"until\":18446744073709551615}}",
+       "note.until is after the year 9999"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.body) {
@@ -132,7 +137,8 @@ BOOST_AUTO_TEST_CASE(invalid_notes) {
       BOOST_TEST(parsed.status().message() == c.message);
     }
   }
-  BOOST_TEST(ParseHeartbeatBody("{\"note\":{\"text\":\"x\",\"until\":253402300799999}}", kNow).ok());
+  BOOST_TEST(
+      ParseHeartbeatBody("{\"note\":{\"text\":\"x\",\"until\":253402300799999}}", kNow).ok());
 }
 
 BOOST_AUTO_TEST_CASE(deeply_nested_input_is_rejected_or_ignored_without_crashing) {
@@ -154,8 +160,9 @@ BOOST_AUTO_TEST_CASE(json_media_types) {
                          " application/json ;charset=UTF-8"}) {
     BOOST_TEST_CONTEXT(ok) { BOOST_TEST(IsJsonMediaType(ok)); }
   }
-  for (const char* bad : {"", "text/plain", "application/jsonx", "application/x-www-form-urlencoded",
-                          "application/json-patch+json", "json"}) {
+  for (const char* bad :
+       {"", "text/plain", "application/jsonx", "application/x-www-form-urlencoded",
+        "application/json-patch+json", "json"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!IsJsonMediaType(bad)); }
   }
 }

@@ -42,7 +42,8 @@ BOOST_AUTO_TEST_CASE(empty_and_blank_bodies_mean_default_device_active_without_c
     request.content_length = static_cast<long long>(request.body.size());
     Response response = server.Post(request);
     BOOST_TEST(response.status == 200);
-    BOOST_TEST(response.body.find("\"device\":\"default\",\"state\":\"active\"") != std::string::npos);
+    BOOST_TEST(response.body.find("\"device\":\"default\",\"state\":\"active\"") !=
+               std::string::npos);
   }
 }
 
@@ -95,7 +96,9 @@ BOOST_AUTO_TEST_CASE(non_json_body_gets_415_and_bad_json_400) {
              "unsupported_media_type");
   CheckError(server.Heartbeat("{}", testing::kTestToken, "192.0.2.1", ""), 415,
              "unsupported_media_type");
-  BOOST_TEST(server.Heartbeat("{}", testing::kTestToken, "192.0.2.1", "Application/Json; charset=UTF-8").status == 200);
+  BOOST_TEST(
+      server.Heartbeat("{}", testing::kTestToken, "192.0.2.1", "Application/Json; charset=UTF-8")
+          .status == 200);
   CheckError(server.Heartbeat("{\"state\":\"sleeping\"}"), 400, "bad_request");
   CheckError(server.Heartbeat("{\"device\":null}"), 400, "bad_request");
   CheckError(server.Heartbeat(std::string("\x00\x01\xff", 3)), 400, "bad_request");
@@ -127,12 +130,14 @@ BOOST_AUTO_TEST_CASE(checks_run_in_the_order_of_the_contract) {
   // 401 before 415 and 400.
   BOOST_TEST(server.Heartbeat("nope", "wrong", "198.51.100.8", "text/plain").status == 401);
   // 415 before 400.
-  BOOST_TEST(server.Heartbeat("nope", testing::kTestToken, "192.0.2.1", "text/plain").status == 415);
+  BOOST_TEST(server.Heartbeat("nope", testing::kTestToken, "192.0.2.1", "text/plain").status ==
+             415);
   // Locked out: 413 still comes first, then 429 for a wrong token, 415 for the right one.
   for (int i = 0; i < kMaxAuthFailures; ++i) server.Heartbeat("", "wrong", "203.0.113.9");
   BOOST_TEST(server.Heartbeat(big, "wrong", "203.0.113.9").status == 413);
   BOOST_TEST(server.Heartbeat("nope", "wrong", "203.0.113.9", "text/plain").status == 429);
-  BOOST_TEST(server.Heartbeat("nope", testing::kTestToken, "203.0.113.9", "text/plain").status == 415);
+  BOOST_TEST(server.Heartbeat("nope", testing::kTestToken, "203.0.113.9", "text/plain").status ==
+             415);
 }
 
 BOOST_AUTO_TEST_CASE(ten_failures_lock_an_address_out_for_the_rest_of_ten_minutes) {

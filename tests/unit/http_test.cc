@@ -1,6 +1,7 @@
-#include "cors.h"
-#include "cgi_request.h"
 #include "http.h"
+
+#include "cgi_request.h"
+#include "cors.h"
 #include "http_cache.h"
 #include "key_value.h"
 #include "listen_socket.h"
@@ -83,7 +84,9 @@ BOOST_AUTO_TEST_CASE(json_strings_are_escaped) {
 BOOST_AUTO_TEST_CASE(json_strings_hold_no_markup_and_no_script_line_end) {
   BOOST_TEST(JsonString("</script><b a='1'>&amp;") ==
              "\"\\u003c/script\\u003e\\u003cb a='1'\\u003e\\u0026amp;\"");
-  BOOST_TEST(JsonString("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c") == "\"a\\u2028b\\u2029c\"");
+  BOOST_TEST(JsonString("a\xe2\x80\xa8"
+                        "b\xe2\x80\xa9"
+                        "c") == "\"a\\u2028b\\u2029c\"");
   BOOST_TEST(JsonString("\x7f\x1f") == "\"\\u007f\\u001f\"");
   // Other non-ASCII text stays UTF-8; a cut-off sequence is not read past the end.
   BOOST_TEST(JsonString("\xe2\x82\xac") == "\"\xe2\x82\xac\"");
@@ -122,16 +125,24 @@ BOOST_AUTO_TEST_CASE(responses_append_to_a_reused_buffer) {
 }
 
 BOOST_AUTO_TEST_CASE(requests_from_cgi_variables) {
-  std::vector<std::string> texts = {
-      "REQUEST_METHOD=POST", "HTTP_AUTHORIZATION=Bearer a=b", "NOEQUALS", "CONTENT_LENGTH=12",
-      "QUERY_STRING=format=badge", "REQUEST_METHOD=GET", "HTTP_ORIGIN=", "REQUEST_METHODX=PUT",
-      "HEARTBEAT_CONFIG=/etc/heartbeat.conf", "PATH_INFO=/badge.svg", "REMOTE_ADDR=192.0.2.1",
-      "CONTENT_TYPE=application/json", "HTTP_IF_NONE_MATCH=\"x\""};
+  std::vector<std::string> texts = {"REQUEST_METHOD=POST",
+                                    "HTTP_AUTHORIZATION=Bearer a=b",
+                                    "NOEQUALS",
+                                    "CONTENT_LENGTH=12",
+                                    "QUERY_STRING=format=badge",
+                                    "REQUEST_METHOD=GET",
+                                    "HTTP_ORIGIN=",
+                                    "REQUEST_METHODX=PUT",
+                                    "HEARTBEAT_CONFIG=/etc/heartbeat.conf",
+                                    "PATH_INFO=/badge.svg",
+                                    "REMOTE_ADDR=192.0.2.1",
+                                    "CONTENT_TYPE=application/json",
+                                    "HTTP_IF_NONE_MATCH=\"x\""};
   std::vector<char*> variables;
   for (auto& text : texts) variables.push_back(text.data());
   variables.push_back(nullptr);
   Request request = RequestFromVariables(variables.data());
-  BOOST_TEST(request.method == "POST");  // the first of a name given twice, as getenv
+  BOOST_TEST(request.method == "POST");               // the first of a name given twice, as getenv
   BOOST_TEST(request.authorization == "Bearer a=b");  // split at the first '='
   BOOST_TEST(request.content_length == 12);
   BOOST_TEST(request.query == "format=badge");
@@ -161,7 +172,8 @@ BOOST_AUTO_TEST_CASE(listen_addresses) {
   BOOST_TEST(tcp->host == "127.0.0.1");
   BOOST_TEST(tcp->port == 9000);
   BOOST_TEST(ParseListenAddress(":9000").ok());
-  for (const char* bad : {"9000", "localhost:9000", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x"}) {
+  for (const char* bad :
+       {"9000", "localhost:9000", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseListenAddress(bad).ok()); }
   }
 }

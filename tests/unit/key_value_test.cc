@@ -8,7 +8,8 @@ namespace {
 BOOST_AUTO_TEST_SUITE(key_value)
 
 BOOST_AUTO_TEST_CASE(parses_keys_values_comments_and_blanks) {
-  auto lines = ParseKeyValueText("# comment\n\n  a = 1\nb_2=two words  \r\n  # x = y\nc =\n", "t.conf");
+  auto lines =
+      ParseKeyValueText("# comment\n\n  a = 1\nb_2=two words  \r\n  # x = y\nc =\n", "t.conf");
   BOOST_REQUIRE(lines.ok());
   BOOST_REQUIRE_EQUAL(lines->size(), 3u);
   BOOST_TEST(lines.value()[0].key == "a");
@@ -48,7 +49,8 @@ BOOST_AUTO_TEST_CASE(parses_whole_numbers_in_range_only) {
   BOOST_TEST(out == 180);
   BOOST_TEST(ParseIntInRange("1", 1, 86400, &out));
   BOOST_TEST(ParseIntInRange("86400", 1, 86400, &out));
-  for (const char* bad : {"0", "86401", "-1", "+5", " 5", "5s", "", "1e3", "999999999999999999999"}) {
+  for (const char* bad :
+       {"0", "86401", "-1", "+5", " 5", "5s", "", "1e3", "999999999999999999999"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseIntInRange(bad, 1, 86400, &out)); }
   }
 }

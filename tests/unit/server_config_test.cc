@@ -26,9 +26,10 @@ BOOST_AUTO_TEST_CASE(defaults_when_empty) {
 }
 
 BOOST_AUTO_TEST_CASE(reads_every_key) {
-  auto config = Parse("database = db/hb.sqlite\ntoken_sha256 = " + kHash +
-                      "\nonline_window = 60\nallow_origin = https://a.example http://b.example:8080\n"
-                      "last_seen = minute\noffline_max_age = 0\n");
+  auto config =
+      Parse("database = db/hb.sqlite\ntoken_sha256 = " + kHash +
+            "\nonline_window = 60\nallow_origin = https://a.example http://b.example:8080\n"
+            "last_seen = minute\noffline_max_age = 0\n");
   BOOST_REQUIRE(config.ok());
   BOOST_TEST(config->database_path == "/srv/data/db/hb.sqlite");
   BOOST_TEST(config->has_token);
@@ -55,18 +56,29 @@ BOOST_AUTO_TEST_CASE(invalid_values_name_the_line) {
     std::string expected;
   } const cases[] = {
       {"colour = blue\n", "heartbeat.conf line 1: unknown key 'colour'"},
-      {"\nonline_window = 0\n", "heartbeat.conf line 2: online_window: expected whole seconds from 1 to 86400"},
-      {"online_window = 86401\n", "heartbeat.conf line 1: online_window: expected whole seconds from 1 to 86400"},
-      {"online_window = 3m\n", "heartbeat.conf line 1: online_window: expected whole seconds from 1 to 86400"},
-      {"offline_max_age = 3601\n", "heartbeat.conf line 1: offline_max_age: expected whole seconds from 0 to 3600"},
-      {"offline_max_age = -1\n", "heartbeat.conf line 1: offline_max_age: expected whole seconds from 0 to 3600"},
+      {"\nonline_window = 0\n",
+       "heartbeat.conf line 2: online_window: expected whole seconds from 1 to 86400"},
+      {"online_window = 86401\n",
+       "heartbeat.conf line 1: online_window: expected whole seconds from 1 to 86400"},
+      {"online_window = 3m\n",
+       "heartbeat.conf line 1: online_window: expected whole seconds from 1 to 86400"},
+      {"offline_max_age = 3601\n",
+       "heartbeat.conf line 1: offline_max_age: expected whole seconds from 0 to 3600"},
+      {"offline_max_age = -1\n",
+       "heartbeat.conf line 1: offline_max_age: expected whole seconds from 0 to 3600"},
       {"last_seen = always\n", "heartbeat.conf line 1: last_seen: expected off, minute or exact"},
       {"last_seen = Exact\n", "heartbeat.conf line 1: last_seen: expected off, minute or exact"},
       {"token_sha256 = abc\n", "heartbeat.conf line 1: token_sha256: expected 64 hex digits"},
-      {"token_sha256 = " + kHash.substr(1) + "g\n", "heartbeat.conf line 1: token_sha256: expected 64 hex digits"},
-      {"token_sha256 = " + kHash + "0\n", "heartbeat.conf line 1: token_sha256: expected 64 hex digits"},
-      {"allow_origin = example.com\n", "heartbeat.conf line 1: allow_origin: 'example.com' is not an origin like https://example.com"},
-      {"allow_origin = https://a.example/path\n", "heartbeat.conf line 1: allow_origin: 'https://a.example/path' is not an origin like https://example.com"},
+      {"token_sha256 = " + kHash.substr(1) + "g\n",
+       "heartbeat.conf line 1: token_sha256: expected 64 hex digits"},
+      {"token_sha256 = " + kHash + "0\n",
+       "heartbeat.conf line 1: token_sha256: expected 64 hex digits"},
+      {"allow_origin = example.com\n",
+       "heartbeat.conf line 1: allow_origin: 'example.com' is not an origin like "
+       "https://example.com"},
+      {"allow_origin = https://a.example/path\n",
+       "heartbeat.conf line 1: allow_origin: 'https://a.example/path' is not an origin like "
+       "https://example.com"},
       {"allow_origin =\n", "heartbeat.conf line 1: allow_origin: expected * or origins"},
       {"database =\n", "heartbeat.conf line 1: database: empty path"},
       {"just words\n", "heartbeat.conf line 1: expected `key = value`"},

@@ -6,7 +6,9 @@ namespace {
 
 using testing::ServerFixture;
 
-bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 BOOST_AUTO_TEST_SUITE(status_badge)
 
@@ -47,18 +49,18 @@ BOOST_AUTO_TEST_CASE(a_label_replaces_the_left_text_escaped) {
 BOOST_AUTO_TEST_CASE(bad_labels_and_themes_are_400) {
   ServerFixture server;
   const char* const bad[] = {
-      "format=svg&label=",                                  // empty
-      "format=svg&label=+++",                               // blank
+      "format=svg&label=",                                   // empty
+      "format=svg&label=+++",                                // blank
       "format=svg&label=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",  // 33
-      "format=svg&label=a%0Ab",                             // a control character
-      "format=svg&label=a%0D%0ASet-Cookie:+x",              // a header, never
-      "format=shields&label=%FF",                           // not UTF-8
-      "format=shields&label=%E2%82",                        // cut off
-      "format=svg&label=%G0",                               // a bad escape
+      "format=svg&label=a%0Ab",                              // a control character
+      "format=svg&label=a%0D%0ASet-Cookie:+x",               // a header, never
+      "format=shields&label=%FF",                            // not UTF-8
+      "format=shields&label=%E2%82",                         // cut off
+      "format=svg&label=%G0",                                // a bad escape
       "format=svg&theme=pink",
       "format=svg&theme=",
       "format=svg&theme=DARK",
-      "theme=sepia",                                        // on JSON too
+      "theme=sepia",  // on JSON too
       "label=",
   };
   for (const char* query : bad) {

@@ -139,7 +139,8 @@ BOOST_AUTO_TEST_CASE(badge_and_shields_formats) {
   Response offline = server.Send(badge);
   BOOST_TEST(offline.status == 200);
   BOOST_TEST(Header(offline, "Content-Type") == "image/svg+xml");
-  BOOST_TEST(Header(offline, "Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'");
+  BOOST_TEST(Header(offline, "Content-Security-Policy") ==
+             "default-src 'none'; style-src 'unsafe-inline'");
   BOOST_TEST(offline.body.find("<svg") == 0u);
   BOOST_TEST(offline.body.find(">offline</text>") != std::string::npos);
 
@@ -151,7 +152,8 @@ BOOST_AUTO_TEST_CASE(badge_and_shields_formats) {
   Response shields = server.Status("format=shields");
   BOOST_TEST(Header(shields, "Content-Type") == kJsonContentType);
   BOOST_TEST(shields.body ==
-             "{\"schemaVersion\":1,\"label\":\"status\",\"message\":\"online\",\"color\":\"brightgreen\"}");
+             "{\"schemaVersion\":1,\"label\":\"status\",\"message\":\"online\",\"color\":"
+             "\"brightgreen\"}");
   BOOST_TEST(server.Status("format=json").body == kOnline);
 }
 
@@ -175,7 +177,7 @@ BOOST_AUTO_TEST_CASE(last_seen_only_where_allowed) {
   BOOST_TEST(off.Status().body == kOnline);
 
   ServerFixture exact("last_seen = exact\n");
-  exact.clock.Set(1'795'873'205'123);  // 2026-11-28T13:40:05.123Z
+  exact.clock.Set(1'795'873'205'123);           // 2026-11-28T13:40:05.123Z
   BOOST_TEST(exact.Status().body == kOffline);  // never active: absent, not null
   BOOST_REQUIRE(exact.Heartbeat("{}").status == 200);
   BOOST_TEST(exact.Status().body ==
@@ -199,7 +201,8 @@ BOOST_AUTO_TEST_CASE(failures_are_503_never_cached_and_never_online) {
   server.RewriteConfig("last_seen = sometimes\n");
   Response invalid = server.Status();
   BOOST_TEST(invalid.status == 503);
-  BOOST_TEST(invalid.body.find("{\"isOnline\":false,\"error\":\"config_invalid\",\"message\":") == 0u);
+  BOOST_TEST(invalid.body.find("{\"isOnline\":false,\"error\":\"config_invalid\",\"message\":") ==
+             0u);
   BOOST_TEST(Header(invalid, "Cache-Control") == "no-store");
   BOOST_TEST(Header(invalid, "Retry-After") == "30");
   BOOST_TEST(Header(invalid, "Access-Control-Allow-Origin") == "*");

@@ -56,10 +56,12 @@ BOOST_AUTO_TEST_CASE(utc_when_no_zone_and_svg_with_the_badge_policy) {
   Response svg = server.Send(request);
   BOOST_TEST(svg.status == 200);
   BOOST_TEST(Header(svg, "Content-Type") == "image/svg+xml");
-  BOOST_TEST(Header(svg, "Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'");
+  BOOST_TEST(Header(svg, "Content-Security-Policy") ==
+             "default-src 'none'; style-src 'unsafe-inline'");
   BOOST_TEST(Header(svg, "Access-Control-Allow-Origin") == "https://me.example");
   BOOST_TEST(svg.body.find("<title id=\"t\">Usual hours (UTC)</title>") != std::string::npos);
-  BOOST_TEST(svg.body.find("<desc id=\"d\">Not enough data for usual hours yet; from 1 day") != std::string::npos);
+  BOOST_TEST(svg.body.find("<desc id=\"d\">Not enough data for usual hours yet; from 1 day") !=
+             std::string::npos);
   BOOST_TEST(svg.body.find("@media") == std::string::npos);  // dark, not auto
   BOOST_TEST(server.Status("format=hours.svg").body.find("@media (prefers-color-scheme:dark)") !=
              std::string::npos);

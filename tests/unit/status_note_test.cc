@@ -7,7 +7,6 @@ namespace {
 using testing::Header;
 using testing::ServerFixture;
 
-
 std::string NoteBody(const std::string& note_json, const std::string& state = "active") {
   return "{\"state\":\"" + state + "\",\"note\":" + note_json + "}";
 }
@@ -16,7 +15,8 @@ BOOST_AUTO_TEST_SUITE(status_note)
 
 BOOST_AUTO_TEST_CASE(a_note_shows_until_cleared_and_a_heartbeat_without_one_keeps_it) {
   ServerFixture server;
-  BOOST_REQUIRE(server.Heartbeat(NoteBody("{\"text\":\" In a meeting \",\"busy\":true}")).status == 200);
+  BOOST_REQUIRE(server.Heartbeat(NoteBody("{\"text\":\" In a meeting \",\"busy\":true}")).status ==
+                200);
   BOOST_TEST(server.Status().body ==
              "{\"isOnline\":true,\"state\":\"online\","
              "\"note\":{\"text\":\"In a meeting\",\"busy\":true}}");
@@ -31,11 +31,13 @@ BOOST_AUTO_TEST_CASE(until_is_shown_in_utc_and_ends_the_note_and_the_cache) {
   ServerFixture server("online_window = 600\noffline_max_age = 300\n");
   const int64_t until = 1'800'000'045'500;  // 2027-01-15T08:00:45.5Z
   server.clock.Set(1'800'000'000'000);
-  BOOST_REQUIRE(server.Heartbeat(NoteBody("{\"text\":\"back soon\",\"until\":" +
-                                          std::to_string(until) + "}")).status == 200);
+  BOOST_REQUIRE(
+      server.Heartbeat(NoteBody("{\"text\":\"back soon\",\"until\":" + std::to_string(until) + "}"))
+          .status == 200);
   Response shown = server.Status();
-  BOOST_TEST(shown.body == "{\"isOnline\":true,\"state\":\"online\",\"note\":{\"text\":"
-                           "\"back soon\",\"busy\":false,\"until\":\"2027-01-15T08:00:45Z\"}}");
+  BOOST_TEST(shown.body ==
+             "{\"isOnline\":true,\"state\":\"online\",\"note\":{\"text\":"
+             "\"back soon\",\"busy\":false,\"until\":\"2027-01-15T08:00:45Z\"}}");
   BOOST_TEST(Header(shown, "Cache-Control") == "public, max-age=45");  // not the online 60
   server.clock.Advance(45'000);
   BOOST_TEST(Header(server.Status(), "Cache-Control") == "public, max-age=0");
@@ -86,8 +88,7 @@ BOOST_AUTO_TEST_CASE(a_bad_note_is_400_and_changes_nothing) {
 BOOST_AUTO_TEST_CASE(no_byte_of_a_note_becomes_markup_or_a_header) {
   ServerFixture server;
   // Everything a note may hold that means something to HTML, JavaScript or HTTP.
-  const std::string text =
-      "</script><img src=x onerror=alert(1)>&amp;\\\"'\\u2028\\u2029\\r\\n";
+  const std::string text = "</script><img src=x onerror=alert(1)>&amp;\\\"'\\u2028\\u2029\\r\\n";
   Response refused = server.Heartbeat(NoteBody("{\"text\":\"" + text + "\"}"));
   BOOST_TEST(refused.status == 400);  // CR LF are control characters
   // U+2028 and U+2029 inside the text (at its ends they are trimmed as white space).
@@ -104,7 +105,8 @@ BOOST_AUTO_TEST_CASE(no_byte_of_a_note_becomes_markup_or_a_header) {
         BOOST_TEST(header.second.find("onerror") == std::string::npos);
       }
       // The badge and shields never carry the note at all.
-      if (!std::string(format).empty()) BOOST_TEST(response.body.find("onerror") == std::string::npos);
+      if (!std::string(format).empty())
+        BOOST_TEST(response.body.find("onerror") == std::string::npos);
     }
   }
   BOOST_TEST(server.Status().body ==

@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_schema_and_garbage) {
   }
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open(dir.File("hb.db").c_str(), &db) == SQLITE_OK);
-  BOOST_REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) ==
+                SQLITE_OK);
   sqlite3_close(db);
   auto newer = Store::Open(dir.File("hb.db"));
   BOOST_TEST(!newer.ok());
@@ -125,7 +126,8 @@ BOOST_AUTO_TEST_CASE(a_locked_out_address_is_not_counted_further) {
   testing::TempDir dir;
   auto store = Store::Open(dir.File("hb.db"));
   BOOST_REQUIRE(store.ok());
-  for (int i = 0; i < kMaxAuthFailures + 5; ++i) BOOST_REQUIRE(store.value()->CountAuthFailure("a", 1000 + i).ok());
+  for (int i = 0; i < kMaxAuthFailures + 5; ++i)
+    BOOST_REQUIRE(store.value()->CountAuthFailure("a", 1000 + i).ok());
   AuthFailures a = store.value()->ReadAuthFailures("a").value();
   BOOST_TEST(a.count == kMaxAuthFailures);
   BOOST_TEST(a.first_ms == 1000);
@@ -181,7 +183,8 @@ BOOST_AUTO_TEST_CASE(at_most_ten_thousand_addresses_are_kept_oldest_first_out) {
   BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM auth_failures") ==
              std::to_string(kMaxTrackedAddresses));
   BOOST_TEST(store.value()->ReadAuthFailures("addr-0").value().count == 0);
-  BOOST_TEST(store.value()->ReadAuthFailures("addr-" + std::to_string(extra - 1)).value().count == 0);
+  BOOST_TEST(store.value()->ReadAuthFailures("addr-" + std::to_string(extra - 1)).value().count ==
+             0);
   BOOST_TEST(store.value()->ReadAuthFailures("addr-" + std::to_string(extra)).value().count == 1);
 }
 
@@ -220,8 +223,9 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_h
   }
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  BOOST_REQUIRE(sqlite3_exec(db, "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;", nullptr, nullptr,
-                             nullptr) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(db,
+                             "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
 
   auto store = Store::Open(path);
@@ -285,10 +289,10 @@ BOOST_AUTO_TEST_CASE(active_minutes_are_distinct_and_pruned_in_the_same_write) {
     BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
   };
   beat(hour + 5, DeviceState::kActive, 2);
-  beat(hour + 59, DeviceState::kActive, 2);      // the same minute 0: counted once
-  beat(hour + 61, DeviceState::kActive, 2);      // minute 1
-  beat(hour + 3599, DeviceState::kActive, 2);    // minute 59
-  beat(hour + 120, DeviceState::kIdle, 2);       // not active: not a minute
+  beat(hour + 59, DeviceState::kActive, 2);    // the same minute 0: counted once
+  beat(hour + 61, DeviceState::kActive, 2);    // minute 1
+  beat(hour + 3599, DeviceState::kActive, 2);  // minute 59
+  beat(hour + 120, DeviceState::kIdle, 2);     // not active: not a minute
   auto rows = s.ReadActiveHours(0);
   BOOST_REQUIRE(rows.ok());
   BOOST_REQUIRE(rows.value().size() == 1u);
@@ -313,12 +317,16 @@ BOOST_AUTO_TEST_CASE(the_file_shrinks_when_failed_tokens_are_pruned) {
   BOOST_REQUIRE(store.ok());
   BOOST_TEST(QueryText(path, "PRAGMA auto_vacuum") == "2");
   for (int i = 0; i < 3000; ++i) {
-    BOOST_REQUIRE(store.value()->CountAuthFailure("address-with-a-long-name-" + std::to_string(i), 1000).ok());
+    BOOST_REQUIRE(store.value()
+                      ->CountAuthFailure("address-with-a-long-name-" + std::to_string(i), 1000)
+                      .ok());
   }
   const int full = std::stoi(QueryText(path, "PRAGMA page_count"));
   // Past the span, one more failure prunes every old row and gives pages back.
   for (int i = 0; i < 20; ++i) {
-    BOOST_REQUIRE(store.value()->CountAuthFailure("late-" + std::to_string(i), 1000 + kAuthFailureSpanMs + i).ok());
+    BOOST_REQUIRE(store.value()
+                      ->CountAuthFailure("late-" + std::to_string(i), 1000 + kAuthFailureSpanMs + i)
+                      .ok());
   }
   BOOST_TEST(std::stoi(QueryText(path, "PRAGMA page_count")) < full / 2,
              "pages: " << QueryText(path, "PRAGMA page_count") << " of " << full);

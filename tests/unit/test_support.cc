@@ -40,7 +40,8 @@ ServerFixture::ServerFixture(const std::string& extra, bool with_token)
 void ServerFixture::RewriteConfig(const std::string& text) {
   // Write beside, then rename: what a careful editor does, and what the cache keys on.
   WriteFile(dir.File("heartbeat.conf.new"), text);
-  BOOST_REQUIRE(rename(dir.File("heartbeat.conf.new").c_str(), dir.File("heartbeat.conf").c_str()) == 0);
+  BOOST_REQUIRE(
+      rename(dir.File("heartbeat.conf.new").c_str(), dir.File("heartbeat.conf").c_str()) == 0);
   clock.Advance(kRecheckIntervalMs);  // let the cache look at the file again
 }
 

@@ -4,7 +4,6 @@
 
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-
 #include <cstdint>
 #include <fstream>
 #include <ostream>

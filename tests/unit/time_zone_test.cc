@@ -29,7 +29,8 @@ class ScopedTzDir {
 // UTC seconds of a civil UTC time.
 int64_t Utc(int year, int month, int day, int hour, int minute) {
   struct tm t {};
-  t.tm_year = year - 1900, t.tm_mon = month - 1, t.tm_mday = day, t.tm_hour = hour, t.tm_min = minute;
+  t.tm_year = year - 1900, t.tm_mon = month - 1, t.tm_mday = day, t.tm_hour = hour,
+  t.tm_min = minute;
   return static_cast<int64_t>(timegm(&t));
 }
 
@@ -44,10 +45,20 @@ BOOST_AUTO_TEST_CASE(real_zone_names_are_accepted) {
 
 BOOST_AUTO_TEST_CASE(unsafe_or_unknown_names_are_refused) {
   const char* const bad[] = {
-      "", "/etc/passwd", "../../etc/passwd", "Europe/../../../etc/passwd", "Europe/./Berlin",
-      "Europe//Berlin", "Europe/Berlin/", "Europe/Berlin\n", "Europe/Ber lin", "Europe\\Berlin",
-      "Europe/Berlín", "Mars/Olympus_Mons", "Europe",  // a folder, not a file
-      "zone.tab",                                      // a file, but not TZif
+      "",
+      "/etc/passwd",
+      "../../etc/passwd",
+      "Europe/../../../etc/passwd",
+      "Europe/./Berlin",
+      "Europe//Berlin",
+      "Europe/Berlin/",
+      "Europe/Berlin\n",
+      "Europe/Ber lin",
+      "Europe\\Berlin",
+      "Europe/Berlín",
+      "Mars/Olympus_Mons",
+      "Europe",    // a folder, not a file
+      "zone.tab",  // a file, but not TZif
   };
   for (const char* name : bad) {
     BOOST_TEST_CONTEXT(name) { BOOST_TEST(!CheckTimeZone(name).ok()); }
@@ -67,7 +78,7 @@ BOOST_AUTO_TEST_CASE(tzdir_is_where_the_names_are_looked_up) {
   BOOST_TEST(CheckTimeZone("Test/Zone").ok());
   BOOST_TEST(!CheckTimeZone("Test/NotTzif").ok());
   BOOST_TEST(!CheckTimeZone("Europe/Berlin").ok());  // only in the system's folder
-  ZoneClock clock("Test/Zone");  // the C library follows TZDIR too
+  ZoneClock clock("Test/Zone");                      // the C library follows TZDIR too
   BOOST_TEST(clock.Local(Utc(2026, 7, 1, 12, 0)).tm_hour == 14);
 }
 

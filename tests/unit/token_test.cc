@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(new_tokens_are_long_random_and_url_safe) {
   for (int i = 0; i < 100; ++i) {
     std::string token = NewToken();
     BOOST_TEST(token.size() == 43u);  // 256 bits in unpadded base64
-    for (char c : token) BOOST_TEST((isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'));
+    for (char c : token)
+      BOOST_TEST((isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'));
     seen.insert(token);
   }
   BOOST_TEST(seen.size() == 100u);

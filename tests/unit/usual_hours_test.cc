@@ -14,7 +14,8 @@ enum Day { kMon, kTue, kWed, kThu, kFri, kSat, kSun };
 
 int64_t Utc(int year, int month, int day, int hour, int minute = 0) {
   struct tm t {};
-  t.tm_year = year - 1900, t.tm_mon = month - 1, t.tm_mday = day, t.tm_hour = hour, t.tm_min = minute;
+  t.tm_year = year - 1900, t.tm_mon = month - 1, t.tm_mday = day, t.tm_hour = hour,
+  t.tm_min = minute;
   return static_cast<int64_t>(timegm(&t));
 }
 
@@ -64,7 +65,9 @@ BOOST_AUTO_TEST_CASE(berlin_summer_time_week_in_march) {
   for (int day = kMon; day <= kSun; ++day) {
     BOOST_TEST_CONTEXT(day) { BOOST_TEST(HoursWithShare(hours, day) == std::vector<int>{9}); }
   }
-  BOOST_TEST(hours.usually == "Mon\xe2\x80\x93Sun 09:00\xe2\x80\x93" "10:00");
+  BOOST_TEST(hours.usually ==
+             "Mon\xe2\x80\x93Sun 09:00\xe2\x80\x93"
+             "10:00");
 }
 
 BOOST_AUTO_TEST_CASE(berlin_winter_time_week_in_october) {
@@ -98,7 +101,7 @@ BOOST_AUTO_TEST_CASE(new_york_summer_time_week) {
 }
 
 BOOST_AUTO_TEST_CASE(a_half_hour_zone_splits_a_utc_hour) {
-  ZoneClock zone("Asia/Kolkata");  // UTC+05:30
+  ZoneClock zone("Asia/Kolkata");                                     // UTC+05:30
   std::vector<ActiveHour> rows = {{Utc(2026, 6, 1, 3), kWholeHour}};  // 08:30-09:29 local
   UsualHours hours = ComputeUsualHours(rows, zone, Utc(2026, 6, 1, 12), 30);
   BOOST_TEST(HoursWithShare(hours, kMon) == (std::vector<int>{8, 9}));
@@ -122,7 +125,10 @@ BOOST_AUTO_TEST_CASE(a_full_year_of_office_hours_in_berlin) {
     BOOST_TEST(hours.share[day][18] == 0.0);
   }
   BOOST_TEST(HoursWithShare(hours, kSat).empty());
-  BOOST_TEST(hours.usually == "Mon\xe2\x80\x93" "Fri 09:00\xe2\x80\x93" "18:00");
+  BOOST_TEST(hours.usually ==
+             "Mon\xe2\x80\x93"
+             "Fri 09:00\xe2\x80\x93"
+             "18:00");
 
   // Only the last 30 days count with history_days 30: from 1 December 20:00 UTC, after that
   // day's office hours, so the weekdays of 2-31 December.
@@ -133,7 +139,8 @@ BOOST_AUTO_TEST_CASE(a_full_year_of_office_hours_in_berlin) {
 BOOST_AUTO_TEST_CASE(days_without_data_count_as_days_away) {
   ZoneClock zone("");
   // Two Mondays with 10:00, but the Monday between them had nothing: 2 of 3 Mondays.
-  std::vector<ActiveHour> rows = {{Utc(2026, 6, 1, 10), kWholeHour}, {Utc(2026, 6, 15, 10), kWholeHour}};
+  std::vector<ActiveHour> rows = {{Utc(2026, 6, 1, 10), kWholeHour},
+                                  {Utc(2026, 6, 15, 10), kWholeHour}};
   UsualHours hours = ComputeUsualHours(rows, zone, Utc(2026, 6, 15, 12), 30);
   BOOST_TEST(hours.share[kMon][10] == 2.0 / 3.0);
   BOOST_TEST(hours.days == 2);
@@ -142,18 +149,24 @@ BOOST_AUTO_TEST_CASE(days_without_data_count_as_days_away) {
 BOOST_AUTO_TEST_CASE(the_text_rule) {
   std::array<std::array<double, 24>, 7> share{};
   BOOST_TEST(DescribeUsualHours(share).empty());
-  for (int day : {kMon, kWed, kThu, kSat}) share[day][22] = share[day][23] = share[day][0] = share[day][1] = 0.8;
+  for (int day : {kMon, kWed, kThu, kSat})
+    share[day][22] = share[day][23] = share[day][0] = share[day][1] = 0.8;
   BOOST_TEST(DescribeUsualHours(share) ==
-             "Mon, Wed\xe2\x80\x93Thu, Sat 22:00\xe2\x80\x93" "02:00");  // round midnight
+             "Mon, Wed\xe2\x80\x93Thu, Sat 22:00\xe2\x80\x93"
+             "02:00");  // round midnight
   share = {};
   for (int day = kMon; day <= kFri; ++day) {
     for (int h = 8; h < 17; ++h) share[day][h] = h == 12 ? 0.2 : 0.9;  // lunch is absorbed
   }
   share[kSat][10] = 0.5;  // one usual Saturday hour makes Saturday a usual day
   // The mean over the six usual days is still >= 0.5 from 08:00 to 17:00 (not at 12:00).
-  BOOST_TEST(DescribeUsualHours(share) == "Mon\xe2\x80\x93Sat 08:00\xe2\x80\x93" "17:00");
+  BOOST_TEST(DescribeUsualHours(share) ==
+             "Mon\xe2\x80\x93Sat 08:00\xe2\x80\x93"
+             "17:00");
   for (auto& row : share) row.fill(1.0);
-  BOOST_TEST(DescribeUsualHours(share) == "Mon\xe2\x80\x93Sun 00:00\xe2\x80\x93" "24:00");
+  BOOST_TEST(DescribeUsualHours(share) ==
+             "Mon\xe2\x80\x93Sun 00:00\xe2\x80\x93"
+             "24:00");
   share = {};
   share[kMon][9] = 1.0;
   share[kTue][15] = 1.0;

@@ -6,7 +6,7 @@
 
 // mach/error.h
 #define err_system(x) ((signed)((((unsigned)(x)) & 0x3f) << 26))
-#define err_sub(x) (((x) & 0xfff) << 14)
+#define err_sub(x) (((x)&0xfff) << 14)
 // IOKit/IOReturn.h
 #define sys_iokit err_system(0x38)
 #define sub_iokit_common err_sub(0)
