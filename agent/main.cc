@@ -28,7 +28,7 @@ const char* kUsage =
     "  once      decide active/idle now and post it once (for cron)\n"
     "  run       keep posting while running; posts offline on SIGTERM/SIGINT (launchd, systemd)\n"
     "  offline   post offline now (sleep and logout hooks)\n"
-    "  status    print the public status\n"
+    "  status    print the public status, then its note and the owner's local time\n"
     "  idle      print what the idle source sees, post nothing\n"
     "  note TEXT [--for DURATION | --until TIME] [--busy]\n"
     "            post the state as once does, with a note for visitors: DURATION like 90s,\n"

@@ -42,14 +42,14 @@ class ScopedTz {
   std::string old_;
 };
 
-const char* NoEnv(const char* name) {
+const char* OnlyATokenEnv(const char* name) {
   return std::string(name) == "HEARTBEAT_TOKEN" ? "t" : nullptr;
 }
 
 Result<AgentConfig> Load(std::vector<std::string> args) {
   std::vector<const char*> argv = {"heartbeat-agent"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
-  return LoadAgentConfig(static_cast<int>(argv.size()), argv.data(), NoEnv, "mac");
+  return LoadAgentConfig(static_cast<int>(argv.size()), argv.data(), OnlyATokenEnv, "mac");
 }
 
 BOOST_AUTO_TEST_SUITE(agent_note)
