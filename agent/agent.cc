@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "http.h"
+#include "status_summary.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -67,17 +68,18 @@ void LogAction(const std::string& action, const std::string& outcome, const std:
   std::fflush(stderr);
 }
 
-std::string HeartbeatJson(const std::string& device, DeviceState state) {
-  return "{\"device\":" + JsonString(device) + ",\"state\":\"" + DeviceStateName(state) + "\"}";
+std::string HeartbeatJson(const std::string& device, DeviceState state, const NoteRequest* note) {
+  return "{\"device\":" + JsonString(device) + ",\"state\":\"" + DeviceStateName(state) + "\"" +
+         (note ? "," + NoteJsonMember(*note) : "") + "}";
 }
 
 HttpResponse Agent::Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
-                         int timeout_s, std::function<bool()> abandon_if) {
+                         int timeout_s, std::function<bool()> abandon_if, const NoteRequest* note) {
   HttpRequest request;
   request.abandon_if = std::move(abandon_if);
   request.url = config_.url;
   request.bearer_token = config_.token;
-  request.json_body = HeartbeatJson(config_.device, state);
+  request.json_body = HeartbeatJson(config_.device, state, note);
   request.timeout_s = timeout_s;
   const long long started = MonotonicMs();
   HttpResponse response;
@@ -93,6 +95,7 @@ HttpResponse Agent::Post(const std::string& action, DeviceState state, const Ret
     SleepMs(*delay, nullptr);
   }
   std::string what = std::string(DeviceStateName(state)) + " as " + config_.device;
+  if (note) what += " with " + DescribeNote(*note);
   switch (Classify(response)) {
     case Outcome::kSent:
       what += " sent";
@@ -133,6 +136,11 @@ int Agent::Offline() {
       Classify(Post("offline", DeviceState::kOffline, RetryPolicy{}, config_.timeout_s)));
 }
 
+int Agent::PostNote(IdleSource& idle, const NoteRequest& note) {
+  return ExitCodeFor(
+      Classify(Post("note", CurrentState(idle), RetryPolicy{}, config_.timeout_s, {}, &note)));
+}
+
 int Agent::PrintStatus() {
   HttpRequest request;
   request.method = "GET";
@@ -142,6 +150,13 @@ int Agent::PrintStatus() {
   Outcome outcome = Classify(response);
   if (outcome == Outcome::kSent) {
     std::printf("%s\n", response.body.c_str());
+    // The JSON stays the first line, as before, for scripts; the summary follows.
+    auto fields = ParseStatusFields(response.body);
+    if (fields.ok()) {
+      std::fputs(StatusSummary(fields.value(), time(nullptr)).c_str(), stdout);
+    } else {
+      LogAction("status", "warning: " + fields.status().message(), config_.token);
+    }
   } else {
     LogAction("status", "failed (" + Describe(response) + ")", config_.token);
   }

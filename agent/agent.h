@@ -1,4 +1,4 @@
-// The agent's commands (agent/README.md): once, run, offline, status, idle.
+// The agent's commands (agent/README.md): once, run, offline, status, idle, note.
 #pragma once
 
 #include <csignal>
@@ -8,6 +8,7 @@
 #include "agent_config.h"
 #include "http_client.h"
 #include "idle.h"
+#include "note_request.h"
 #include "retry_policy.h"
 #include "sleep_watch.h"
 
@@ -20,8 +21,9 @@ void LogAction(const std::string& action, const std::string& outcome, const std:
 // Replaces every occurrence of `secret` in `text` by "[redacted]".
 std::string Redact(std::string text, const std::string& secret);
 
-// The JSON body of a heartbeat.
-std::string HeartbeatJson(const std::string& device, DeviceState state);
+// The JSON body of a heartbeat, with the note change when `note` is given.
+std::string HeartbeatJson(const std::string& device, DeviceState state,
+                          const NoteRequest* note = nullptr);
 
 class Agent {
  public:
@@ -31,7 +33,9 @@ class Agent {
   int Once(IdleSource& idle);
   // POSTs `offline` now (sleep or logout hooks).
   int Offline();
-  // Prints the public status.
+  // The decision of `once` and one POST with retries that also sets or clears the note.
+  int PostNote(IdleSource& idle, const NoteRequest& note);
+  // Prints the public status JSON, then the note and the owner's local time it carries.
   int PrintStatus();
   // Looks at the idle state every check_interval, posts at each interval and at once on a
   // change, until `stop` is set; then posts offline and returns 0. Before a sleep that `sleep`
@@ -42,7 +46,8 @@ class Agent {
  private:
   // Posts `state` under `policy`; logs one line per attempt; returns the final answer.
   HttpResponse Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
-                    int timeout_s, std::function<bool()> abandon_if = {});
+                    int timeout_s, std::function<bool()> abandon_if = {},
+                    const NoteRequest* note = nullptr);
   DeviceState CurrentState(IdleSource& idle);
   // "offline" within 5 s whatever the network: before a sleep, and on the way out.
   HttpResponse PostOfflineQuickly(const std::string& action);

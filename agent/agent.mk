@@ -39,7 +39,7 @@ build/release/libagent.a: $(AGENT_OBJECTS)
 	ar rcs $@ $(AGENT_OBJECTS)
 
 # Only the lib files the agent uses, so that it builds without the server's libraries (macOS).
-AGENT_LIB_NAMES = key_value http presence device_name clock
+AGENT_LIB_NAMES = key_value http presence device_name clock text_field time_zone
 AGENT_LIB_OBJECTS = $(AGENT_LIB_NAMES:%=build/release/lib/%.o)
 
 agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a $(AGENT_LIB_OBJECTS)

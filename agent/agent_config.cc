@@ -144,7 +144,7 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
 bool ParseCommand(const std::string& word, Command* command) {
   static const std::map<std::string, Command> commands = {
       {"once", Command::kOnce},     {"run", Command::kRun},   {"offline", Command::kOffline},
-      {"status", Command::kStatus}, {"idle", Command::kIdle},
+      {"status", Command::kStatus}, {"idle", Command::kIdle}, {"note", Command::kNote},
   };
   auto found = commands.find(word);
   if (found == commands.end()) return false;
@@ -211,6 +211,7 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
   // First pass: the command and the flags, kept for after the file and the environment.
   std::vector<std::pair<std::string, std::string>> flags;
   bool have_command = false;
+  std::vector<std::string> note_flags;  // --busy, --clear, --for, --until: only for note
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -220,6 +221,12 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
     if (arg == "--version") {
       config.command = Command::kVersion;
       return config;
+    }
+    // The note command's own switches, which take no value and are no config keys.
+    if (arg == "--busy" || arg == "--clear") {
+      (arg == "--busy" ? config.note.busy : config.note.clear) = true;
+      note_flags.push_back(arg);
+      continue;
     }
     if (arg.rfind("--", 0) == 0) {
       std::string name = arg.substr(2);
@@ -237,12 +244,28 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
         return Status::Invalid(
             "there is no --token flag (it would show in ps); use --token-file or HEARTBEAT_TOKEN");
       }
+      if (name == "for" || name == "until") {
+        if (value.empty()) return Status::Invalid("--" + name + " needs a value");
+        (name == "for" ? config.note.for_value : config.note.until_value) = value;
+        note_flags.push_back("--" + name);
+        continue;
+      }
       flags.emplace_back(name, value);
+    } else if (have_command && config.command == Command::kNote && !config.note.has_text) {
+      config.note.has_text = true;
+      config.note.text = arg;
     } else if (!have_command && ParseCommand(arg, &config.command)) {
       have_command = true;
+    } else if (have_command && config.command == Command::kNote) {
+      return Status::Invalid("note takes one TEXT; quote it (\"In a meeting\"), got '" + arg +
+                             "' too");
     } else {
       return Status::Invalid("unknown command or argument '" + arg + "' (see --help)");
     }
+  }
+
+  if (config.command != Command::kNote && !note_flags.empty()) {
+    return Status::Invalid(note_flags.front() + " is only for the note command");
   }
 
   bool named_config = false;

@@ -4,11 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "note_request.h"
 #include "result.h"
 
 namespace heartbeat::agent {
 
-enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kHelp, kVersion };
+enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kNote, kHelp, kVersion };
 
 struct AgentConfig {
   Command command = Command::kOnce;
@@ -24,6 +25,7 @@ struct AgentConfig {
   std::string idle_command;           // for idle_source command: prints idle seconds [locked]
   std::string ca_file;                // a CA to trust in addition to the system's
   int timeout_s = 10;                 // one request, connect included
+  NoteArgs note;                      // the note command's TEXT, --for, --until, --busy, --clear
   std::vector<std::string> warnings;  // said once at startup (e.g. a token file others can read)
 };
 

@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "agent.h"
+#include "clock.h"
 #include "setup.h"
 
 #ifndef HEARTBEAT_VERSION
@@ -26,8 +28,13 @@ const char* kUsage =
     "  once      decide active/idle now and post it once (for cron)\n"
     "  run       keep posting while running; posts offline on SIGTERM/SIGINT (launchd, systemd)\n"
     "  offline   post offline now (sleep and logout hooks)\n"
-    "  status    print the public status\n"
+    "  status    print the public status, then its note and the owner's local time\n"
     "  idle      print what the idle source sees, post nothing\n"
+    "  note TEXT [--for DURATION | --until TIME] [--busy]\n"
+    "            post the state as once does, with a note for visitors: DURATION like 90s,\n"
+    "            30m, 2h, 1d, 1h30m; TIME like 2026-12-08T09:00 (local) or with Z or +01:00\n"
+    "  note --clear\n"
+    "            post the state and remove the note\n"
     "  setup     ask for the URL and token, write the config, prove it with one post, and\n"
     "            start the agent at login (flags: --config FILE, --ca-file FILE, --no-install,\n"
     "            --service launchd|systemd)\n"
@@ -84,6 +91,18 @@ int main(int argc, char** argv) {
   if (config.command == Command::kStatus) return agent.PrintStatus();
   if (config.command == Command::kOffline) return agent.Offline();
 
+  // A bad note is a usage error before anything is sent, the idle source included.
+  std::optional<NoteRequest> note;
+  if (config.command == Command::kNote) {
+    auto checked = CheckNoteArgs(config.note, heartbeat::SystemClock().NowMs());
+    if (!checked.ok()) {
+      LogAction("note", checked.status().message(), config.token);
+      std::fprintf(stderr, "(see heartbeat-agent --help)\n");
+      return kExitUsage;
+    }
+    note = std::move(checked).value();
+  }
+
   auto idle = MakeIdleSource(config);
   if (!idle.ok()) {
     LogAction("config", idle.status().message(), config.token);
@@ -119,5 +138,6 @@ int main(int argc, char** argv) {
         sleep.ok() ? std::move(sleep.value()) : MakeNoSleepWatcher();
     return agent.Run(*idle.value(), *watcher, g_stop);
   }
+  if (note) return agent.PostNote(*idle.value(), *note);
   return agent.Once(*idle.value());
 }
