@@ -16,7 +16,7 @@ build/fuzz/obj/%.o: %.cc
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.cc $(FUZZ_LIB_SOURCES:%.cc=build/fuzz/obj/%.o)
-	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ -lsqlite3 -lsodium -lfcgi
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.cc %.o,$^) -o $@ -lsqlite3 -lsodium -lfcgi
 
 FUZZERS = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 
