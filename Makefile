@@ -23,7 +23,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
-  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi
+  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi tzdata
 
 LIB_SOURCES = $(wildcard lib/*.cc)
 UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)

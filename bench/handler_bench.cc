@@ -18,7 +18,7 @@ namespace {
 
 class Fixture {
  public:
-  Fixture() : services{configs, stores, clock, ""} {
+  Fixture() : services{configs, stores, clock, "", {}} {
     char pattern[] = "/tmp/heartbeat-bench-XXXXXX";
     dir = mkdtemp(pattern);
     InitCrypto();

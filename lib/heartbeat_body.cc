@@ -4,6 +4,8 @@
 
 #include <strings.h>
 
+#include "text_field.h"
+
 namespace heartbeat {
 namespace {
 
@@ -13,6 +15,32 @@ std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+Result<Note> NoteFromJson(const nlohmann::json& json, int64_t now_ms) {
+  if (!json.is_object()) return Status::Invalid("note must be an object or null");
+  Note note;
+  auto text = json.find("text");
+  if (text == json.end() || !text->is_string()) return Status::Invalid("note.text must be a string");
+  auto cleaned = CleanTextField(text->get_ref<const std::string&>(), kMaxNoteCodePoints, "note.text");
+  if (!cleaned.ok()) return cleaned.status();
+  note.text = std::move(cleaned).value();
+  if (auto busy = json.find("busy"); busy != json.end()) {
+    if (!busy->is_boolean()) return Status::Invalid("note.busy must be true or false");
+    note.busy = busy->get<bool>();
+  }
+  if (auto until = json.find("until"); until != json.end()) {
+    // Whole milliseconds only: 1.5e12 or "tomorrow" would be guesses.
+    if (!until->is_number_integer()) return Status::Invalid("note.until must be whole unix milliseconds");
+    if (until->is_number_unsigned() ? until->get<uint64_t>() > static_cast<uint64_t>(kLatestNoteUntilMs)
+                                    : until->get<int64_t>() > kLatestNoteUntilMs) {
+      return Status::Invalid("note.until is after the year 9999");
+    }
+    int64_t until_ms = until->get<int64_t>();
+    if (until_ms <= now_ms) return Status::Invalid("note.until is not in the future");
+    note.until_ms = until_ms;
+  }
+  return note;
 }
 
 }  // namespace
@@ -31,7 +59,7 @@ bool IsJsonMediaType(std::string_view content_type) {
          strncasecmp(media_type.data(), kJson.data(), kJson.size()) == 0;
 }
 
-Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body) {
+Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body, int64_t now_ms) {
   // No exceptions: a parse error gives a "discarded" value.
   nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Status::Invalid("body is not valid JSON");
@@ -51,6 +79,16 @@ Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body) {
     auto value = ParseDeviceState(state->get_ref<const std::string&>());
     if (!value) return Status::Invalid("state must be active, idle or offline");
     parsed.state = *value;
+  }
+  if (auto note = json.find("note"); note != json.end()) {
+    if (note->is_null()) {
+      parsed.note_change = NoteChange::kClear;
+    } else {
+      auto value = NoteFromJson(*note, now_ms);
+      if (!value.ok()) return value.status();
+      parsed.note_change = NoteChange::kSet;
+      parsed.note = std::move(value).value();
+    }
   }
   return parsed;
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "note.h"
 #include "presence.h"
 #include "result.h"
 
@@ -12,6 +13,8 @@ namespace heartbeat {
 struct HeartbeatBody {
   std::string device = "default";
   DeviceState state = DeviceState::kActive;
+  NoteChange note_change = NoteChange::kKeep;
+  Note note;  // when note_change is kSet
 };
 
 // 1 to 64 of [A-Za-z0-9._-].
@@ -23,9 +26,12 @@ bool IsBlankBody(std::string_view body);
 // True for `application/json` in any case, with or without parameters.
 bool IsJsonMediaType(std::string_view content_type);
 
-// Parses a non-blank body: a JSON object whose optional `device` and `state` follow the rules;
-// unknown fields are ignored; `null` or a wrong type for a known field is Invalid.
-Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body);
+// Parses a non-blank body: a JSON object whose optional `device`, `state` and `note` follow the
+// rules; unknown fields are ignored; `null` or a wrong type for a known field is Invalid, but
+// `"note": null` clears the note. A note is an object with `text` (a string, see CleanTextField,
+// at most kMaxNoteCodePoints), optional `busy` (a boolean) and optional `until` (whole unix ms
+// after `now_ms`, the server's clock, and at most kLatestNoteUntilMs).
+Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body, int64_t now_ms);
 
 // The token of an `Authorization: Bearer <token>` header (scheme in any case); empty when the
 // header is missing, has another scheme or no token.

@@ -87,7 +87,7 @@ Response HandleHeartbeat(const Request& request, Services& services) {
     if (!IsJsonMediaType(request.content_type)) {
       return Error(415, "unsupported_media_type", "a body must be application/json");
     }
-    auto parsed = ParseHeartbeatBody(request.body);
+    auto parsed = ParseHeartbeatBody(request.body, now_ms);
     if (!parsed.ok()) return Error(400, "bad_request", parsed.status().message());
     heartbeat = std::move(parsed).value();
   }
@@ -99,7 +99,13 @@ Response HandleHeartbeat(const Request& request, Services& services) {
     return Error(400, "bad_request", "the body is shorter than its Content-Length");
   }
 
-  Status recorded = store.value()->RecordHeartbeat(heartbeat.device, heartbeat.state, now_ms);
+  HeartbeatWrite write;
+  write.device = heartbeat.device;
+  write.state = heartbeat.state;
+  write.at_ms = now_ms;
+  write.note_change = heartbeat.note_change;
+  write.note = std::move(heartbeat.note);
+  Status recorded = store.value()->RecordHeartbeat(write);
   if (!recorded.ok()) {
     LogLine(recorded.message());
     return StorageUnavailable(services, config->database_path);

@@ -50,7 +50,8 @@ struct Response {
 // The reason phrase for the status codes we send.
 const char* ReasonPhrase(int status);
 
-// Quotes and escapes a string for JSON.
+// Quotes and escapes a string for JSON. `<`, `>`, `&`, DEL, U+2028 and U+2029 are \u escapes too,
+// so that the text is inert inside HTML and a <script>, whatever the page does with it.
 std::string JsonString(std::string_view text);
 
 // A JSON response {"error": code, "message": message} with the common headers.

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "note.h"
+
 namespace heartbeat {
 
 enum class DeviceState { kActive, kIdle, kOffline };
@@ -23,6 +25,8 @@ struct PresenceFacts {
   std::optional<int64_t> newest_idle_ms;
   // Time of the latest `active` heartbeat ever, whatever came after it (for lastSeen).
   std::optional<int64_t> last_active_ms;
+  // The note as stored, also one whose `until` has passed (see Note::StandsAt).
+  std::optional<Note> note;
 };
 
 struct PresenceVerdict {

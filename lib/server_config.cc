@@ -1,6 +1,7 @@
 #include "server_config.h"
 
 #include "key_value.h"
+#include "time_zone.h"
 #include "token.h"
 
 namespace heartbeat {
@@ -93,6 +94,10 @@ Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string&
         }
       }
       config.allow_origins = std::move(origins);
+    } else if (kv.key == "timezone") {
+      Status zone = CheckTimeZone(kv.value);
+      if (!zone.ok()) return Status::Invalid(LineError(source, kv, zone.message()));
+      config.timezone = kv.value;
     } else if (kv.key == "last_seen") {
       if (kv.value == "off") {
         config.last_seen = LastSeenPolicy::kOff;

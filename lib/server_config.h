@@ -27,6 +27,8 @@ struct ServerConfig {
   LastSeenPolicy last_seen = LastSeenPolicy::kOff;
   // Seconds that a cache may keep an "offline" or "away" answer.
   int offline_max_age_s = 30;
+  // The owner's IANA time zone (checked against the host's zoneinfo); empty: not revealed.
+  std::string timezone;
 };
 
 // Parses the text of a config file. `config_dir` is the folder the file lives in (for the

@@ -85,15 +85,25 @@ std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy) {
   return text;
 }
 
-std::string StatusJson(Presence presence, std::string_view last_seen) {
+std::string StatusJson(Presence presence, const StatusDetails& details) {
   std::string body = presence == Presence::kOnline ? "{\"isOnline\":true,\"state\":\""
                                                    : "{\"isOnline\":false,\"state\":\"";
   body += PresenceName(presence);
   body += '"';
-  if (!last_seen.empty()) {
+  if (!details.last_seen.empty()) {
     body += ",\"lastSeen\":\"";
-    body += last_seen;
+    body += details.last_seen;
     body += '"';
+  }
+  if (!details.timezone.empty()) body += ",\"timezone\":" + JsonString(details.timezone);
+  if (details.note) {
+    // The text comes from the owner's machine: JsonString leaves no byte that could be markup.
+    body += ",\"note\":{\"text\":" + JsonString(details.note->text);
+    body += details.note->busy ? ",\"busy\":true" : ",\"busy\":false";
+    if (details.note->until_ms) {
+      body += ",\"until\":\"" + FormatLastSeen(*details.note->until_ms, LastSeenPolicy::kExact) + "\"";
+    }
+    body += '}';
   }
   body += '}';
   return body;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "note.h"
 #include "presence.h"
 #include "server_config.h"
 
@@ -22,8 +23,15 @@ const char* StatusContentType(StatusFormat format);
 // ISO 8601 UTC for lastSeen: to the second for kExact, seconds zero for kMinute.
 std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy);
 
-// {"isOnline":…,"state":…[,"lastSeen":…]}; last_seen empty means absent.
-std::string StatusJson(Presence presence, std::string_view last_seen);
+// What a status JSON answer carries besides the presence; each is absent when empty / null.
+struct StatusDetails {
+  std::string_view last_seen;  // FormatLastSeen's text
+  std::string_view timezone;   // the config's IANA name
+  const Note* note = nullptr;  // a note that stands now
+};
+
+// {"isOnline":…,"state":…[,"lastSeen":…][,"timezone":…][,"note":{"text":…,"busy":…[,"until":…]}]}
+std::string StatusJson(Presence presence, const StatusDetails& details);
 
 // A small flat badge "status | online".
 std::string StatusBadgeSvg(Presence presence);

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "cors.h"
 #include "handlers.h"
 #include "http_cache.h"
@@ -57,13 +59,13 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
   return response;
 }
 
-std::string Representation(StatusFormat format, Presence presence, std::string_view last_seen) {
+std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details) {
   switch (format) {
-    case StatusFormat::kJson: return StatusJson(presence, last_seen);
+    case StatusFormat::kJson: return StatusJson(presence, details);
     case StatusFormat::kSvg: return StatusBadgeSvg(presence);
     case StatusFormat::kShields: return StatusShieldsJson(presence);
   }
-  return StatusJson(presence, last_seen);
+  return StatusJson(presence, details);
 }
 
 Response Answer(const Request& request, Services& services, const Result<ServerConfig>& loaded,
@@ -92,11 +94,20 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
     last_seen = FormatLastSeen(*facts->last_active_ms, config->last_seen);
   }
 
-  std::string body = Representation(format, verdict.presence, last_seen);
+  StatusDetails details;
+  details.last_seen = last_seen;
+  details.timezone = config->timezone;
+  const Note* note = facts->note && facts->note->StandsAt(now_ms) ? &*facts->note : nullptr;
+  details.note = note;
+
+  // The ETag is the body's hash, so it changes with the note too.
+  std::string body = Representation(format, verdict.presence, details);
   std::string etag = EntityTag(body);
   int64_t max_age = verdict.presence == Presence::kOnline
                         ? OnlineMaxAgeSeconds(verdict.online_remaining_ms)
                         : config->offline_max_age_s;
+  // No cache may show a note after its end.
+  if (note && note->until_ms) max_age = std::min(max_age, (*note->until_ms - now_ms) / 1000);
   bool not_modified =
       !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag);
   Response response = not_modified ? WithBody(304, format, std::string())

@@ -27,15 +27,33 @@ const char* const kMigrations[] = {
     // forgotten (they last ten minutes at most). The file shrinks again (incremental
     // auto_vacuum, see EnsureIncrementalVacuum).
     "DELETE FROM auth_failures;",
+    // 2 -> 3: the owner's note (one row at most).
+    "CREATE TABLE note ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  text TEXT NOT NULL,"
+    "  busy INTEGER NOT NULL CHECK (busy IN (0, 1)),"
+    "  until_ms INTEGER"
+    ");",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
 
-// Newest heartbeat among devices whose latest state is active / idle, and the last activity.
+// Newest heartbeat among devices whose latest state is active / idle, the last activity, and
+// the note: everything a status answer needs in one statement.
 constexpr const char* kReadPresenceSql =
     "SELECT max(CASE WHEN state = 'active' THEN at_ms END),"
     "       max(CASE WHEN state = 'idle' THEN at_ms END),"
-    "       max(last_active_ms) FROM devices";
+    "       max(last_active_ms),"
+    "       (SELECT text FROM note), (SELECT busy FROM note), (SELECT until_ms FROM note)"
+    " FROM devices";
+
+constexpr const char* kSetNoteSql =
+    "INSERT INTO note (id, text, busy, until_ms) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (id) DO UPDATE SET text = excluded.text, busy = excluded.busy,"
+    "   until_ms = excluded.until_ms";
+constexpr const char* kClearNoteSql = "DELETE FROM note";
+// A note whose time has passed leaves the file with the next heartbeat.
+constexpr const char* kDropExpiredNoteSql = "DELETE FROM note WHERE until_ms <= ?1";
 
 constexpr const char* kUpsertDeviceSql =
     "INSERT INTO devices (name, state, at_ms, last_active_ms)"
@@ -153,6 +171,9 @@ Store::Store(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
 Store::~Store() {
   read_presence_.reset();
   upsert_device_.reset();
+  set_note_.reset();
+  clear_note_.reset();
+  drop_expired_note_.reset();
   read_failures_.reset();
   record_failure_.reset();
   prune_failures_.reset();
@@ -208,6 +229,28 @@ sqlite3_stmt* Store::Prepared(Statement* slot, const char* sql) {
 
 Status Store::Fail(const char* what) { return Status::Unavailable(Describe(db_, what)); }
 
+template <typename Work>
+Status Store::InTransaction(const char* what, Work work) {
+  sqlite3_stmt* begin = Prepared(&begin_, kBeginSql);
+  sqlite3_stmt* commit = Prepared(&commit_, kCommitSql);
+  sqlite3_stmt* rollback = Prepared(&rollback_, kRollbackSql);
+  if (!begin || !commit || !rollback) return Fail("prepare statement");
+  int rc = sqlite3_step(begin);
+  sqlite3_reset(begin);
+  if (rc != SQLITE_DONE) return Fail(what);
+  Status done = work();
+  sqlite3_stmt* end = done.ok() ? commit : rollback;
+  rc = sqlite3_step(end);
+  sqlite3_reset(end);
+  if (rc == SQLITE_DONE) return done;
+  Status failed = done.ok() ? Fail(what) : done;
+  if (end == commit) {
+    (void)sqlite3_step(rollback);
+    sqlite3_reset(rollback);
+  }
+  return failed;
+}
+
 bool Store::StillAtPath() const {
   struct stat st;
   return stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_;
@@ -228,6 +271,13 @@ Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
     facts.newest_active_ms = column(0);
     facts.newest_idle_ms = column(1);
     facts.last_active_ms = column(2);
+    if (sqlite3_column_type(statement, 3) != SQLITE_NULL) {
+      Note note;
+      note.text = reinterpret_cast<const char*>(sqlite3_column_text(statement, 3));
+      note.busy = sqlite3_column_int(statement, 4) != 0;
+      note.until_ms = column(5);
+      facts.note = std::move(note);
+    }
   }
   sqlite3_reset(statement);
   if (rc != SQLITE_ROW) return Fail("read presence");
@@ -237,15 +287,55 @@ Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
 }
 
 Status Store::RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms) {
+  HeartbeatWrite write;
+  write.device = device;
+  write.state = state;
+  write.at_ms = at_ms;
+  return RecordHeartbeat(write);
+}
+
+Status Store::RecordHeartbeat(const HeartbeatWrite& write) {
+  return InTransaction("record heartbeat", [&] { return RecordHeartbeatInTransaction(write); });
+}
+
+Status Store::RecordHeartbeatInTransaction(const HeartbeatWrite& write) {
   sqlite3_stmt* statement = Prepared(&upsert_device_, kUpsertDeviceSql);
   if (!statement) return Fail("prepare statement");
-  sqlite3_bind_text(statement, 1, device.data(), static_cast<int>(device.size()), SQLITE_STATIC);
-  sqlite3_bind_text(statement, 2, DeviceStateName(state), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(statement, 3, at_ms);
+  sqlite3_bind_text(statement, 1, write.device.data(), static_cast<int>(write.device.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(statement, 2, DeviceStateName(write.state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(statement, 3, write.at_ms);
   int rc = sqlite3_step(statement);
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
   if (rc != SQLITE_DONE) return Fail("record heartbeat");
+  return WriteNote(write);
+}
+
+Status Store::WriteNote(const HeartbeatWrite& write) {
+  sqlite3_stmt* statement = nullptr;
+  switch (write.note_change) {
+    case NoteChange::kKeep:
+      statement = Prepared(&drop_expired_note_, kDropExpiredNoteSql);
+      if (statement) sqlite3_bind_int64(statement, 1, write.at_ms);
+      break;
+    case NoteChange::kClear:
+      statement = Prepared(&clear_note_, kClearNoteSql);
+      break;
+    case NoteChange::kSet:
+      statement = Prepared(&set_note_, kSetNoteSql);
+      if (!statement) break;
+      sqlite3_bind_text(statement, 1, write.note.text.data(),
+                        static_cast<int>(write.note.text.size()), SQLITE_STATIC);
+      sqlite3_bind_int(statement, 2, write.note.busy ? 1 : 0);
+      if (write.note.until_ms) sqlite3_bind_int64(statement, 3, *write.note.until_ms);
+      break;
+  }
+  if (!statement) return Fail("prepare statement");
+  int rc = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  if (rc != SQLITE_DONE) return Fail("write note");
   return Status::Ok();
 }
 
@@ -266,25 +356,15 @@ Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
 }
 
 Result<AuthFailures> Store::CountAuthFailure(std::string_view address, int64_t now_ms) {
-  sqlite3_stmt* begin = Prepared(&begin_, kBeginSql);
-  sqlite3_stmt* commit = Prepared(&commit_, kCommitSql);
-  sqlite3_stmt* rollback = Prepared(&rollback_, kRollbackSql);
-  if (!begin || !commit || !rollback) return Fail("prepare statement");
-  int rc = sqlite3_step(begin);
-  sqlite3_reset(begin);
-  if (rc != SQLITE_DONE) return Fail("begin counting a failed token");
-  Result<AuthFailures> counted = CountAuthFailureInTransaction(address, now_ms);
-  sqlite3_stmt* end = counted.ok() ? commit : rollback;
-  rc = sqlite3_step(end);
-  sqlite3_reset(end);
-  if (rc == SQLITE_DONE) return counted;
-  Status failed = counted.ok() ? Fail("commit a failed token") : counted.status();
-  if (end == commit) {
-    (void)sqlite3_step(rollback);
-    sqlite3_reset(rollback);
-  }
-  return failed;
+  Result<AuthFailures> counted = Status::Unavailable("not counted");
+  Status status = InTransaction("count a failed token", [&] {
+    counted = CountAuthFailureInTransaction(address, now_ms);
+    return counted.ok() ? Status::Ok() : counted.status();
+  });
+  if (!status.ok()) return status;
+  return counted;
 }
+
 
 Result<AuthFailures> Store::CountAuthFailureInTransaction(std::string_view address,
                                                          int64_t now_ms) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "note.h"
 #include "presence.h"
 #include "rate_limit.h"
 #include "result.h"
@@ -23,10 +24,19 @@ struct StatementDeleter {
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
+// One heartbeat as the store records it.
+struct HeartbeatWrite {
+  std::string_view device;
+  DeviceState state = DeviceState::kActive;
+  int64_t at_ms = 0;
+  NoteChange note_change = NoteChange::kKeep;
+  Note note;  // when note_change is kSet
+};
+
 class Store {
  public:
   // The schema version this program writes; older files are migrated on open.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating it if missing) the database at `path` and migrates its schema.
   // Unavailable, with SQLite's reason, if the file cannot be opened, read or written.
@@ -42,6 +52,9 @@ class Store {
 
   // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
+  // The device's row and the note change in one transaction; a note whose `until` is not after
+  // at_ms is deleted (kKeep), so an expired note does not outlive the next heartbeat.
+  Status RecordHeartbeat(const HeartbeatWrite& write);
   Status RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms);
 
   // The failures recorded for `address` (an AddressKey), zero when none.
@@ -64,6 +77,11 @@ class Store {
   // (a CGI process prepares only what its one request needs); nullptr if SQLite refused it.
   sqlite3_stmt* Prepared(Statement* slot, const char* sql);
   Status Fail(const char* what);
+  // Runs `work` (returning a Status) between BEGIN IMMEDIATE and COMMIT, or ROLLBACK if it fails.
+  template <typename Work>
+  Status InTransaction(const char* what, Work work);
+  Status RecordHeartbeatInTransaction(const HeartbeatWrite& write);
+  Status WriteNote(const HeartbeatWrite& write);
   Result<AuthFailures> CountAuthFailureInTransaction(std::string_view address, int64_t now_ms);
 
   std::string path_;
@@ -74,6 +92,9 @@ class Store {
   uint64_t presence_arrival_ = 0;  // the arrival that presence_ was read for; 0: none
   PresenceFacts presence_;
   Statement upsert_device_;
+  Statement set_note_;
+  Statement clear_note_;
+  Statement drop_expired_note_;
   Statement read_failures_;
   Statement record_failure_;
   Statement prune_failures_;

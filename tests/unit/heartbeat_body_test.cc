@@ -5,6 +5,8 @@
 namespace heartbeat {
 namespace {
 
+constexpr int64_t kNow = 1'800'000'000'000;
+
 BOOST_AUTO_TEST_SUITE(heartbeat_body)
 
 BOOST_AUTO_TEST_CASE(device_names) {
@@ -32,7 +34,7 @@ BOOST_AUTO_TEST_CASE(valid_bodies) {
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.body) {
-      auto parsed = ParseHeartbeatBody(c.body);
+      auto parsed = ParseHeartbeatBody(c.body, kNow);
       BOOST_REQUIRE(parsed.ok());
       BOOST_TEST(parsed->device == c.device);
       BOOST_TEST((parsed->state == c.state));
@@ -62,18 +64,82 @@ BOOST_AUTO_TEST_CASE(invalid_bodies) {
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.body) {
-      auto parsed = ParseHeartbeatBody(c.body);
+      auto parsed = ParseHeartbeatBody(c.body, kNow);
       BOOST_TEST(!parsed.ok());
       BOOST_TEST(parsed.status().message() == c.message);
     }
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_body_without_a_note_keeps_it_and_null_clears_it) {
+  BOOST_TEST((ParseHeartbeatBody("{}", kNow)->note_change == NoteChange::kKeep));
+  BOOST_TEST((ParseHeartbeatBody("{\"note\":null}", kNow)->note_change == NoteChange::kClear));
+}
+
+BOOST_AUTO_TEST_CASE(valid_notes_are_trimmed_and_keep_busy_and_until) {
+  auto parsed = ParseHeartbeatBody(
+      "{\"note\":{\"text\":\"  On holiday \\u00e0 Paris\\u3000\",\"busy\":true,"
+      "\"until\":1800000000001,\"extra\":1}}", kNow);
+  BOOST_REQUIRE(parsed.ok());
+  BOOST_TEST((parsed->note_change == NoteChange::kSet));
+  BOOST_TEST(parsed->note.text == "On holiday \u00e0 Paris");
+  BOOST_TEST(parsed->note.busy);
+  BOOST_TEST(parsed->note.until_ms.value() == 1'800'000'000'001);
+
+  auto plain = ParseHeartbeatBody("{\"note\":{\"text\":\"x\"}}", kNow);
+  BOOST_REQUIRE(plain.ok());
+  BOOST_TEST(!plain->note.busy);
+  BOOST_TEST(!plain->note.until_ms.has_value());
+  // 140 characters of three bytes each is 420 bytes and still fine.
+  std::string long_text;
+  for (int i = 0; i < 140; ++i) long_text += "\u20ac";
+  BOOST_TEST(ParseHeartbeatBody("{\"note\":{\"text\":\"" + long_text + "\"}}", kNow).ok());
+}
+
+BOOST_AUTO_TEST_CASE(invalid_notes) {
+  std::string too_long = "{\"note\":{\"text\":\"" + std::string(141, 'a') + "\"}}";
+  struct Case {
+    std::string body;
+    const char* message;
+  } const cases[] = {
+      {"{\"note\":\"text\"}", "note must be an object or null"},
+      {"{\"note\":[]}", "note must be an object or null"},
+      {"{\"note\":{}}", "note.text must be a string"},
+      {"{\"note\":{\"text\":null}}", "note.text must be a string"},
+      {"{\"note\":{\"text\":5}}", "note.text must be a string"},
+      {"{\"note\":{\"text\":\"\"}}", "note.text is empty"},
+      {"{\"note\":{\"text\":\" \\u00a0 \"}}", "note.text is empty"},
+      {too_long, "note.text is longer than 140 characters"},
+      {"{\"note\":{\"text\":\"a\\nb\"}}", "note.text holds a control character"},
+      {"{\"note\":{\"text\":\"a\\u0000\"}}", "note.text holds a control character"},
+      {"{\"note\":{\"text\":\"a\\u007f\"}}", "note.text holds a control character"},
+      {"{\"note\":{\"text\":\"a\\u0085\"}}", "note.text holds a control character"},
+      {"{\"note\":{\"text\":\"\\ud800\"}}", "body is not valid JSON"},  // a lone surrogate
+      {"{\"note\":{\"text\":\"x\",\"busy\":1}}", "note.busy must be true or false"},
+      {"{\"note\":{\"text\":\"x\",\"busy\":null}}", "note.busy must be true or false"},
+      {"{\"note\":{\"text\":\"x\",\"until\":\"2030-01-01\"}}", "note.until must be whole unix milliseconds"},
+      {"{\"note\":{\"text\":\"x\",\"until\":1.9e12}}", "note.until must be whole unix milliseconds"},
+      {"{\"note\":{\"text\":\"x\",\"until\":null}}", "note.until must be whole unix milliseconds"},
+      {"{\"note\":{\"text\":\"x\",\"until\":1800000000000}}", "note.until is not in the future"},
+      {"{\"note\":{\"text\":\"x\",\"until\":-1}}", "note.until is not in the future"},
+      {"{\"note\":{\"text\":\"x\",\"until\":253402300800000}}", "note.until is after the year 9999"},
+      {"{\"note\":{\"text\":\"x\",\"until\":18446744073709551615}}", "note.until is after the year 9999"},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.body) {
+      auto parsed = ParseHeartbeatBody(c.body, kNow);
+      BOOST_TEST(!parsed.ok());
+      BOOST_TEST(parsed.status().message() == c.message);
+    }
+  }
+  BOOST_TEST(ParseHeartbeatBody("{\"note\":{\"text\":\"x\",\"until\":253402300799999}}", kNow).ok());
+}
+
 BOOST_AUTO_TEST_CASE(deeply_nested_input_is_rejected_or_ignored_without_crashing) {
   std::string deep(2000, '[');
-  BOOST_TEST(!ParseHeartbeatBody(deep).ok());
+  BOOST_TEST(!ParseHeartbeatBody(deep, kNow).ok());
   std::string nested = "{\"x\":" + std::string(2000, '[') + std::string(2000, ']') + "}";
-  BOOST_TEST(ParseHeartbeatBody(nested).ok());
+  BOOST_TEST(ParseHeartbeatBody(nested, kNow).ok());
 }
 
 BOOST_AUTO_TEST_CASE(blank_bodies) {

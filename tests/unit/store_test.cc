@@ -204,10 +204,69 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_to_incremental_auto_vacuum) {
   BOOST_REQUIRE(QueryText(path, "PRAGMA auto_vacuum") == "0");
 
   BOOST_REQUIRE(Store::Open(path).ok());
-  BOOST_TEST(QueryText(path, "PRAGMA user_version") == "2");
+  BOOST_TEST(QueryText(path, "PRAGMA user_version") == std::to_string(Store::kSchemaVersion));
   BOOST_TEST(QueryText(path, "PRAGMA auto_vacuum") == "2");  // incremental
   BOOST_TEST(QueryText(path, "SELECT name FROM devices") == "mac");
   BOOST_TEST(QueryText(path, "SELECT count(*) FROM auth_failures") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note) {
+  testing::TempDir dir;
+  const std::string path = dir.File("v2.db");
+  {
+    auto store = Store::Open(path);
+    BOOST_REQUIRE(store.ok());
+    BOOST_REQUIRE(store.value()->RecordHeartbeat("mac", DeviceState::kActive, 5).ok());
+  }
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(db, "DROP TABLE note; PRAGMA user_version = 2;", nullptr, nullptr,
+                             nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = Store::Open(path);
+  BOOST_REQUIRE(store.ok());
+  BOOST_TEST(QueryText(path, "PRAGMA user_version") == std::to_string(Store::kSchemaVersion));
+  BOOST_TEST(QueryText(path, "SELECT name FROM devices") == "mac");
+  HeartbeatWrite write;
+  write.device = "mac";
+  write.at_ms = 10;
+  write.note_change = NoteChange::kSet;
+  write.note = Note{"hello", true, 20};
+  BOOST_REQUIRE(store.value()->RecordHeartbeat(write).ok());
+  BOOST_TEST((store.value()->ReadPresence().value().note == write.note));
+}
+
+BOOST_AUTO_TEST_CASE(one_note_set_kept_cleared_and_dropped_once_expired) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.File("hb.db"));
+  BOOST_REQUIRE(store.ok());
+  Store& s = *store.value();
+  BOOST_TEST(!s.ReadPresence().value().note.has_value());
+
+  HeartbeatWrite write;
+  write.device = "mac";
+  write.at_ms = 1000;
+  write.note_change = NoteChange::kSet;
+  write.note = Note{"first", false, std::nullopt};
+  BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
+  write.device = "desktop";  // one note per owner: another device replaces it
+  write.note = Note{"second", true, 5000};
+  BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
+  BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM note") == "1");
+  BOOST_TEST((s.ReadPresence().value().note == Note{"second", true, 5000}));
+
+  BOOST_REQUIRE(s.RecordHeartbeat("mac", DeviceState::kIdle, 4999).ok());  // kKeep
+  BOOST_TEST(s.ReadPresence().value().note.has_value());
+  BOOST_REQUIRE(s.RecordHeartbeat("mac", DeviceState::kIdle, 5000).ok());  // its end: gone
+  BOOST_TEST(!s.ReadPresence().value().note.has_value());
+  BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM note") == "0");
+
+  write.note = Note{"third", false, std::nullopt};
+  BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
+  write.note_change = NoteChange::kClear;
+  BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
+  BOOST_TEST(!s.ReadPresence().value().note.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(the_file_shrinks_when_failed_tokens_are_pruned) {

@@ -1,0 +1,23 @@
+// Short text that the owner or a visitor supplies and that ends up on a public page: the note
+// of a heartbeat and the badge's label (docs/protocol.md, "The presence card").
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "result.h"
+
+namespace heartbeat {
+
+// The number of code points of valid UTF-8 (shortest form, no surrogates, at most U+10FFFF);
+// npos when `text` is not valid UTF-8.
+size_t CountCodePoints(std::string_view text);
+
+// `text` checked and trimmed: valid UTF-8 without control characters (U+0000–U+001F,
+// U+007F–U+009F), white space (Unicode White_Space) cut from both ends, then 1 to
+// `max_code_points` code points. Invalid with a message that starts with `what`.
+Result<std::string> CleanTextField(std::string_view text, size_t max_code_points,
+                                   std::string_view what);
+
+}  // namespace heartbeat
