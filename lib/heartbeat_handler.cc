@@ -105,6 +105,7 @@ Response HandleHeartbeat(const Request& request, Services& services) {
   write.at_ms = now_ms;
   write.note_change = heartbeat.note_change;
   write.note = std::move(heartbeat.note);
+  write.history_days = config->history_days;
   Status recorded = store.value()->RecordHeartbeat(write);
   if (!recorded.ok()) {
     LogLine(recorded.message());

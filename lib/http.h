@@ -54,6 +54,9 @@ const char* ReasonPhrase(int status);
 // so that the text is inert inside HTML and a <script>, whatever the page does with it.
 std::string JsonString(std::string_view text);
 
+// Escapes text for XML content and attribute values (& < > " ').
+std::string XmlEscape(std::string_view text);
+
 // A JSON response {"error": code, "message": message} with the common headers.
 Response JsonError(int status, std::string_view code, std::string_view message);
 

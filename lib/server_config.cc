@@ -98,6 +98,11 @@ Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string&
       Status zone = CheckTimeZone(kv.value);
       if (!zone.ok()) return Status::Invalid(LineError(source, kv, zone.message()));
       config.timezone = kv.value;
+    } else if (kv.key == "history_days") {
+      if (!ParseIntInRange(kv.value, 0, 366, &number)) {
+        return Status::Invalid(LineError(source, kv, "expected whole days from 0 to 366"));
+      }
+      config.history_days = static_cast<int>(number);
     } else if (kv.key == "last_seen") {
       if (kv.value == "off") {
         config.last_seen = LastSeenPolicy::kOff;

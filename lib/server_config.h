@@ -29,6 +29,8 @@ struct ServerConfig {
   int offline_max_age_s = 30;
   // The owner's IANA time zone (checked against the host's zoneinfo); empty: not revealed.
   std::string timezone;
+  // Days of usual-hours history kept (0-366); 0: none kept, ?format=hours is 404.
+  int history_days = 0;
 };
 
 // Parses the text of a config file. `config_dir` is the folder the file lives in (for the

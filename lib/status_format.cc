@@ -11,50 +11,67 @@ namespace {
 
 struct BadgeLook {
   const char* message;
-  const char* svg_color;      // fill of the right half of the SVG badge
+  const char* light_color;    // fill of the right half of the SVG badge, light theme
+  const char* dark_color;     // the same, dark theme
   const char* shields_color;  // a shields.io colour name
 };
 
 BadgeLook LookOf(Presence presence) {
   switch (presence) {
-    case Presence::kOnline: return {"online", "#2ea043", "brightgreen"};
-    case Presence::kAway: return {"away", "#bf8700", "yellow"};
-    case Presence::kOffline: return {"offline", "#6e7781", "lightgrey"};
+    case Presence::kOnline: return {"online", "#2ea043", "#238636", "brightgreen"};
+    case Presence::kAway: return {"away", "#bf8700", "#9e6a03", "yellow"};
+    case Presence::kOffline: return {"offline", "#6e7781", "#484f58", "lightgrey"};
   }
-  return {"offline", "#6e7781", "lightgrey"};
+  return {"offline", "#6e7781", "#484f58", "lightgrey"};
 }
 
-constexpr BadgeLook kUnknownLook = {"unknown", "#9f9f9f", "lightgrey"};
-constexpr const char* kBadgeLabel = "status";
+constexpr BadgeLook kUnknownLook = {"unknown", "#9f9f9f", "#6e7681", "lightgrey"};
+constexpr const char* kLightLabelColor = "#555";
+constexpr const char* kDarkLabelColor = "#30363d";
 
-// Verdana 11px averages about 7 px a character in these short lowercase words.
-int TextWidth(std::string_view text) { return static_cast<int>(text.size()) * 7 + 10; }
+// Verdana 11px: about 7 px a character in short Latin words, 12 for the wide scripts (a code
+// point of three or four bytes: CJK, emoji).
+int TextWidth(std::string_view text) {
+  int width = 10;
+  for (unsigned char c : text) {
+    if (c < 0x80 || (c >= 0xC0 && c < 0xE0)) width += 7;  // ASCII or a two-byte lead
+    else if (c >= 0xE0) width += 12;                     // a three- or four-byte lead
+  }
+  return width;
+}
 
-std::string Badge(const BadgeLook& look) {
-  const int label_width = TextWidth(kBadgeLabel);
+std::string BadgeStyle(const BadgeLook& look, Theme theme) {
+  auto palette = [&](bool dark) {
+    return std::string(".l{fill:") + (dark ? kDarkLabelColor : kLightLabelColor) + "}.m{fill:" +
+           (dark ? look.dark_color : look.light_color) + "}";
+  };
+  std::string style = "<style>" + palette(theme == Theme::kDark);
+  if (theme == Theme::kAuto) style += "@media (prefers-color-scheme:dark){" + palette(true) + "}";
+  return style + "</style>";
+}
+
+// `label` is already trimmed and at most 32 characters; it is XML-escaped here.
+std::string Badge(const BadgeLook& look, std::string_view label, Theme theme) {
+  const std::string text = XmlEscape(label);
+  const int label_width = TextWidth(label);
   const int message_width = TextWidth(look.message);
-  const int width = label_width + message_width;
-  char svg[1024];
-  std::snprintf(
-      svg, sizeof svg,
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"20\" role=\"img\" "
-      "aria-label=\"%s: %s\"><title>%s: %s</title>"
-      "<rect width=\"%d\" height=\"20\" rx=\"3\" fill=\"#555\"/>"
-      "<rect x=\"%d\" width=\"%d\" height=\"20\" rx=\"3\" fill=\"%s\"/>"
-      "<rect x=\"%d\" width=\"4\" height=\"20\" fill=\"%s\"/>"
-      "<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,DejaVu Sans,sans-serif\" "
-      "font-size=\"11\"><text x=\"%d\" y=\"14\">%s</text><text x=\"%d\" y=\"14\">%s</text></g>"
-      "</svg>",
-      width, kBadgeLabel, look.message, kBadgeLabel, look.message, width, label_width,
-      message_width, look.svg_color, label_width, look.svg_color, label_width / 2, kBadgeLabel,
-      label_width + message_width / 2, look.message);
-  return svg;
+  const std::string width = std::to_string(label_width + message_width);
+  const std::string name = text + ": " + look.message;
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width +
+         "\" height=\"20\" role=\"img\" aria-label=\"" + name + "\"><title>" + name +
+         "</title>" + BadgeStyle(look, theme) + "<rect class=\"l\" width=\"" + width +
+         "\" height=\"20\" rx=\"3\"/><rect class=\"m\" x=\"" + std::to_string(label_width) +
+         "\" width=\"" + std::to_string(message_width) +
+         "\" height=\"20\" rx=\"3\"/><rect class=\"m\" x=\"" + std::to_string(label_width) +
+         "\" width=\"4\" height=\"20\"/>"
+         "<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,DejaVu Sans,sans-serif\" "
+         "font-size=\"11\"><text x=\"" + std::to_string(label_width / 2) + "\" y=\"14\">" + text +
+         "</text><text x=\"" + std::to_string(label_width + message_width / 2) + "\" y=\"14\">" +
+         look.message + "</text></g></svg>";
 }
 
-std::string Shields(const BadgeLook& look, bool is_error) {
-  std::string body = "{\"schemaVersion\":1,\"label\":\"";
-  body += kBadgeLabel;
-  body += "\",\"message\":\"";
+std::string Shields(const BadgeLook& look, std::string_view label, bool is_error) {
+  std::string body = "{\"schemaVersion\":1,\"label\":" + JsonString(label) + ",\"message\":\"";
   body += look.message;
   body += "\",\"color\":\"";
   body += look.shields_color;
@@ -68,11 +85,14 @@ std::optional<StatusFormat> ParseStatusFormat(std::string_view text) {
   if (text == "json") return StatusFormat::kJson;
   if (text == "svg") return StatusFormat::kSvg;
   if (text == "shields") return StatusFormat::kShields;
+  if (text == "hours") return StatusFormat::kHours;
+  if (text == "hours.svg") return StatusFormat::kHoursSvg;
   return std::nullopt;
 }
 
 const char* StatusContentType(StatusFormat format) {
-  return format == StatusFormat::kSvg ? "image/svg+xml" : kJsonContentType;
+  return format == StatusFormat::kSvg || format == StatusFormat::kHoursSvg ? "image/svg+xml"
+                                                                          : kJsonContentType;
 }
 
 std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy) {
@@ -109,9 +129,13 @@ std::string StatusJson(Presence presence, const StatusDetails& details) {
   return body;
 }
 
-std::string StatusBadgeSvg(Presence presence) { return Badge(LookOf(presence)); }
-std::string UnknownBadgeSvg() { return Badge(kUnknownLook); }
-std::string StatusShieldsJson(Presence presence) { return Shields(LookOf(presence), false); }
-std::string UnknownShieldsJson() { return Shields(kUnknownLook, true); }
+std::string StatusBadgeSvg(Presence presence, std::string_view label, Theme theme) {
+  return Badge(LookOf(presence), label, theme);
+}
+std::string UnknownBadgeSvg() { return Badge(kUnknownLook, kDefaultBadgeLabel, Theme::kAuto); }
+std::string StatusShieldsJson(Presence presence, std::string_view label) {
+  return Shields(LookOf(presence), label, false);
+}
+std::string UnknownShieldsJson() { return Shields(kUnknownLook, kDefaultBadgeLabel, true); }
 
 }  // namespace heartbeat

@@ -6,15 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include "badge_theme.h"
 #include "note.h"
 #include "presence.h"
 #include "server_config.h"
 
 namespace heartbeat {
 
-enum class StatusFormat { kJson, kSvg, kShields };
+enum class StatusFormat { kJson, kSvg, kShields, kHours, kHoursSvg };
 
-// "json", "svg" or "shields"; nullopt for anything else.
+// "json", "svg", "shields", "hours" or "hours.svg"; nullopt for anything else.
 std::optional<StatusFormat> ParseStatusFormat(std::string_view text);
 
 // The Content-Type of each format.
@@ -33,13 +34,19 @@ struct StatusDetails {
 // {"isOnline":…,"state":…[,"lastSeen":…][,"timezone":…][,"note":{"text":…,"busy":…[,"until":…]}]}
 std::string StatusJson(Presence presence, const StatusDetails& details);
 
-// A small flat badge "status | online".
-std::string StatusBadgeSvg(Presence presence);
+// The left text of the badge and the shields label unless ?label= says otherwise.
+constexpr const char* kDefaultBadgeLabel = "status";
+// At most this many characters in ?label=.
+constexpr size_t kMaxLabelCodePoints = 32;
+
+// A small flat badge "<label> | online"; `label` (trimmed, checked) is XML-escaped here.
+// The presence card's note is never on the badge.
+std::string StatusBadgeSvg(Presence presence, std::string_view label, Theme theme);
 // The grey "status | unknown" badge sent with a 503.
 std::string UnknownBadgeSvg();
 
-// {"schemaVersion":1,"label":"status","message":…,"color":…}
-std::string StatusShieldsJson(Presence presence);
+// {"schemaVersion":1,"label":…,"message":…,"color":…}; the label is JSON-escaped here.
+std::string StatusShieldsJson(Presence presence, std::string_view label);
 std::string UnknownShieldsJson();
 
 }  // namespace heartbeat

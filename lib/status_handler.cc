@@ -2,10 +2,14 @@
 
 #include "cors.h"
 #include "handlers.h"
+#include "hours_format.h"
 #include "http_cache.h"
 #include "log.h"
 #include "query.h"
 #include "status_format.h"
+#include "text_field.h"
+#include "time_zone.h"
+#include "usual_hours.h"
 
 namespace heartbeat {
 namespace {
@@ -13,6 +17,34 @@ namespace {
 constexpr const char* kAllowedMethods = "GET, HEAD, OPTIONS";
 constexpr const char* kBadgePathInfo = "/badge.svg";
 constexpr const char* kBadgeSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+// The usual hours change slowly: a cache may keep them five minutes.
+constexpr int64_t kHoursMaxAgeSeconds = 300;
+
+// How the answer looks, from the query: ?theme= for the SVGs, ?label= for the badge and
+// shields. A bad value is 400 whatever the format, so that a typo shows at once.
+struct ViewOptions {
+  Theme theme = Theme::kAuto;
+  std::string label = kDefaultBadgeLabel;
+};
+
+Result<ViewOptions> RequestedView(const Request& request) {
+  ViewOptions view;
+  auto theme = QueryParameter(request.query, "theme");
+  if (!theme.ok()) return theme.status();
+  if (theme.value()) {
+    auto parsed = ParseTheme(*theme.value());
+    if (!parsed) return Status::Invalid("unknown theme; use light, dark or auto");
+    view.theme = *parsed;
+  }
+  auto label = QueryParameter(request.query, "label");
+  if (!label.ok()) return label.status();
+  if (label.value()) {
+    auto cleaned = CleanTextField(*label.value(), kMaxLabelCodePoints, "label");
+    if (!cleaned.ok()) return cleaned.status();
+    view.label = std::move(cleaned).value();
+  }
+  return view;
+}
 
 // Which representation the request asks for: ?format= wins over the /badge.svg path.
 Result<StatusFormat> RequestedFormat(const Request& request) {
@@ -20,7 +52,7 @@ Result<StatusFormat> RequestedFormat(const Request& request) {
   if (!format.ok()) return format.status();
   if (format.value()) {
     auto parsed = ParseStatusFormat(*format.value());
-    if (!parsed) return Status::Invalid("unknown format; use json, svg or shields");
+    if (!parsed) return Status::Invalid("unknown format; use json, svg, shields, hours or hours.svg");
     return *parsed;
   }
   if (request.path_info == kBadgePathInfo) return StatusFormat::kSvg;
@@ -35,7 +67,7 @@ Response WithBody(int status, StatusFormat format, std::string body) {
   response.status = status;
   response.AddHeader("Content-Type", StatusContentType(format));
   AddCommonHeaders(&response);
-  if (format == StatusFormat::kSvg) {
+  if (format == StatusFormat::kSvg || format == StatusFormat::kHoursSvg) {
     response.AddHeader("Content-Security-Policy", kBadgeSecurityPolicy);
   }
   response.body = std::move(body);
@@ -50,7 +82,11 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
       body = "{\"isOnline\":false,\"error\":" + JsonString(code) +
              ",\"message\":" + JsonString(message) + "}";
       break;
-    case StatusFormat::kSvg: body = UnknownBadgeSvg(); break;
+    case StatusFormat::kHours:
+      body = "{\"error\":" + JsonString(code) + ",\"message\":" + JsonString(message) + "}";
+      break;
+    case StatusFormat::kSvg:
+    case StatusFormat::kHoursSvg: body = UnknownBadgeSvg(); break;
     case StatusFormat::kShields: body = UnknownShieldsJson(); break;
   }
   Response response = WithBody(503, format, std::move(body));
@@ -59,17 +95,52 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
   return response;
 }
 
-std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details) {
+std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details,
+                           const ViewOptions& view) {
   switch (format) {
     case StatusFormat::kJson: return StatusJson(presence, details);
-    case StatusFormat::kSvg: return StatusBadgeSvg(presence);
-    case StatusFormat::kShields: return StatusShieldsJson(presence);
+    case StatusFormat::kSvg: return StatusBadgeSvg(presence, view.label, view.theme);
+    case StatusFormat::kShields: return StatusShieldsJson(presence, view.label);
+    case StatusFormat::kHours:
+    case StatusFormat::kHoursSvg: break;  // answered by HoursAnswer
   }
   return StatusJson(presence, details);
 }
 
+// 200 with the body, or 304 when If-None-Match holds its ETag; both with the same caching.
+Response Cacheable(const Request& request, StatusFormat format, std::string body, int64_t max_age) {
+  std::string etag = EntityTag(body);
+  bool not_modified =
+      !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag);
+  Response response = not_modified ? WithBody(304, format, std::string())
+                                   : WithBody(200, format, std::move(body));
+  response.AddHeader("Cache-Control", PublicMaxAge(max_age));
+  response.AddHeader("ETag", std::move(etag));
+  return response;
+}
+
+// ?format=hours and hours.svg: a read of their own, never the presence read.
+Response HoursAnswer(const Request& request, Services& services, const ServerConfig& config,
+                     Store* store, StatusFormat format, const ViewOptions& view) {
+  const int64_t now_s = services.clock.NowMs() / 1000;
+  auto rows = store->ReadActiveHours(Store::OldestKeptHour(now_s, config.history_days));
+  if (!rows.ok()) {
+    LogLine(rows.status().message());
+    services.stores.Discard(config.database_path);
+    return Unavailable(format, "storage_unavailable", "the database cannot be used");
+  }
+  UsualHours hours;
+  {
+    ZoneClock zone(config.timezone);
+    hours = ComputeUsualHours(rows.value(), zone, now_s, config.history_days);
+  }
+  std::string body = format == StatusFormat::kHours ? HoursJson(hours, config.timezone)
+                                                    : HoursSvg(hours, config.timezone, view.theme);
+  return Cacheable(request, format, std::move(body), kHoursMaxAgeSeconds);
+}
+
 Response Answer(const Request& request, Services& services, const Result<ServerConfig>& loaded,
-                StatusFormat format) {
+                StatusFormat format, const ViewOptions& view) {
   if (!loaded.ok()) {
     ConfigProblem problem =
         DescribeConfigProblem(loaded.status(), ConfigPathFor(request, services));
@@ -79,6 +150,12 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
   auto store = services.stores.Get(config->database_path);
   if (!store.ok()) {
     return Unavailable(format, "storage_unavailable", "the database cannot be used");
+  }
+  if (format == StatusFormat::kHours || format == StatusFormat::kHoursSvg) {
+    if (config->history_days == 0) {
+      return JsonError(404, "not_found", "usual hours are off (history_days = 0 in the config)");
+    }
+    return HoursAnswer(request, services, *config, store.value(), format, view);
   }
   auto facts = store.value()->ReadPresence(services.arrival);
   if (!facts.ok()) {
@@ -101,20 +178,13 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
   details.note = note;
 
   // The ETag is the body's hash, so it changes with the note too.
-  std::string body = Representation(format, verdict.presence, details);
-  std::string etag = EntityTag(body);
+  std::string body = Representation(format, verdict.presence, details, view);
   int64_t max_age = verdict.presence == Presence::kOnline
                         ? OnlineMaxAgeSeconds(verdict.online_remaining_ms)
                         : config->offline_max_age_s;
   // No cache may show a note after its end.
   if (note && note->until_ms) max_age = std::min(max_age, (*note->until_ms - now_ms) / 1000);
-  bool not_modified =
-      !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag);
-  Response response = not_modified ? WithBody(304, format, std::string())
-                                   : WithBody(200, format, std::move(body));
-  response.AddHeader("Cache-Control", PublicMaxAge(max_age));
-  response.AddHeader("ETag", std::move(etag));
-  return response;
+  return Cacheable(request, format, std::move(body), max_age);
 }
 
 }  // namespace
@@ -139,8 +209,10 @@ Response HandleStatus(const Request& request, Services& services) {
     bool missing = format.status().code() == Status::Code::kNotFound;
     response = JsonError(missing ? 404 : 400, missing ? "not_found" : "bad_request",
                          format.status().message());
+  } else if (auto view = RequestedView(request); !view.ok()) {
+    response = JsonError(400, "bad_request", view.status().message());
   } else {
-    response = Answer(request, services, loaded, format.value());
+    response = Answer(request, services, loaded, format.value(), view.value());
   }
   AddCorsHeaders(origins, request.origin, &response);
   response.omit_body = request.method == "HEAD";

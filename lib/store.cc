@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cstdint>
+
 namespace heartbeat {
 namespace {
 
@@ -27,13 +29,18 @@ const char* const kMigrations[] = {
     // forgotten (they last ten minutes at most). The file shrinks again (incremental
     // auto_vacuum, see EnsureIncrementalVacuum).
     "DELETE FROM auth_failures;",
-    // 2 -> 3: the owner's note (one row at most).
+    // 2 -> 3: the owner's note (one row at most); per UTC hour, the minutes that had an
+    // `active` heartbeat (bit m set: minute m), kept only while history_days asks for them.
     "CREATE TABLE note ("
     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
     "  text TEXT NOT NULL,"
     "  busy INTEGER NOT NULL CHECK (busy IN (0, 1)),"
     "  until_ms INTEGER"
-    ");",
+    ");"
+    "CREATE TABLE active_minutes ("
+    "  hour_s INTEGER PRIMARY KEY,"
+    "  minutes INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
@@ -52,6 +59,13 @@ constexpr const char* kSetNoteSql =
     " ON CONFLICT (id) DO UPDATE SET text = excluded.text, busy = excluded.busy,"
     "   until_ms = excluded.until_ms";
 constexpr const char* kClearNoteSql = "DELETE FROM note";
+constexpr const char* kMarkActiveMinuteSql =
+    "INSERT INTO active_minutes (hour_s, minutes) VALUES (?1, ?2)"
+    " ON CONFLICT (hour_s) DO UPDATE SET minutes = minutes | excluded.minutes";
+constexpr const char* kPruneActiveMinutesSql = "DELETE FROM active_minutes WHERE hour_s < ?1";
+constexpr const char* kReadActiveMinutesSql =
+    "SELECT hour_s, minutes FROM active_minutes WHERE hour_s >= ?1 ORDER BY hour_s";
+
 // A note whose time has passed leaves the file with the next heartbeat.
 constexpr const char* kDropExpiredNoteSql = "DELETE FROM note WHERE until_ms <= ?1";
 
@@ -174,6 +188,9 @@ Store::~Store() {
   set_note_.reset();
   clear_note_.reset();
   drop_expired_note_.reset();
+  mark_active_minute_.reset();
+  prune_active_minutes_.reset();
+  read_active_minutes_.reset();
   read_failures_.reset();
   record_failure_.reset();
   prune_failures_.reset();
@@ -309,7 +326,51 @@ Status Store::RecordHeartbeatInTransaction(const HeartbeatWrite& write) {
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
   if (rc != SQLITE_DONE) return Fail("record heartbeat");
-  return WriteNote(write);
+  Status status = WriteNote(write);
+  if (status.ok()) status = WriteHistory(write);
+  return status;
+}
+
+Status Store::WriteHistory(const HeartbeatWrite& write) {
+  const int64_t at_s = write.at_ms / 1000;
+  if (write.state == DeviceState::kActive && write.history_days > 0) {
+    sqlite3_stmt* mark = Prepared(&mark_active_minute_, kMarkActiveMinuteSql);
+    if (!mark) return Fail("prepare statement");
+    sqlite3_bind_int64(mark, 1, at_s - at_s % 3600);
+    sqlite3_bind_int64(mark, 2, int64_t{1} << (at_s % 3600 / 60));
+    int rc = sqlite3_step(mark);
+    sqlite3_reset(mark);
+    if (rc != SQLITE_DONE) return Fail("record an active minute");
+  }
+  // With history_days 0 every row goes: turning the setting off forgets the history.
+  sqlite3_stmt* prune = Prepared(&prune_active_minutes_, kPruneActiveMinutesSql);
+  if (!prune) return Fail("prepare statement");
+  sqlite3_bind_int64(prune, 1, OldestKeptHour(at_s, write.history_days));
+  int rc = sqlite3_step(prune);
+  sqlite3_reset(prune);
+  if (rc != SQLITE_DONE) return Fail("prune active minutes");
+  return Status::Ok();
+}
+
+int64_t Store::OldestKeptHour(int64_t now_s, int history_days) {
+  if (history_days <= 0) return INT64_MAX;
+  int64_t start = now_s - int64_t{history_days} * 86400;
+  return start - ((start % 3600) + 3600) % 3600;  // the hour that holds the window's start
+}
+
+Result<std::vector<ActiveHour>> Store::ReadActiveHours(int64_t since_hour_s) {
+  sqlite3_stmt* statement = Prepared(&read_active_minutes_, kReadActiveMinutesSql);
+  if (!statement) return Fail("prepare statement");
+  sqlite3_bind_int64(statement, 1, since_hour_s);
+  std::vector<ActiveHour> hours;
+  int rc;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    hours.push_back({sqlite3_column_int64(statement, 0),
+                     static_cast<uint64_t>(sqlite3_column_int64(statement, 1))});
+  }
+  sqlite3_reset(statement);
+  if (rc != SQLITE_DONE) return Fail("read active minutes");
+  return hours;
 }
 
 Status Store::WriteNote(const HeartbeatWrite& write) {

@@ -8,11 +8,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "note.h"
 #include "presence.h"
 #include "rate_limit.h"
 #include "result.h"
+#include "usual_hours.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -31,6 +33,9 @@ struct HeartbeatWrite {
   int64_t at_ms = 0;
   NoteChange note_change = NoteChange::kKeep;
   Note note;  // when note_change is kSet
+  // The config's history_days: an `active` heartbeat marks its minute when above 0; rows
+  // older than that many days are deleted (all of them at 0).
+  int history_days = 0;
 };
 
 class Store {
@@ -52,10 +57,16 @@ class Store {
 
   // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
-  // The device's row and the note change in one transaction; a note whose `until` is not after
+  // The device's row, the note change and the active minute (with the pruning of old ones) in
+  // one transaction; a note whose `until` is not after
   // at_ms is deleted (kKeep), so an expired note does not outlive the next heartbeat.
   Status RecordHeartbeat(const HeartbeatWrite& write);
   Status RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms);
+
+  // The hours from `since_hour_s` on (UTC seconds, a multiple of 3600), oldest first.
+  Result<std::vector<ActiveHour>> ReadActiveHours(int64_t since_hour_s);
+  // The first UTC hour kept for `history_days` at `now_s`: the one holding now - days x 24 h.
+  static int64_t OldestKeptHour(int64_t now_s, int history_days);
 
   // The failures recorded for `address` (an AddressKey), zero when none.
   Result<AuthFailures> ReadAuthFailures(std::string_view address);
@@ -82,6 +93,7 @@ class Store {
   Status InTransaction(const char* what, Work work);
   Status RecordHeartbeatInTransaction(const HeartbeatWrite& write);
   Status WriteNote(const HeartbeatWrite& write);
+  Status WriteHistory(const HeartbeatWrite& write);
   Result<AuthFailures> CountAuthFailureInTransaction(std::string_view address, int64_t now_ms);
 
   std::string path_;
@@ -95,6 +107,9 @@ class Store {
   Statement set_note_;
   Statement clear_note_;
   Statement drop_expired_note_;
+  Statement mark_active_minute_;
+  Statement prune_active_minutes_;
+  Statement read_active_minutes_;
   Statement read_failures_;
   Statement record_failure_;
   Statement prune_failures_;

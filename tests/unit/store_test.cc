@@ -210,7 +210,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_to_incremental_auto_vacuum) {
   BOOST_TEST(QueryText(path, "SELECT count(*) FROM auth_failures") == "0");
 }
 
-BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note) {
+BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_history) {
   testing::TempDir dir;
   const std::string path = dir.File("v2.db");
   {
@@ -220,7 +220,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note) {
   }
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  BOOST_REQUIRE(sqlite3_exec(db, "DROP TABLE note; PRAGMA user_version = 2;", nullptr, nullptr,
+  BOOST_REQUIRE(sqlite3_exec(db, "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;", nullptr, nullptr,
                              nullptr) == SQLITE_OK);
   sqlite3_close(db);
 
@@ -267,6 +267,43 @@ BOOST_AUTO_TEST_CASE(one_note_set_kept_cleared_and_dropped_once_expired) {
   write.note_change = NoteChange::kClear;
   BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
   BOOST_TEST(!s.ReadPresence().value().note.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(active_minutes_are_distinct_and_pruned_in_the_same_write) {
+  testing::TempDir dir;
+  const std::string path = dir.File("hb.db");
+  auto store = Store::Open(path);
+  BOOST_REQUIRE(store.ok());
+  Store& s = *store.value();
+  const int64_t hour = 1'800'000'000 - 1'800'000'000 % 3600;  // a UTC hour, in seconds
+  auto beat = [&](int64_t at_s, DeviceState state, int days) {
+    HeartbeatWrite write;
+    write.device = "mac";
+    write.state = state;
+    write.at_ms = at_s * 1000 + 999;
+    write.history_days = days;
+    BOOST_REQUIRE(s.RecordHeartbeat(write).ok());
+  };
+  beat(hour + 5, DeviceState::kActive, 2);
+  beat(hour + 59, DeviceState::kActive, 2);      // the same minute 0: counted once
+  beat(hour + 61, DeviceState::kActive, 2);      // minute 1
+  beat(hour + 3599, DeviceState::kActive, 2);    // minute 59
+  beat(hour + 120, DeviceState::kIdle, 2);       // not active: not a minute
+  auto rows = s.ReadActiveHours(0);
+  BOOST_REQUIRE(rows.ok());
+  BOOST_REQUIRE(rows.value().size() == 1u);
+  BOOST_TEST(rows.value()[0].hour_s == hour);
+  BOOST_TEST(rows.value()[0].minutes == ((uint64_t{1} << 59) | 0b11));
+
+  beat(hour + 2 * 86400, DeviceState::kActive, 2);  // the first hour is still in the window
+  BOOST_TEST(s.ReadActiveHours(0).value().size() == 2u);
+  beat(hour + 2 * 86400 + 3600, DeviceState::kIdle, 2);  // now it is not: gone, by any write
+  BOOST_TEST(s.ReadActiveHours(0).value().size() == 1u);
+  BOOST_TEST(s.ReadActiveHours(0).value()[0].hour_s == hour + 2 * 86400);
+  BOOST_TEST(Store::OldestKeptHour(hour + 2 * 86400 + 3600, 2) == hour + 3600);
+
+  beat(hour + 3 * 86400, DeviceState::kActive, 0);  // history_days 0: nothing kept at all
+  BOOST_TEST(QueryText(path, "SELECT count(*) FROM active_minutes") == "0");
 }
 
 BOOST_AUTO_TEST_CASE(the_file_shrinks_when_failed_tokens_are_pruned) {
