@@ -19,4 +19,4 @@ web-minify: $(WEB_TEST_MODULES)
 	$(ESBUILD) web/src/heartbeat.js --minify --log-level=warning --outfile=web/heartbeat.js
 
 test-web: $(PROGRAMS) $(WEB_TEST_MODULES)
-	@tests/run-step.sh web node --test --test-concurrency=1 --test-reporter=tap tests/web/widget.test.mjs tests/web/card.test.mjs tests/web/hook.test.mjs
+	@tests/run-step.sh web node --test --test-concurrency=1 --test-reporter=tap tests/web/widget.test.mjs tests/web/card.test.mjs tests/web/a11y.test.mjs tests/web/hook.test.mjs
