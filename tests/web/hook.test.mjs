@@ -30,6 +30,8 @@ before(async () => {
       'data-heartbeat-hours="map"></span></div><div id="root"></div><script src="heartbeat.js"></script>' +
       '<script src="hook.js"></script></body></html>';
   }
+  pages["card-label.html"] = '<!doctype html><html lang="en"><body data-mode="card" data-label-busy="Heads down">' +
+    '<div id="root"></div><script src="hook.js"></script></body></html>';
   prepareWebRoot(pages);
   await esbuild.build({
     entryPoints: [path.join(HERE, "hook-page.tsx")],
@@ -209,5 +211,20 @@ test("PresenceCard renders what heartbeat.js renders, in all seven languages", a
     await context.close();
   } finally {
     full.stop();
+  }
+});
+
+test("PresenceCard: busy from a busy note, in the owner's own word", async () => {
+  await stack.heartbeat("active", "laptop", { note: { text: "Writing", busy: true } });
+  try {
+    const context = await browser.newContext();
+    const page = await newPage(context);
+    await page.goto(`${stack.url}/card-label.html`);
+    await page.waitForFunction(() => document.querySelector(".hb")?.dataset.state === "busy");
+    assert.equal(await page.getByRole("status").textContent(), "Heads down");
+    assert.equal(await page.locator(".hb-note").textContent(), "Writing");
+    await context.close();
+  } finally {
+    await stack.heartbeat("active", "laptop", { note: null });
   }
 });
