@@ -228,3 +228,24 @@ test("PresenceCard: busy from a busy note, in the owner's own word", async () =>
     await stack.heartbeat("active", "laptop", { note: null });
   }
 });
+
+test("usePresence: the owner's clock moves each minute on the minute, with no request", async () => {
+  const zoned = new Stack(["timezone = Asia/Tokyo"]);
+  try {
+    await zoned.heartbeat("active");
+    const context = await browser.newContext();
+    await context.clock.install({ time: new Date("2026-06-01T05:04:30Z") });  // 14:04:30 in Tokyo
+    const page = await newPage(context);
+    await page.goto(`${zoned.url}/hook-data.html`);
+    const localTime = async () => JSON.parse(await page.getByTestId("presence").textContent()).localTime;
+    await page.waitForFunction(() => document.querySelector("[data-testid=presence]")?.dataset.state === "online");
+    assert.equal(await localTime(), "14:04");
+    const seen = zoned.statusRequestsSeen();
+    await page.clock.runFor(31_000);
+    assert.equal(await localTime(), "14:05");
+    assert.equal(zoned.statusRequestsSeen(), seen);
+    await context.close();
+  } finally {
+    zoned.stop();
+  }
+});
