@@ -108,7 +108,9 @@ test('"active 5 minutes ago" from lastSeen in the page\'s language, only while n
   };
   for (const [file, words] of Object.entries(expected)) {
     const context = await browser.newContext();
-    await context.clock.install({ time: Date.parse(status.lastSeen) + 10_000 });
+    // The card looks again on each minute: start 1 s past the minute that follows lastSeen,
+    // so that the last look of the next five minutes is 5 minutes (and a few seconds) after it.
+    await context.clock.install({ time: Math.ceil(Date.parse(status.lastSeen) / 60_000) * 60_000 + 1000 });
     const page = await newPage(context);
     await page.goto(`${stack.url}/${file}`);
     await settled(page);
