@@ -1,18 +1,64 @@
-// useOnlineStatus: the heartbeat widget's behaviour as a React hook.
+// usePresence: everything the heartbeat card shows, as a React hook (useOnlineStatus: the state).
 //
-//   const state = useOnlineStatus("https://example.com/cgi-bin/status.fcgi");
-//   // "unknown" while loading, then "online" | "away" | "offline"
+//   const presence = usePresence("https://example.com/cgi-bin/status.fcgi", { hours: true });
+//   presence.state      "unknown" while loading, then "online" | "away" | "offline"
+//   presence.busy       online, but the owner's note asks not to be disturbed
+//   presence.note       { text, busy, until } or null (also null once `until` has passed)
+//   presence.localTime  the owner's clock ("14:05", in the page's language), each minute
+//   presence.lastSeen   a Date when the server reveals it (config `last_seen`), else null
+//   presence.hours      the usual hours ({ hours: true } only), else null
 //
-// One request per visit while online (remembered in sessionStorage, shared with heartbeat.js),
-// a fresh check on each page load otherwise; the browser's HTTP cache is respected. A network
-// error or an error status shows "offline" and logs one warning. With { refresh: true } it checks
-// again when the tab becomes visible, never more often than the last answer's max-age.
+// One request per visit while online (the answer kept in sessionStorage, shared with
+// heartbeat.js), a fresh check on each page load otherwise; the browser's HTTP cache is
+// respected. A network error or an error status shows "offline" and logs one warning. With
+// { refresh: true } it checks again when the tab becomes visible, never more often than the last
+// answer's max-age. The clock and the note's end are looked at each minute, with no request.
 import { useEffect, useState } from "react";
 
 export type OnlineState = "online" | "away" | "offline" | "unknown";
 
-export interface OnlineStatusOptions {
+export interface Note {
+  text: string;
+  busy: boolean;
+  until: Date | null;
+}
+
+export interface UsualHours {
+  timezone: string;
+  /** Days with data. */
+  days: number;
+  /** 7 rows, Monday first, of 24 shares 0..1: on how many of the days the owner was active then. */
+  hours: number[][];
+  /** A short text such as "Mon–Fri 09:00–18:00", null when there is too little data. */
+  usually: string | null;
+}
+
+export interface Presence {
+  state: OnlineState;
+  busy: boolean;
+  note: Note | null;
+  /** The owner's IANA time zone, when the server is configured with one. */
+  timeZone: string | null;
+  localTime: string | null;
+  lastSeen: Date | null;
+  hours: UsualHours | null;
+}
+
+export interface PresenceOptions {
+  /** Check again when the tab becomes visible (like data-heartbeat-refresh). */
   refresh?: boolean;
+  /** Fetch the usual hours (?format=hours) too. */
+  hours?: boolean;
+  /** The language of localTime; default: the page's lang, else the browser's. */
+  lang?: string;
+}
+
+/** The status JSON as the server sends it (every field checked before use). */
+interface StatusBody {
+  state?: unknown;
+  lastSeen?: unknown;
+  timezone?: unknown;
+  note?: { text?: unknown; busy?: unknown; until?: unknown } | null;
 }
 
 const PREFIX = "heartbeat:";
@@ -25,28 +71,74 @@ function sessionStore(): Storage | null {
   }
 }
 
-interface Answer {
-  state: Exclude<OnlineState, "unknown">;
-  maxAge: number;
+function savedOnline(src: string): StatusBody | null {
+  try {
+    const saved = JSON.parse(sessionStore()?.getItem(PREFIX + src) ?? "null") as StatusBody | null;
+    return saved?.state === "online" ? saved : null;
+  } catch {
+    return null; // another program's entry
+  }
 }
 
-async function fetchState(src: string): Promise<Answer> {
-  const response = await fetch(src, { credentials: "omit" });
+export function pageLanguage(lang?: string): string {
+  try {
+    return Intl.getCanonicalLocales(lang || document.documentElement.lang || navigator.language)[0] ?? "en";
+  } catch {
+    return "en"; // not a language tag
+  }
+}
+
+async function getJson(url: string): Promise<{ body: unknown; maxAge: number }> {
+  const response = await fetch(url, { credentials: "omit" });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const maxAge = /max-age=(\d+)/.exec(response.headers.get("Cache-Control") ?? "");
-  const body: unknown = await response.json();
-  const state = (body as { state?: unknown } | null)?.state;
+  return { body: await response.json(), maxAge: maxAge ? Number(maxAge[1]) : 0 };
+}
+
+function describe(body: StatusBody | null, now: number, lang: string): Omit<Presence, "hours"> {
+  const state: OnlineState = !body ? "unknown" : body.state === "online" || body.state === "away" ? body.state : "offline";
+  const raw = body?.note;
+  const until = typeof raw?.until === "string" ? new Date(raw.until) : null;
+  const note: Note | null = raw && typeof raw.text === "string" && !(until && until.getTime() <= now)
+    ? { text: raw.text, busy: raw.busy === true, until }
+    : null;
+  const timeZone = typeof body?.timezone === "string" ? body.timezone : null;
+  let localTime: string | null = null;
+  if (timeZone) {
+    try {
+      localTime = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone }).format(now);
+    } catch {
+      localTime = null; // a zone this browser does not know
+    }
+  }
+  const seen = typeof body?.lastSeen === "string" ? new Date(body.lastSeen) : null;
   return {
-    state: state === "online" || state === "away" ? state : "offline",
-    maxAge: maxAge ? Number(maxAge[1]) : 0,
+    state,
+    busy: state === "online" && note?.busy === true,
+    note,
+    timeZone,
+    localTime,
+    lastSeen: seen && !Number.isNaN(seen.getTime()) ? seen : null,
   };
 }
 
-export function useOnlineStatus(src: string, options: OnlineStatusOptions = {}): OnlineState {
-  const { refresh = false } = options;
-  const [state, setState] = useState<OnlineState>(() =>
-    sessionStore()?.getItem(PREFIX + src) === "online" ? "online" : "unknown",
-  );
+function readHours(body: unknown): UsualHours | null {
+  const hours = body as { timezone?: unknown; days?: unknown; hours?: unknown; usually?: unknown } | null;
+  if (!hours || !Array.isArray(hours.hours)) return null;
+  return {
+    timezone: String(hours.timezone),
+    days: Number(hours.days),
+    hours: hours.hours as number[][],
+    usually: typeof hours.usually === "string" ? hours.usually : null,
+  };
+}
+
+export function usePresence(src: string, options: PresenceOptions = {}): Presence {
+  const { refresh = false, hours: wantHours = false } = options;
+  const lang = pageLanguage(options.lang);
+  const [body, setBody] = useState<StatusBody | null>(() => savedOnline(src));
+  const [hours, setHours] = useState<UsualHours | null>(null);
+  const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
     let cancelled = false;
@@ -57,23 +149,29 @@ export function useOnlineStatus(src: string, options: OnlineStatusOptions = {}):
     const check = async () => {
       checkedAt = Date.now();
       try {
-        const answer = await fetchState(src);
+        const answer = await getJson(src);
+        const status = (answer.body ?? {}) as StatusBody;
         maxAge = answer.maxAge;
-        if (answer.state === "online") store?.setItem(PREFIX + src, "online");
+        if (status.state === "online") store?.setItem(PREFIX + src, JSON.stringify(status));
         else store?.removeItem(PREFIX + src);
-        if (!cancelled) setState(answer.state);
+        if (!cancelled) {
+          setNow(Date.now());
+          setBody(status);
+        }
       } catch (error) {
         maxAge = 0;
         store?.removeItem(PREFIX + src);
         console.warn(`heartbeat: ${src}: ${(error as Error).message}`);
-        if (!cancelled) setState("offline");
+        if (!cancelled) setBody({});
       }
     };
 
-    if (store?.getItem(PREFIX + src) === "online") {
+    const saved = savedOnline(src);
+    if (saved) {
       checkedAt = Date.now();
-      setState("online");
+      setBody(saved);
     } else {
+      setBody(null);
       void check();
     }
 
@@ -89,5 +187,37 @@ export function useOnlineStatus(src: string, options: OnlineStatusOptions = {}):
     };
   }, [src, refresh]);
 
-  return state;
+  useEffect(() => {
+    if (!wantHours) return;
+    let cancelled = false;
+    const url = `${src}${src.includes("?") ? "&" : "?"}format=hours`;
+    getJson(url).then(
+      (answer) => { if (!cancelled) setHours(readHours(answer.body)); },
+      (error: Error) => {
+        // 404: the owner keeps no history; nothing to show and nothing to warn about.
+        if (error.message !== "HTTP 404") console.warn(`heartbeat: ${url}: ${error.message}`);
+      },
+    );
+    return () => { cancelled = true; };
+  }, [src, wantHours]);
+
+  // Each minute on the minute: the owner's clock, "active ... ago" and the note's end.
+  useEffect(() => {
+    let timer = 0;
+    const next = () => {
+      timer = window.setTimeout(() => {
+        setNow(Date.now());
+        next();
+      }, 60000 - (Date.now() % 60000));
+    };
+    next();
+    return () => window.clearTimeout(timer);
+  }, []);
+
+  return { ...describe(body, now, lang), hours };
+}
+
+/** The state alone, as in 0.1: "unknown" while loading, then "online" | "away" | "offline". */
+export function useOnlineStatus(src: string, options: Pick<PresenceOptions, "refresh"> = {}): OnlineState {
+  return usePresence(src, options).state;
 }

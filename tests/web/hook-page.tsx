@@ -1,11 +1,25 @@
-// A tiny React page for the hook's browser test: bundled by esbuild into build/web/www/hook.js.
+// A tiny React page for the browser tests of the hook and the card: bundled by esbuild into
+// build/web/www/hook.js. The body's data-* say what to render: data-mode "state" (0.1's
+// useOnlineStatus), "data" (usePresence's whole answer as JSON) or "card" (PresenceCard).
 import { createRoot } from "react-dom/client";
-import { useOnlineStatus } from "../../web/use-online-status";
+import { useOnlineStatus, usePresence } from "../../web/use-online-status";
+import { PresenceCard } from "../../web/presence-card";
 
-function Presence({ src }: { src: string }) {
+const { src = "/cgi-bin/status.fcgi", mode = "state", lang, hours, labelBusy } = document.body.dataset;
+
+function State() {
   const state = useOnlineStatus(src);
   return <p data-testid="presence" data-state={state}>{state}</p>;
 }
 
-const src = document.body.dataset.src ?? "/cgi-bin/status.fcgi";
-createRoot(document.getElementById("root")!).render(<Presence src={src} />);
+function Data() {
+  const presence = usePresence(src, { hours: hours !== undefined, lang });
+  return <pre data-testid="presence" data-state={presence.state}>{JSON.stringify(presence)}</pre>;
+}
+
+function Card() {
+  return <PresenceCard src={src} lang={lang} hours={hours === "map" ? "map" : hours !== undefined}
+    labels={labelBusy ? { busy: labelBusy } : undefined} />;
+}
+
+createRoot(document.getElementById("root")!).render(mode === "card" ? <Card /> : mode === "data" ? <Data /> : <State />);

@@ -39,13 +39,39 @@ export class Stack {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  async heartbeat(state, device = "laptop") {
+  // extra: more fields of the heartbeat body, such as { note: {...} } or { note: null }.
+  async heartbeat(state, device = "laptop", extra = {}) {
     const response = await fetch(`${this.url}/cgi-bin/heartbeat.fcgi`, {
       method: "POST",
       headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ device, state }),
+      body: JSON.stringify({ device, state, ...extra }),
     });
-    if (response.status !== 200) throw new Error(`heartbeat: ${response.status}`);
+    if (response.status !== 200) throw new Error(`heartbeat: ${response.status} ${await response.text()}`);
+  }
+
+  // Two weeks of history (needs history_days): every minute of the UTC hours 00-08 of each
+  // weekday (by UTC date) of the last 14 days, written into the programs' own database as
+  // their heartbeats would have (the server takes no time from a client, so the past can only
+  // be written here). In a zone of UTC+9 without summer time (Asia/Tokyo) that is Mon-Fri
+  // 09:00-18:00.
+  seedWorkdays() {
+    const today = Math.floor(Date.now() / 86400000);
+    const rows = [];
+    for (let day = today - 14; day < today; day++) {
+      const weekday = new Date(day * 86400000).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      for (let hour = 0; hour < 9; hour++) rows.push(`(${day * 86400 + hour * 3600}, ${(1n << 60n) - 1n})`);
+    }
+    execFileSync("sqlite3", [path.join(this.dir, "heartbeat.db"),
+      `INSERT OR REPLACE INTO active_minutes (hour_s, minutes) VALUES ${rows.join(", ")};`]);
+  }
+
+  // Status requests of one format (?format=hours) that reached nginx.
+  formatRequestsSeen(format) {
+    const log = path.join(this.dir, "nginx-access.log");
+    if (!fs.existsSync(log)) return 0;
+    return fs.readFileSync(log, "utf8").split("\n")
+      .filter((line) => line.includes(`"GET /cgi-bin/status.fcgi?format=${format} `)).length;
   }
 
   // Status requests that reached nginx (the browser's cache answers the others).
