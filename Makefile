@@ -13,8 +13,12 @@ SERVER_LIBS = fcgi sqlite3 libsodium nlohmann_json
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(SERVER_LIBS) 2>/dev/null)
 
+# lib/core needs nothing but the C++ library (the agent builds on it, on macOS too); lib/server
+# adds libfcgi, SQLite, libsodium and JSON. A core file sees only core headers, so the boundary
+# is kept by the compiler (LAYER_INCLUDES is narrowed for those objects below).
+LAYER_INCLUDES = -Ilib/core -Ilib/server
 # What every C++ build shares; the release, sanitized, clang and fuzz builds add to it.
-BASE_CXXFLAGS = $(STD) -MMD -MP -Ilib -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
+BASE_CXXFLAGS = $(STD) -MMD -MP $(LAYER_INCLUDES) -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FINAL_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) $(OPTIMIZATION) $(CXXFLAGS)
 ASAN_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) -O1 -g $(SANITIZE) $(CXXFLAGS)
@@ -27,7 +31,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
   libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata
 
-LIB_SOURCES = $(wildcard lib/*.cc)
+CORE_SOURCES = $(wildcard lib/core/*.cc)
+SERVER_SOURCES = $(wildcard lib/server/*.cc)
+LIB_SOURCES = $(CORE_SOURCES) $(SERVER_SOURCES)
 UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)
 PROGRAMS = cgi-bin/heartbeat.fcgi cgi-bin/status.fcgi
 ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
@@ -54,24 +60,34 @@ build/asan/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) $(ASAN_CXXFLAGS) -c $< -o $@
 
-build/release/libheartbeat.a: $(LIB_SOURCES:%.cc=build/release/%.o)
-	@rm -f $@
-	ar rcs $@ $^
+$(foreach build,release asan clang fuzz/obj,$(CORE_SOURCES:%.cc=build/$(build)/%.o)): \
+  LAYER_INCLUDES = -Ilib/core
 
-build/asan/libheartbeat.a: $(LIB_SOURCES:%.cc=build/asan/%.o)
-	@rm -f $@
-	ar rcs $@ $^
+# The core and the server part of each build; a program links both, server first (it uses the
+# core). An archive is made anew, so that a deleted source leaves no object behind in it.
+define ARCHIVE
+@rm -f $@
+ar rcs $@ $^
+endef
+build/release/libheartbeat_core.a: $(CORE_SOURCES:%.cc=build/release/%.o)
+	$(ARCHIVE)
+build/release/libheartbeat_server.a: $(SERVER_SOURCES:%.cc=build/release/%.o)
+	$(ARCHIVE)
+build/asan/libheartbeat_core.a: $(CORE_SOURCES:%.cc=build/asan/%.o)
+	$(ARCHIVE)
+build/asan/libheartbeat_server.a: $(SERVER_SOURCES:%.cc=build/asan/%.o)
+	$(ARCHIVE)
 
-cgi-bin/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
+cgi-bin/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
 
-build/asan/cgi-bin/%.fcgi: build/asan/cgi-bin/%_main.o build/asan/libheartbeat.a
+build/asan/cgi-bin/%.fcgi: build/asan/cgi-bin/%_main.o build/asan/libheartbeat_server.a build/asan/libheartbeat_core.a
 	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
 
-build/release/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/release/%.o) build/release/libheartbeat.a
+build/release/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/release/%.o) build/release/libheartbeat_server.a build/release/libheartbeat_core.a
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
 
-build/asan/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/asan/%.o) build/asan/libheartbeat.a
+build/asan/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/asan/%.o) build/asan/libheartbeat_server.a build/asan/libheartbeat_core.a
 	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
 
 # --- installing what is missing ------------------------------------------------------------

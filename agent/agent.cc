@@ -8,7 +8,8 @@
 #include <random>
 
 #include "clock.h"
-#include "http.h"
+#include "iso_time.h"
+#include "json_text.h"
 #include "status_summary.h"
 
 namespace heartbeat::agent {
@@ -57,13 +58,8 @@ std::string Redact(std::string text, const std::string& secret) {
 }
 
 void LogAction(const std::string& action, const std::string& outcome, const std::string& secret) {
-  time_t now = time(nullptr);
-  struct tm utc;
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::string line =
-      Redact(std::string(stamp) + " heartbeat-agent: " + action + ": " + outcome, secret);
+  std::string line = Redact(
+      IsoUtc(SystemClock().NowMs()) + " heartbeat-agent: " + action + ": " + outcome, secret);
   std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);
 }

@@ -38,15 +38,15 @@ build/release/libagent.a: $(AGENT_OBJECTS)
 	@rm -f $@
 	ar rcs $@ $(AGENT_OBJECTS)
 
-# Only the lib files the agent uses, so that it builds without the server's libraries (macOS).
-AGENT_LIB_NAMES = key_value http presence device_name clock text_field time_zone
-AGENT_LIB_OBJECTS = $(AGENT_LIB_NAMES:%=build/release/lib/%.o)
+# The agent sees only lib/core, so that it builds without the server's libraries (macOS).
+$(AGENT_OBJECTS) build/release/agent/main.o $(AGENT_SOURCES:%.cc=build/clang/%.o) build/clang/agent/main.o: \
+  LAYER_INCLUDES = -Ilib/core
 
-agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a $(AGENT_LIB_OBJECTS)
-	$(CXX) $(FINAL_CXXFLAGS) build/release/agent/main.o build/release/libagent.a $(AGENT_LIB_OBJECTS) -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
+agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a build/release/libheartbeat_core.a
+	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
 
 # The agent tests borrow TempDir and WriteFile from the server unit tests.
-build/release/agent_unit_tests: $(AGENT_TEST_OBJECTS) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat.a
+build/release/agent_unit_tests: $(AGENT_TEST_OBJECTS) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat_server.a build/release/libheartbeat_core.a
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
 
 test-agent-unit: build/release/agent_unit_tests
@@ -59,7 +59,7 @@ test-agent-integration: agent/heartbeat-agent $(PROGRAMS)
 # Every agent file with an __APPLE__ branch, compiled by clang as if on a Mac, against the
 # declarations of exactly the Apple API it uses (tests/apple/include, see tests/apple/README.md).
 APPLE_SOURCES = $(shell grep -l __APPLE__ agent/*.cc)
-APPLE_SYNTAX_FLAGS = $(STD) $(WARN) -fsyntax-only -D__APPLE__ -isystem tests/apple/include -Ilib -Iagent -DHEARTBEAT_VERSION=\"$(VERSION)\"
+APPLE_SYNTAX_FLAGS = $(STD) $(WARN) -fsyntax-only -D__APPLE__ -isystem tests/apple/include -Ilib/core -Iagent -DHEARTBEAT_VERSION=\"$(VERSION)\"
 
 test-agent-apple-syntax:
 	@tests/run-step.sh agent-apple-syntax tests/apple/check-syntax.sh "clang++ $(APPLE_SYNTAX_FLAGS)" $(APPLE_SOURCES)
@@ -74,7 +74,7 @@ build/clang/%.o: %.cc
 	@mkdir -p $(@D)
 	clang++ $(CLANG_CXXFLAGS) -c $< -o $@
 
-build/clang/heartbeat-agent: build/clang/agent/main.o $(CLANG_AGENT_OBJECTS) $(AGENT_LIB_NAMES:%=build/clang/lib/%.o)
+build/clang/heartbeat-agent: build/clang/agent/main.o $(CLANG_AGENT_OBJECTS) $(CORE_SOURCES:%.cc=build/clang/%.o)
 	clang++ $(CLANG_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
 
 build/clang/agent_unit_tests: $(AGENT_TEST_SOURCES:%.cc=build/clang/%.o) build/clang/tests/unit/test_support.o $(CLANG_AGENT_OBJECTS) $(CLANG_LIB_OBJECTS)

@@ -11,8 +11,9 @@
 #include <memory>
 #include <optional>
 
-#include "heartbeat_body.h"
+#include "device_name.h"
 #include "key_value.h"
+#include "trim.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -89,13 +90,6 @@ Result<OwnFile> ReadOwnFile(const std::string& path) {
 
 const char* const kIdleSources[] = {"auto", "iokit", "x11", "logind", "command", "none"};
 
-std::string Trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.pop_back();
-  }
-  return text;
-}
-
 // Applies one setting, from any source. `where` names the source for messages.
 Status Apply(AgentConfig* config, const std::string& key, const std::string& value,
              const std::string& where) {
@@ -134,7 +128,7 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
       config->warnings.push_back("token file " + value +
                                  " can be read by other users; chmod 600 it");
     }
-    config->token = Trimmed(file->text);
+    config->token = std::string(Trim(file->text, " \r\n"));
   } else {
     return Status::Invalid(where + ": unknown setting '" + key + "'");
   }
@@ -161,11 +155,9 @@ std::string DefaultAgentConfigPath(const char* home) {
 std::string DeviceNameFromHost(const std::string& hostname) {
   std::string name = hostname.substr(0, hostname.find('.'));
   for (char& c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    if (!ok) c = '-';
+    if (!IsDeviceNameCharacter(c)) c = '-';
   }
-  if (name.size() > 64) name.resize(64);
+  if (name.size() > kMaxDeviceNameLength) name.resize(kMaxDeviceNameLength);
   return name.empty() ? "default" : name;
 }
 
@@ -307,8 +299,8 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
 
   if (config.device.empty()) config.device = DeviceNameFromHost(hostname);
   if (!IsValidDeviceName(config.device)) {
-    return Status::Invalid("device must be 1 to 64 of A-Z a-z 0-9 . _ -, got '" + config.device +
-                           "'");
+    return Status::Invalid("device must be 1 to " + std::to_string(kMaxDeviceNameLength) +
+                           " of A-Z a-z 0-9 . _ -, got '" + config.device + "'");
   }
   if (config.status_url.empty()) config.status_url = DefaultStatusUrl(config.url);
   if (config.command == Command::kIdle) return config;

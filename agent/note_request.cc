@@ -2,7 +2,8 @@
 
 #include <time.h>
 
-#include "http.h"
+#include "iso_time.h"
+#include "json_text.h"
 #include "text_field.h"
 
 namespace heartbeat::agent {
@@ -187,15 +188,6 @@ std::string DescribeNote(const NoteRequest& request) {
   if (request.note.until_ms)
     details += (details.empty() ? "until " : ", until ") + IsoUtc(*request.note.until_ms);
   return details.empty() ? text : text + " (" + details + ")";
-}
-
-std::string IsoUtc(int64_t unix_ms) {
-  time_t seconds = static_cast<time_t>(unix_ms / 1000);
-  struct tm utc;
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace heartbeat::agent

@@ -46,7 +46,4 @@ std::string NoteJsonMember(const NoteRequest& request);
 // For the log line: `the note "…" (busy, until 2026-12-08T09:00:00Z)` or `the note cleared`.
 std::string DescribeNote(const NoteRequest& request);
 
-// Unix milliseconds as ISO 8601 UTC to the second: 2026-12-08T09:00:00Z.
-std::string IsoUtc(int64_t unix_ms);
-
 }  // namespace heartbeat::agent

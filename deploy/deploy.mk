@@ -1,7 +1,7 @@
 # `make dist`: a tarball to upload to a shared host. The two programs are linked fully
 # statically (no library of the host is used) and stripped. Debian's libsqlite3.a and libfcgi.a
 # mention dlopen/gethostbyname, so the linker warns; heartbeat never takes those paths
-# (no SQLite extensions, no name lookups: see lib/listen_socket.cc); those warnings are kept
+# (no SQLite extensions, no name lookups: see lib/server/listen_socket.cc); those warnings are kept
 # in build/static/*.log.
 
 DIST_NAME = heartbeat-$(VERSION)-linux-x86_64
@@ -13,7 +13,7 @@ APT_PACKAGES += apache2 libapache2-mod-fcgid file varnish
 
 .PHONY: dist test-deploy test-cache FORCE
 
-build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat.a
+build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
 	@mkdir -p $(@D)
 	$(CXX) $(OPTIMIZATION) -static -s $^ -o $@.tmp $(STATIC_LIBS) 2> $@.log || { cat $@.log; exit 1; }
 	@mv $@.tmp $@

@@ -157,8 +157,8 @@ class DryRunAsOnAMac(unittest.TestCase):
                 by_pattern.add(current)
         self.assertIn("build/release/%.o", patterns)
         built = re.findall(r" -o (\S+)", self.proc.stdout)
-        self.assertIn("build/release/lib/key_value.o", built)
-        self.assertIn("build/release/lib/key_value.o", by_pattern)
+        self.assertIn("build/release/lib/core/key_value.o", built)
+        self.assertIn("build/release/lib/core/key_value.o", by_pattern)
         for target in built:
             if target not in by_pattern:
                 continue

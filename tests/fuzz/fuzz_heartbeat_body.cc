@@ -5,6 +5,7 @@
 
 #include "heartbeat_body.h"
 #include "http.h"
+#include "json_text.h"
 #include "text_field.h"
 
 namespace {

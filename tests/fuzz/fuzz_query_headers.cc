@@ -9,6 +9,7 @@
 #include "cors.h"
 #include "http.h"
 #include "http_cache.h"
+#include "json_text.h"
 #include "listen_socket.h"
 #include "query.h"
 #include "status_format.h"

@@ -3,6 +3,7 @@
 #include "cgi_request.h"
 #include "cors.h"
 #include "http_cache.h"
+#include "json_text.h"
 #include "key_value.h"
 #include "listen_socket.h"
 #include "query.h"

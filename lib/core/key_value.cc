@@ -7,18 +7,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "trim.h"
 #include "unique_fd.h"
 
 namespace heartbeat {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  const char* kBlanks = " \t\r";
-  size_t begin = s.find_first_not_of(kBlanks);
-  if (begin == std::string_view::npos) return {};
-  size_t end = s.find_last_not_of(kBlanks);
-  return s.substr(begin, end - begin + 1);
-}
+// A file written on Windows ends its lines with CR LF.
+constexpr std::string_view kLineBlanks = " \t\r";
 
 bool IsKeyChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
@@ -42,14 +38,14 @@ Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text,
     if (raw.find('\0') != std::string_view::npos) {
       return Status::Invalid(LineError(source, number, "contains a NUL byte"));
     }
-    std::string_view line = Trim(raw);
+    std::string_view line = Trim(raw, kLineBlanks);
     if (line.empty() || line.front() == '#') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) {
       return Status::Invalid(LineError(source, number, "expected `key = value`"));
     }
-    std::string_view key = Trim(line.substr(0, eq));
-    std::string_view value = Trim(line.substr(eq + 1));
+    std::string_view key = Trim(line.substr(0, eq), kLineBlanks);
+    std::string_view value = Trim(line.substr(eq + 1), kLineBlanks);
     if (key.empty()) return Status::Invalid(LineError(source, number, "missing key"));
     for (char c : key) {
       if (!IsKeyChar(c)) {

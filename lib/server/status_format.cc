@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "http.h"
+#include "iso_time.h"
+#include "json_text.h"
 
 namespace heartbeat {
 namespace {
@@ -102,13 +104,8 @@ const char* StatusContentType(StatusFormat format) {
 }
 
 std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy) {
-  time_t seconds = static_cast<time_t>(at_ms / 1000);
-  struct tm utc;
-  gmtime_r(&seconds, &utc);
-  if (policy == LastSeenPolicy::kMinute) utc.tm_sec = 0;
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  if (policy == LastSeenPolicy::kMinute) at_ms -= (at_ms % 60000 + 60000) % 60000;
+  return IsoUtc(at_ms);
 }
 
 std::string StatusJson(Presence presence, const StatusDetails& details) {

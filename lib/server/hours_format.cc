@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "http.h"
+#include "json_text.h"
 
 namespace heartbeat {
 namespace {

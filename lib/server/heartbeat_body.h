@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "device_name.h"
 #include "note.h"
 #include "presence.h"
 #include "result.h"
@@ -16,9 +17,6 @@ struct HeartbeatBody {
   NoteChange note_change = NoteChange::kKeep;
   Note note;  // when note_change is kSet
 };
-
-// 1 to 64 of [A-Za-z0-9._-].
-bool IsValidDeviceName(std::string_view name);
 
 // True when the body is empty or only JSON whitespace.
 bool IsBlankBody(std::string_view body);

@@ -1,5 +1,6 @@
 #include "handlers.h"
 #include "heartbeat_body.h"
+#include "json_text.h"
 #include "log.h"
 #include "rate_limit.h"
 #include "token.h"

@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
+#include "trim.h"
+
 namespace heartbeat {
 namespace {
-
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string_view StripWeak(std::string_view tag) {
   if (tag.size() >= 2 && tag[0] == 'W' && tag[1] == '/') tag.remove_prefix(2);
@@ -35,7 +31,7 @@ bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
   while (pos <= if_none_match.size()) {
     size_t comma = if_none_match.find(',', pos);
     if (comma == std::string_view::npos) comma = if_none_match.size();
-    std::string_view tag = TrimOws(if_none_match.substr(pos, comma - pos));
+    std::string_view tag = Trim(if_none_match.substr(pos, comma - pos));
     if (tag == "*") return true;
     if (!tag.empty() && StripWeak(tag) == ours) return true;
     pos = comma + 1;

@@ -50,13 +50,6 @@ struct Response {
 // The reason phrase for the status codes we send.
 const char* ReasonPhrase(int status);
 
-// Quotes and escapes a string for JSON. `<`, `>`, `&`, DEL, U+2028 and U+2029 are \u escapes too,
-// so that the text is inert inside HTML and a <script>, whatever the page does with it.
-std::string JsonString(std::string_view text);
-
-// Escapes text for XML content and attribute values (& < > " ').
-std::string XmlEscape(std::string_view text);
-
 // A JSON response {"error": code, "message": message} with the common headers.
 Response JsonError(int status, std::string_view code, std::string_view message);
 

@@ -4,6 +4,7 @@
 #include "handlers.h"
 #include "hours_format.h"
 #include "http_cache.h"
+#include "json_text.h"
 #include "log.h"
 #include "query.h"
 #include "status_format.h"

@@ -5,17 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "text_field.h"
+#include "trim.h"
 
 namespace heartbeat {
 namespace {
 
 bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 Result<Note> NoteFromJson(const nlohmann::json& json, int64_t now_ms) {
   if (!json.is_object()) return Status::Invalid("note must be an object or null");
@@ -57,7 +52,7 @@ bool IsBlankBody(std::string_view body) {
 }
 
 bool IsJsonMediaType(std::string_view content_type) {
-  std::string_view media_type = TrimBlanks(content_type.substr(0, content_type.find(';')));
+  std::string_view media_type = Trim(content_type.substr(0, content_type.find(';')));
   constexpr std::string_view kJson = "application/json";
   return media_type.size() == kJson.size() &&
          strncasecmp(media_type.data(), kJson.data(), kJson.size()) == 0;
@@ -98,14 +93,14 @@ Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body, int64_t now_ms) 
 }
 
 std::string_view BearerToken(std::string_view authorization) {
-  authorization = TrimBlanks(authorization);
+  authorization = Trim(authorization);
   constexpr std::string_view kScheme = "bearer";
   if (authorization.size() <= kScheme.size() ||
       strncasecmp(authorization.data(), kScheme.data(), kScheme.size()) != 0 ||
       (authorization[kScheme.size()] != ' ' && authorization[kScheme.size()] != '\t')) {
     return {};
   }
-  return TrimBlanks(authorization.substr(kScheme.size() + 1));
+  return Trim(authorization.substr(kScheme.size() + 1));
 }
 
 }  // namespace heartbeat
