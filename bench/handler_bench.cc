@@ -10,7 +10,9 @@
 #include <fstream>
 
 #include "cgi_request.h"
-#include "handlers.h"
+#include "cgi_response.h"
+#include "heartbeat_handler.h"
+#include "status_handler.h"
 #include "token.h"
 
 namespace heartbeat {
@@ -18,7 +20,7 @@ namespace {
 
 class Fixture {
  public:
-  explicit Fixture(const std::string& extra = "") : services{configs, stores, clock, "", {}} {
+  explicit Fixture(const std::string& extra = "") : services{configs, stores, clock, "", {}, {}} {
     char pattern[] = "/tmp/heartbeat-bench-XXXXXX";
     dir = mkdtemp(pattern);
     InitCrypto();

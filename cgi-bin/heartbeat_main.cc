@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "fcgi_frontend.h"
-#include "handlers.h"
+#include "heartbeat_handler.h"
+#include "server_program.h"
 #include "token.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // status.fcgi: the public read side. All logic is in lib/.
-#include "fcgi_frontend.h"
-#include "handlers.h"
+#include "server_program.h"
+#include "status_handler.h"
 
 int main(int argc, char** argv) {
   const heartbeat::ServerProgram program = {

@@ -1,5 +1,5 @@
-// CGI variables and body bytes → Request, and Response → CGI output. The CGI path and the
-// FastCGI path differ only in where the variables and bytes come from.
+// CGI variables and body bytes → Request. The CGI path and the FastCGI path differ only in
+// where the variables and bytes come from.
 #pragma once
 
 #include <string>
@@ -30,10 +30,5 @@ void FinishBody(Request* request);
 
 // Whether the body was read to its announced end (nothing left unread on the connection).
 bool BodyReadToEnd(const Request& request);
-
-// Writes a response in CGI form (Status line, headers, blank line, body).
-std::string SerializeResponse(const Response& response);
-// The same, appended to *out (whose capacity a long-running process reuses).
-void AppendCgiResponse(const Response& response, std::string* out);
 
 }  // namespace heartbeat

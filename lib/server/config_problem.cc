@@ -1,4 +1,6 @@
-#include "handlers.h"
+#include "config_problem.h"
+
+#include "path_name.h"
 
 namespace heartbeat {
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cgi_request.h"
+#include "cgi_response.h"
 #include "clock.h"
 #include "fastcgi_framing.h"
 #include "log.h"
@@ -145,7 +146,7 @@ class Connection {
   // whole but part of the body was never read (a heartbeat reads at most 4 KiB of one), so
   // this end is shut and what the web server still sends is read and dropped until it
   // closes, never interleaved with a next request.
-  After ServeOneRequest(Handler handle, Services& services, bool unix_socket, std::string* out) {
+  After ServeOneRequest(RequestHandler& handler, bool unix_socket, std::string* out) {
     // FCGX_Accept_r first finishes the previous request, closing the connection unless it is
     // to be kept: it must be kept, it is the one to read from.
     fcgi_.keepConnection = 1;
@@ -159,7 +160,7 @@ class Connection {
       FinishBody(&request);
     }
     out->clear();
-    AppendCgiResponse(handle(request, services), out);
+    AppendCgiResponse(handler.Handle(request), out);
     FCGX_PutStr(out->data(), static_cast<int>(out->size()), fcgi_.out);
     const bool rest_unread = !BodyReadToEnd(request);
     if (rest_unread) fcgi_.keepConnection = 1;  // for the drain, whatever the web server asked
@@ -179,9 +180,8 @@ class Connection {
 
 class ConnectionLoop {
  public:
-  ConnectionLoop(Handler handle, Services& services, int listen_fd)
-      : handle_(handle),
-        services_(services),
+  ConnectionLoop(RequestHandler& handler, int listen_fd)
+      : handler_(handler),
         listen_fd_(listen_fd),
         unix_socket_(IsUnixSocket(listen_fd)),
         allowed_(AllowedWebServers()),
@@ -228,7 +228,7 @@ class ConnectionLoop {
       LogLine(std::string("epoll failed: ") + std::strerror(errno));
       return false;
     }
-    ++services_.arrival;  // the requests waiting now
+    handler_.StartBatch();  // the requests waiting now
     const int64_t now = MonotonicMs();
     bool accept_waiting = false;
     for (int i = 0; i < ready; ++i) {
@@ -285,7 +285,7 @@ class ConnectionLoop {
       return SetEvents(connection, EPOLLOUT);
     }
     connection->arriving_since_ms = 0;
-    switch (connection->ServeOneRequest(handle_, services_, unix_socket_, &out_)) {
+    switch (connection->ServeOneRequest(handler_, unix_socket_, &out_)) {
       case Connection::After::kClose:
         return false;
       case Connection::After::kDrain:
@@ -451,8 +451,7 @@ class ConnectionLoop {
     }
   }
 
-  Handler handle_;
-  Services& services_;
+  RequestHandler& handler_;
   int listen_fd_;
   bool unix_socket_;
   std::vector<in_addr_t> allowed_;
@@ -467,9 +466,9 @@ class ConnectionLoop {
 
 }  // namespace
 
-int ServeFastCgi(Handler handle, Services& services, int listen_fd) {
+int ServeFastCgi(RequestHandler& handler, int listen_fd) {
   sigset_t wait_mask = InstallSignalHandlers();
-  ConnectionLoop loop(handle, services, listen_fd);
+  ConnectionLoop loop(handler, listen_fd);
   return loop.Run(wait_mask);
 }
 

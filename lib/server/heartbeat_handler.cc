@@ -1,4 +1,6 @@
-#include "handlers.h"
+#include "heartbeat_handler.h"
+
+#include "config_problem.h"
 #include "heartbeat_body.h"
 #include "json_text.h"
 #include "log.h"
@@ -20,8 +22,8 @@ Response Error(int status, std::string_view code, std::string_view message) {
 
 Response Unavailable(std::string_view code, std::string_view message) {
   Response response = JsonError(503, code, message);
-  response.AddHeader("Retry-After", std::to_string(kUnavailableRetryAfterSeconds));
-  return Finish(std::move(response));
+  MakeUnavailable(&response);
+  return response;
 }
 
 Response StorageUnavailable(Services& services, const std::string& database_path) {

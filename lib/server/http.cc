@@ -39,6 +39,12 @@ void AddCommonHeaders(Response* response) {
   response->AddHeader("X-Content-Type-Options", "nosniff");
 }
 
+void MakeUnavailable(Response* response) {
+  response->status = 503;
+  response->AddHeader("Cache-Control", "no-store");
+  response->AddHeader("Retry-After", std::to_string(kUnavailableRetryAfterSeconds));
+}
+
 Response JsonError(int status, std::string_view code, std::string_view message) {
   Response response;
   response.status = status;

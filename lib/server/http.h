@@ -1,5 +1,5 @@
 // The request and response values that the handlers work on. Only the front ends
-// (cgi_request.h, fcgi_frontend.cc, fastcgi_server.cc) know where they come from.
+// (cgi_request.h, server_program.cc, fastcgi_server.cc) know where they come from.
 #pragma once
 
 #include <string>
@@ -58,5 +58,11 @@ constexpr const char* kJsonContentType = "application/json; charset=utf-8";
 
 // Headers that every response carries.
 void AddCommonHeaders(Response* response);
+
+// Seconds a client is asked to wait after a 503.
+constexpr int kUnavailableRetryAfterSeconds = 30;
+
+// What makes a response a 503 of ours: its status, never cached, and a Retry-After.
+void MakeUnavailable(Response* response);
 
 }  // namespace heartbeat

@@ -53,6 +53,10 @@ bool IsLoopbackHost(const std::string& host) {
          (ntohl(address.s_addr) >> 24) == 127;
 }
 
+bool ListenAllowed(const ListenAddress& address, const char* web_servers) {
+  return address.is_unix || IsLoopbackHost(address.host) || (web_servers && *web_servers);
+}
+
 Result<UniqueFd> OpenListenSocket(const ListenAddress& address) {
   UniqueFd fd(socket(address.is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return SocketError("socket");

@@ -21,6 +21,10 @@ Result<ListenAddress> ParseListenAddress(const std::string& text);
 // Whether a numeric IPv4 host is in 127.0.0.0/8 (empty, all addresses, is not).
 bool IsLoopbackHost(const std::string& host);
 
+// False for a TCP address off loopback unless `web_servers` (FCGI_WEB_SERVER_ADDRS, honoured
+// on accept) names the web servers allowed to connect: a peer must never be anyone by accident.
+bool ListenAllowed(const ListenAddress& address, const char* web_servers);
+
 // Binds and listens. A unix socket path that exists and is not a socket is refused (it is
 // never deleted); a stale socket file is replaced. The socket file is made connectable by
 // every local user (mode 0666): guard it with the permissions of its folder.

@@ -41,18 +41,6 @@ bool IsOrigin(const std::string& origin) {
 
 }  // namespace
 
-std::string DirName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string& config_dir,
                                        std::string_view source) {
   auto lines = ParseKeyValueText(text, source);

@@ -39,9 +39,4 @@ struct ServerConfig {
 Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string& config_dir,
                                        std::string_view source);
 
-// The folder part of a path ("." when there is none).
-std::string DirName(const std::string& path);
-// The last part of a path.
-std::string BaseName(const std::string& path);
-
 }  // namespace heartbeat

@@ -5,6 +5,7 @@
 
 #include "key_value.h"
 #include "log.h"
+#include "path_name.h"
 
 namespace heartbeat {
 namespace {

@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "http.h"
+#include "presence_reads.h"
 #include "result.h"
 #include "server_config.h"
 #include "store.h"
@@ -97,9 +98,8 @@ struct Services {
   // heartbeat.conf beside the executable.
   std::string fallback_config_path;
   ConfigPolicy config_policy;
-  // The requests that one wake of the FastCGI loop found waiting share a number here (0 in
-  // CGI and tests): the presence read is shared among them (Store::ReadPresence).
-  uint64_t arrival = 0;
+  // The presence read shared by requests that arrived together (the FastCGI loop marks them).
+  PresenceReads presence_reads;
 };
 
 // The config path for one request: its HEARTBEAT_CONFIG parameter, else the fallback.

@@ -1,7 +1,9 @@
+#include "status_handler.h"
+
 #include <algorithm>
 
+#include "config_problem.h"
 #include "cors.h"
-#include "handlers.h"
 #include "hours_format.h"
 #include "http_cache.h"
 #include "json_text.h"
@@ -96,8 +98,7 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
       break;
   }
   Response response = WithBody(503, format, std::move(body));
-  response.AddHeader("Cache-Control", "no-store");
-  response.AddHeader("Retry-After", std::to_string(kUnavailableRetryAfterSeconds));
+  MakeUnavailable(&response);
   return response;
 }
 
@@ -167,7 +168,7 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
     }
     return HoursAnswer(request, services, *config, store.value(), format, view);
   }
-  auto facts = store.value()->ReadPresence(services.arrival);
+  auto facts = services.presence_reads.Read(*store.value());
   if (!facts.ok()) {
     LogLine(facts.status().message());
     services.stores.Discard(config->database_path);

@@ -275,9 +275,7 @@ bool Store::StillAtPath() const {
   return stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_;
 }
 
-Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
-  if (arrival != 0 && arrival == presence_arrival_) return presence_;
-  presence_arrival_ = 0;
+Result<PresenceFacts> Store::ReadPresence() {
   sqlite3_stmt* statement = Prepared(&read_presence_, kReadPresenceSql);
   if (!statement) return Fail("prepare statement");
   PresenceFacts facts;
@@ -300,8 +298,6 @@ Result<PresenceFacts> Store::ReadPresence(uint64_t arrival) {
   }
   sqlite3_reset(statement);
   if (rc != SQLITE_ROW) return Fail("read presence");
-  presence_arrival_ = arrival;
-  presence_ = facts;
   return facts;
 }
 

@@ -50,10 +50,9 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // One SELECT over all devices (see PresenceFacts). Requests that arrived together, with
-  // the same nonzero `arrival` number, share one read: each of them was already waiting when
-  // it was made, so each answer is as fresh as a read of its own. 0: a read of its own.
-  Result<PresenceFacts> ReadPresence(uint64_t arrival = 0);
+  // One SELECT over all devices (see PresenceFacts); the status path shares it among requests
+  // that arrived together (presence_reads.h).
+  Result<PresenceFacts> ReadPresence();
 
   // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
@@ -101,8 +100,6 @@ class Store {
   dev_t device_ = 0;
   ino_t inode_ = 0;
   Statement read_presence_;
-  uint64_t presence_arrival_ = 0;  // the arrival that presence_ was read for; 0: none
-  PresenceFacts presence_;
   Statement upsert_device_;
   Statement set_note_;
   Statement clear_note_;

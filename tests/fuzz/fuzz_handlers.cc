@@ -10,8 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "handlers.h"
+#include "heartbeat_handler.h"
 #include "key_value.h"
+#include "status_handler.h"
 #include "token.h"
 
 namespace {
@@ -32,7 +33,7 @@ struct World {
   heartbeat::SystemClock clock;
   heartbeat::ConfigCache configs{clock};
   heartbeat::StoreCache stores{clock};
-  heartbeat::Services services{configs, stores, clock, "", {}};
+  heartbeat::Services services{configs, stores, clock, "", {}, {}};
 };
 
 std::string_view NextField(std::string_view* rest) {

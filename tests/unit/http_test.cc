@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include "cgi_request.h"
+#include "cgi_response.h"
 #include "cors.h"
 #include "http_cache.h"
 #include "json_text.h"

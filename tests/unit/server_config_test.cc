@@ -1,5 +1,6 @@
 #include "server_config.h"
 
+#include "path_name.h"
 #include "test_support.h"
 #include "token.h"
 

@@ -57,31 +57,6 @@ BOOST_AUTO_TEST_CASE(keeps_each_devices_latest_state_and_last_activity) {
   BOOST_TEST(facts.last_active_ms.value() == 4000);
 }
 
-BOOST_AUTO_TEST_CASE(requests_that_arrived_together_share_one_presence_read) {
-  testing::TempDir dir;
-  auto reader = Store::Open(dir.File("hb.db"));
-  auto writer = Store::Open(dir.File("hb.db"));  // another process: heartbeat.fcgi
-  BOOST_REQUIRE(reader.ok());
-  BOOST_REQUIRE(writer.ok());
-  Store& r = *reader.value();
-  Store& w = *writer.value();
-  auto newest_active = [&r](uint64_t arrival) {
-    return r.ReadPresence(arrival).value().newest_active_ms.value_or(-1);
-  };
-  BOOST_TEST(newest_active(7) == -1);
-  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 1000).ok());
-  // Same arrival: the read made for it stands (those requests were waiting before the write).
-  BOOST_TEST(newest_active(7) == -1);
-  // A later arrival, and a read of its own (0), see the write.
-  BOOST_TEST(newest_active(8) == 1000);
-  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 2000).ok());
-  BOOST_TEST(newest_active(0) == 2000);
-  BOOST_TEST(newest_active(0) == 2000);
-  // After a read of its own, arrival 8 is not taken for the one read before.
-  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 3000).ok());
-  BOOST_TEST(newest_active(8) == 3000);
-}
-
 BOOST_AUTO_TEST_CASE(refuses_a_newer_schema_and_garbage) {
   testing::TempDir dir;
   {

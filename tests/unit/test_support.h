@@ -10,8 +10,9 @@
 #include <string>
 
 #include "clock.h"
-#include "handlers.h"
+#include "heartbeat_handler.h"
 #include "services.h"
+#include "status_handler.h"
 
 namespace heartbeat {
 // Lets Boost.Test print a status code when a comparison fails.

@@ -1,18 +1,19 @@
-// How a program runs (docs/protocol.md, "Programs"): its command line, then CGI (served here) or
-// FastCGI on a socket from a process manager or of its own (served by fastcgi_server).
+// How a program runs (docs/protocol.md, "Programs"): its command line, then CGI or FastCGI on
+// a socket from a process manager or of its own.
 #pragma once
 
-#include "fastcgi_server.h"
+#include "http.h"
+#include "services.h"
 
 namespace heartbeat {
 
 struct ServerProgram {
   const char* name;     // "status.fcgi", also the log prefix
   const char* summary;  // one line for --help
-  Handler handle;
+  Response (*handle)(const Request&, Services&);
 };
 
-// Parses the command line (--help, --version, --listen ADDR) and serves requests:
+// Parses the command line (program_options.h) and serves requests:
 // - with --listen: on its own socket, until SIGTERM/SIGINT;
 // - started by a FastCGI process manager (listening socket on fd 0): until SIGTERM;
 // - otherwise as CGI: the one request in the environment and stdin.

@@ -1,0 +1,12 @@
+// Plain CGI: the one request in the environment and on stdin, the answer on stdout. libfcgi's
+// reentrant loop has no CGI fallback of its own.
+#pragma once
+
+#include "fastcgi_server.h"
+
+namespace heartbeat {
+
+// Serves the request; 0, or 1 if the answer could not be written.
+int ServeCgi(RequestHandler& handler);
+
+}  // namespace heartbeat

@@ -1,0 +1,121 @@
+#include "server_program.h"
+
+#include <fcgiapp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cgi_server.h"
+#include "fastcgi_server.h"
+#include "listen_socket.h"
+#include "log.h"
+#include "path_name.h"
+#include "program_options.h"
+#include "worker_pool.h"
+
+#ifndef HEARTBEAT_VERSION
+#define HEARTBEAT_VERSION "unknown"
+#endif
+
+namespace heartbeat {
+namespace {
+
+std::string ExecutableDir(const char* argv0) {
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n > 0) {
+    path[n] = '\0';
+    return DirName(path);
+  }
+  return DirName(argv0 ? argv0 : ".");
+}
+
+// The program's endpoint with what it needs from the process. A wake of the FastCGI loop
+// starts a batch of the status path's shared presence read.
+class ProgramHandler final : public RequestHandler {
+ public:
+  ProgramHandler(const ServerProgram& program, Services& services)
+      : program_(program), services_(services) {}
+  Response Handle(const Request& request) override { return program_.handle(request, services_); }
+  void StartBatch() override { services_.presence_reads.StartBatch(); }
+
+ private:
+  const ServerProgram& program_;
+  Services& services_;
+};
+
+// --listen: opens the program's own socket and serves it in one or more processes.
+int ServeOwnSocket(const char* listen, int processes, RequestHandler& handler) {
+  auto address = ParseListenAddress(listen);
+  if (!address.ok()) {
+    LogLine(address.status().message());
+    return 2;
+  }
+  if (!ListenAllowed(address.value(), getenv("FCGI_WEB_SERVER_ADDRS"))) {
+    LogLine("refusing to listen on " + std::string(listen) +
+            ": off loopback, set FCGI_WEB_SERVER_ADDRS to the web servers allowed to connect");
+    return 2;
+  }
+  FCGX_Init();
+  auto opened = OpenListenSocket(address.value());
+  if (!opened.ok()) {
+    LogLine(opened.status().message());
+    return 1;
+  }
+  const UniqueFd listener = std::move(opened).value();
+  LogLine(std::string("listening on ") + listen +
+          (processes > 1 ? " with " + std::to_string(processes) + " processes" : ""));
+  // The workers open their own database connections: nothing opened here crosses a fork.
+  int code = processes > 1
+                 ? RunWorkers(processes, [&] { return ServeFastCgi(handler, listener.get()); })
+                 : ServeFastCgi(handler, listener.get());
+  if (address->is_unix) unlink(address->path.c_str());
+  LogLine("stopped");
+  return code;
+}
+
+}  // namespace
+
+bool StartedAsCgi() {
+  const char* gateway = getenv("GATEWAY_INTERFACE");
+  return gateway && *gateway;
+}
+
+int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
+  SetLogProgramName(program.name);
+  // The database and its -wal/-shm hold the owner's activity: only this user may read them.
+  umask(077);
+  // A CGI server passes a query string without '=' as arguments (RFC 3875 4.4), so under
+  // CGI the arguments are the visitor's words, never options.
+  const bool cgi = StartedAsCgi();
+  auto parsed = ParseProgramOptions(cgi ? 1 : argc, argv);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s: %s\n", program.name, parsed.status().message().c_str());
+    return 2;
+  }
+  ProgramOptions options = std::move(parsed).value();
+  if (options.action == ProgramOptions::Action::kHelp) {
+    std::fputs(HelpText(program.name, program.summary).c_str(), stdout);
+    return 0;
+  }
+  if (options.action == ProgramOptions::Action::kVersion) {
+    std::printf("%s %s\n", program.name, HEARTBEAT_VERSION);
+    return 0;
+  }
+  SystemClock clock;
+  ConfigCache configs(clock);
+  StoreCache stores(clock);
+  Services services{configs, stores, clock,
+                    FallbackConfigPath(getenv("HEARTBEAT_CONFIG"), ExecutableDir(argv[0])),
+                    std::move(options.config_policy), {}};
+  ProgramHandler handler(program, services);
+  if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
+  if (cgi || FCGX_IsCGI()) return ServeCgi(handler);
+  FCGX_Init();
+  return ServeFastCgi(handler, 0);
+}
+
+}  // namespace heartbeat

@@ -1,0 +1,56 @@
+#include "presence_reads.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "test_support.h"
+
+namespace heartbeat {
+namespace {
+
+BOOST_AUTO_TEST_SUITE(presence_reads)
+
+BOOST_AUTO_TEST_CASE(requests_that_arrived_together_share_one_read) {
+  testing::TempDir dir;
+  auto reader = Store::Open(dir.File("hb.db"));
+  auto writer = Store::Open(dir.File("hb.db"));  // another process: heartbeat.fcgi
+  BOOST_REQUIRE(reader.ok());
+  BOOST_REQUIRE(writer.ok());
+  Store& r = *reader.value();
+  Store& w = *writer.value();
+  PresenceReads reads;
+  auto newest_active = [&reads](Store& store) {
+    return reads.Read(store).value().newest_active_ms.value_or(-1);
+  };
+  // Before the first batch (CGI, tests) every read is a read of its own.
+  BOOST_TEST(newest_active(r) == -1);
+  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 1000).ok());
+  BOOST_TEST(newest_active(r) == 1000);
+
+  reads.StartBatch();
+  BOOST_TEST(newest_active(r) == 1000);
+  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 2000).ok());
+  // The same batch: the read made for it stands (those requests were waiting before the write).
+  BOOST_TEST(newest_active(r) == 1000);
+  reads.StartBatch();
+  BOOST_TEST(newest_active(r) == 2000);
+}
+
+BOOST_AUTO_TEST_CASE(another_database_in_the_same_batch_is_read_on_its_own) {
+  testing::TempDir dir;
+  auto first = Store::Open(dir.File("first.db"));
+  auto second = Store::Open(dir.File("second.db"));
+  BOOST_REQUIRE(first.ok());
+  BOOST_REQUIRE(second.ok());
+  BOOST_REQUIRE(first.value()->RecordHeartbeat("a", DeviceState::kActive, 1000).ok());
+  BOOST_REQUIRE(second.value()->RecordHeartbeat("a", DeviceState::kActive, 5000).ok());
+  PresenceReads reads;
+  reads.StartBatch();
+  BOOST_TEST(reads.Read(*first.value()).value().newest_active_ms.value_or(-1) == 1000);
+  BOOST_TEST(reads.Read(*second.value()).value().newest_active_ms.value_or(-1) == 5000);
+  BOOST_TEST(reads.Read(*first.value()).value().newest_active_ms.value_or(-1) == 1000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace heartbeat
