@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cgi_request.h"
@@ -134,6 +135,16 @@ class Connection {
   int64_t stalled_since_ms = 0;
   // Since when the rest of a body is being read and dropped (0: it is not).
   int64_t draining_since_ms = 0;
+
+  // When the connection is to be dropped unless what it waits for happens first; 0: never.
+  int64_t DeadlineMs() const {
+    int64_t deadline = 0;
+    for (int64_t since : {arriving_since_ms, stalled_since_ms, draining_since_ms}) {
+      if (since != 0 && (deadline == 0 || since + kDeadlineMs < deadline))
+        deadline = since + kDeadlineMs;
+    }
+    return deadline;
+  }
   // The events the loop waits for on this connection.
   uint32_t events = 0;
   // The socket's send buffer (SO_SNDBUF), read once.
@@ -241,6 +252,8 @@ class ConnectionLoop {
         accept_waiting = true;
       } else if (!Serve(connection, events[i].events, now)) {
         Drop(connection);
+      } else {
+        NoteDeadline(connection);
       }
     }
     DropLateConnections(now);
@@ -329,6 +342,7 @@ class ConnectionLoop {
       ssize_t waiting = recv(connection->fd(), peek_.data(), 1, MSG_PEEK | MSG_DONTWAIT);
       if (waiting > 0) {
         if (connection->arriving_since_ms == 0) connection->arriving_since_ms = now;
+        NoteDeadline(connection);
         SetEvents(connection, EPOLLIN | EPOLLRDHUP);  // level: a whole request is served now
       } else if (connection->arriving_since_ms == 0) {
         Drop(connection);
@@ -345,15 +359,22 @@ class ConnectionLoop {
     }
   }
 
+  // Keeps `timed_` to the connections that have a deadline, so that a wake looks only at
+  // those (a web server's connections almost never have one), not at every connection.
+  void NoteDeadline(Connection* connection) {
+    if (connection->DeadlineMs() != 0) {
+      timed_.insert(connection);
+    } else {
+      timed_.erase(connection);
+    }
+  }
+
   // The wait until the nearest deadline; -1: none.
   int WaitTimeoutMs() const {
     int64_t nearest = AcceptPaused() ? resume_accepting_ms_ : 0;
-    for (const auto& entry : connections_) {
-      for (int64_t since : {entry.first->arriving_since_ms, entry.first->stalled_since_ms,
-                            entry.first->draining_since_ms}) {
-        if (since != 0 && (nearest == 0 || since + kDeadlineMs < nearest))
-          nearest = since + kDeadlineMs;
-      }
+    for (const Connection* connection : timed_) {
+      int64_t deadline = connection->DeadlineMs();
+      if (nearest == 0 || deadline < nearest) nearest = deadline;
     }
     if (nearest == 0) return -1;
     int64_t wait = nearest - MonotonicMs();
@@ -361,20 +382,15 @@ class ConnectionLoop {
   }
 
   void DropLateConnections(int64_t now) {
-    for (auto it = connections_.begin(); it != connections_.end();) {
-      Connection* connection = it->first;
-      ++it;
-      for (int64_t since : {connection->arriving_since_ms, connection->stalled_since_ms,
-                            connection->draining_since_ms}) {
-        if (since != 0 && now - since >= kDeadlineMs) {
-          Drop(connection);
-          break;
-        }
-      }
+    for (auto it = timed_.begin(); it != timed_.end();) {
+      Connection* connection = *it;
+      ++it;  // Drop erases this one
+      if (now >= connection->DeadlineMs()) Drop(connection);
     }
   }
 
   void Drop(Connection* connection) {
+    timed_.erase(connection);
     connections_.erase(connection);  // its descriptor is closed: epoll forgets it
     resume_accepting_ms_ = 0;        // and one is free again
   }
@@ -460,8 +476,9 @@ class ConnectionLoop {
   // After an accept failure other than "none waiting": when to try again. 0: not paused.
   int64_t resume_accepting_ms_ = 0;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
-  std::vector<unsigned char> peek_;  // what is waiting on a connection, looked at
-  std::string out_;                  // reused for every answer
+  std::unordered_set<Connection*> timed_;  // those of connections_ with a deadline
+  std::vector<unsigned char> peek_;        // what is waiting on a connection, looked at
+  std::string out_;                        // reused for every answer
 };
 
 }  // namespace
