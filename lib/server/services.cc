@@ -42,12 +42,14 @@ std::string ResolvedPath(const std::string& path) {
   return dir + (dir.size() > 1 ? "/" : "") + base;
 }
 
-bool MayRead(const std::string& path, const Services& services) {
-  const ConfigPolicy& policy = services.config_policy;
+bool MayRead(const std::string& path, Services& services) {
+  ConfigPolicy& policy = services.config_policy;
   if (policy.param_trusted || path == services.fallback_config_path) return true;
   std::string resolved = ResolvedPath(path);
   if (resolved.empty()) return false;
-  if (resolved == ResolvedPath(services.fallback_config_path)) return true;
+  if (!policy.resolved_fallback)
+    policy.resolved_fallback = ResolvedPath(services.fallback_config_path);
+  if (resolved == *policy.resolved_fallback) return true;
   for (const std::string& dir : policy.allowed_dirs) {
     if (resolved.compare(0, dir.size(), dir) == 0) return true;
   }

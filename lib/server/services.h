@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ struct ConfigPolicy {
   bool param_trusted = true;
   // Folders given by --config-dir, symbolic links resolved, each ending in '/'.
   std::vector<std::string> allowed_dirs;
+  // The start-up config's path resolved, on the first request that names another spelling of
+  // a path: resolving it again for each such request would cost a realpath each time.
+  std::optional<std::string> resolved_fallback;
 };
 
 struct Services {
