@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace heartbeat {
 namespace {
@@ -101,6 +103,29 @@ constexpr const char* kRollbackSql = "ROLLBACK";
 constexpr const char* kIncrementalVacuumSql = "PRAGMA incremental_vacuum";
 constexpr int kAutoVacuumIncremental = 2;
 
+// A value bound to a statement's parameter, by its type: text without a copy (it outlives the
+// step), no value as NULL.
+int BindOne(sqlite3_stmt* statement, int index, int64_t value) {
+  return sqlite3_bind_int64(statement, index, value);
+}
+int BindOne(sqlite3_stmt* statement, int index, int value) {
+  return sqlite3_bind_int(statement, index, value);
+}
+int BindOne(sqlite3_stmt* statement, int index, std::string_view text) {
+  return sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
+                           SQLITE_STATIC);
+}
+int BindOne(sqlite3_stmt* statement, int index, std::optional<int64_t> value) {
+  return value ? BindOne(statement, index, *value) : sqlite3_bind_null(statement, index);
+}
+
+// Binds ?1, ?2, ... in order; false as soon as SQLite refuses one (then nothing is stepped).
+template <typename... Values>
+bool Bind(sqlite3_stmt* statement, Values... values) {
+  int index = 0;
+  return ((BindOne(statement, ++index, values) == SQLITE_OK) && ...);
+}
+
 std::string Describe(sqlite3* db, const char* what) {
   return std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
 }
@@ -178,37 +203,24 @@ Status Migrate(sqlite3* db) {
 
 }  // namespace
 
+void DatabaseCloser::operator()(sqlite3* db) const { sqlite3_close(db); }
+
 void StatementDeleter::operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 
-Store::Store(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
-
-Store::~Store() {
-  read_presence_.reset();
-  upsert_device_.reset();
-  set_note_.reset();
-  clear_note_.reset();
-  drop_expired_note_.reset();
-  mark_active_minute_.reset();
-  prune_active_minutes_.reset();
-  read_active_minutes_.reset();
-  read_failures_.reset();
-  record_failure_.reset();
-  prune_failures_.reset();
-  cap_failures_.reset();
-  begin_.reset();
-  commit_.reset();
-  rollback_.reset();
-  sqlite3_close(db_);
-}
+Store::Store(std::string path, Database db) : path_(std::move(path)), db_(std::move(db)) {}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
-  sqlite3* db = nullptr;
+  sqlite3* opened = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  std::unique_ptr<Store> store(new Store(path, db));
+  int rc = sqlite3_open_v2(path.c_str(), &opened, flags, nullptr);
+  // Also a failed open gives a handle (for its message), which must be closed.
+  std::unique_ptr<Store> store(new Store(path, Database(opened)));
+  sqlite3* db = opened;
   if (rc != SQLITE_OK) return Status::Unavailable(Describe(db, "open database"));
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  sqlite3_extended_result_codes(db, 1);
+  if (sqlite3_busy_timeout(db, kBusyTimeoutMs) != SQLITE_OK ||
+      sqlite3_extended_result_codes(db, 1) != SQLITE_OK) {
+    return Status::Unavailable(Describe(db, "configure the connection"));
+  }
 
   // Before anything writes the file's header: a new file takes the mode as it is made.
   Status status = EnsureIncrementalVacuum(db);
@@ -225,7 +237,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   // The last connection to close would checkpoint the WAL into the database and truncate it:
   // work that a one-request CGI process should not pay for every time. Writers still
   // checkpoint automatically as the WAL grows.
-  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  if (sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK) {
+    return Status::Unavailable(Describe(db, "configure checkpoints on close"));
+  }
 
   struct stat st;
   if (stat(path.c_str(), &st) != 0)
@@ -238,7 +252,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 sqlite3_stmt* Store::Prepared(Statement* slot, const char* sql) {
   if (!*slot) {
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
+        SQLITE_OK) {
       return nullptr;
     }
     slot->reset(raw);
@@ -246,7 +261,7 @@ sqlite3_stmt* Store::Prepared(Statement* slot, const char* sql) {
   return slot->get();
 }
 
-Status Store::Fail(const char* what) { return Status::Unavailable(Describe(db_, what)); }
+Status Store::Fail(const char* what) { return Status::Unavailable(Describe(db_.get(), what)); }
 
 template <typename Work>
 Status Store::InTransaction(const char* what, Work work) {
@@ -316,10 +331,9 @@ Status Store::RecordHeartbeat(const HeartbeatWrite& write) {
 Status Store::RecordHeartbeatInTransaction(const HeartbeatWrite& write) {
   sqlite3_stmt* statement = Prepared(&upsert_device_, kUpsertDeviceSql);
   if (!statement) return Fail("prepare statement");
-  sqlite3_bind_text(statement, 1, write.device.data(), static_cast<int>(write.device.size()),
-                    SQLITE_STATIC);
-  sqlite3_bind_text(statement, 2, DeviceStateName(write.state), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(statement, 3, write.at_ms);
+  if (!Bind(statement, write.device, std::string_view(DeviceStateName(write.state)), write.at_ms)) {
+    return Fail("bind a heartbeat");
+  }
   int rc = sqlite3_step(statement);
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
@@ -334,8 +348,9 @@ Status Store::WriteHistory(const HeartbeatWrite& write) {
   if (write.state == DeviceState::kActive && write.history_days > 0) {
     sqlite3_stmt* mark = Prepared(&mark_active_minute_, kMarkActiveMinuteSql);
     if (!mark) return Fail("prepare statement");
-    sqlite3_bind_int64(mark, 1, at_s - at_s % 3600);
-    sqlite3_bind_int64(mark, 2, int64_t{1} << (at_s % 3600 / 60));
+    if (!Bind(mark, at_s - at_s % 3600, int64_t{1} << (at_s % 3600 / 60))) {
+      return Fail("bind an active minute");
+    }
     int rc = sqlite3_step(mark);
     sqlite3_reset(mark);
     if (rc != SQLITE_DONE) return Fail("record an active minute");
@@ -343,7 +358,7 @@ Status Store::WriteHistory(const HeartbeatWrite& write) {
   // With history_days 0 every row goes: turning the setting off forgets the history.
   sqlite3_stmt* prune = Prepared(&prune_active_minutes_, kPruneActiveMinutesSql);
   if (!prune) return Fail("prepare statement");
-  sqlite3_bind_int64(prune, 1, OldestKeptHour(at_s, write.history_days));
+  if (!Bind(prune, OldestKeptHour(at_s, write.history_days))) return Fail("bind a pruning");
   int rc = sqlite3_step(prune);
   sqlite3_reset(prune);
   if (rc != SQLITE_DONE) return Fail("prune active minutes");
@@ -359,7 +374,7 @@ int64_t Store::OldestKeptHour(int64_t now_s, int history_days) {
 Result<std::vector<ActiveHour>> Store::ReadActiveHours(int64_t since_hour_s) {
   sqlite3_stmt* statement = Prepared(&read_active_minutes_, kReadActiveMinutesSql);
   if (!statement) return Fail("prepare statement");
-  sqlite3_bind_int64(statement, 1, since_hour_s);
+  if (!Bind(statement, since_hour_s)) return Fail("bind an hour");
   std::vector<ActiveHour> hours;
   int rc;
   while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -376,7 +391,7 @@ Status Store::WriteNote(const HeartbeatWrite& write) {
   switch (write.note_change) {
     case NoteChange::kKeep:
       statement = Prepared(&drop_expired_note_, kDropExpiredNoteSql);
-      if (statement) sqlite3_bind_int64(statement, 1, write.at_ms);
+      if (statement && !Bind(statement, write.at_ms)) return Fail("bind a note");
       break;
     case NoteChange::kClear:
       statement = Prepared(&clear_note_, kClearNoteSql);
@@ -384,10 +399,10 @@ Status Store::WriteNote(const HeartbeatWrite& write) {
     case NoteChange::kSet:
       statement = Prepared(&set_note_, kSetNoteSql);
       if (!statement) break;
-      sqlite3_bind_text(statement, 1, write.note.text.data(),
-                        static_cast<int>(write.note.text.size()), SQLITE_STATIC);
-      sqlite3_bind_int(statement, 2, write.note.busy ? 1 : 0);
-      if (write.note.until_ms) sqlite3_bind_int64(statement, 3, *write.note.until_ms);
+      if (!Bind(statement, std::string_view(write.note.text), write.note.busy ? 1 : 0,
+                write.note.until_ms)) {
+        return Fail("bind a note");
+      }
       break;
   }
   if (!statement) return Fail("prepare statement");
@@ -401,7 +416,7 @@ Status Store::WriteNote(const HeartbeatWrite& write) {
 Result<AuthFailures> Store::ReadAuthFailures(std::string_view address) {
   sqlite3_stmt* statement = Prepared(&read_failures_, kReadFailuresSql);
   if (!statement) return Fail("prepare statement");
-  sqlite3_bind_text(statement, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
+  if (!Bind(statement, address)) return Fail("bind an address");
   AuthFailures failures;
   int rc = sqlite3_step(statement);
   if (rc == SQLITE_ROW) {
@@ -431,18 +446,15 @@ Result<AuthFailures> Store::CountAuthFailureInTransaction(std::string_view addre
 
   sqlite3_stmt* prune = Prepared(&prune_failures_, kPruneFailuresSql);
   if (!prune) return Fail("prepare statement");
-  sqlite3_bind_int64(prune, 1, now_ms);
-  sqlite3_bind_int64(prune, 2, kAuthFailureSpanMs);
+  if (!Bind(prune, now_ms, kAuthFailureSpanMs)) return Fail("bind a pruning");
   int rc = sqlite3_step(prune);
   sqlite3_reset(prune);
   if (rc != SQLITE_DONE) return Fail("prune failed tokens");
-  const bool pruned = sqlite3_changes(db_) > 0;
+  const bool pruned = sqlite3_changes(db_.get()) > 0;
 
   sqlite3_stmt* record = Prepared(&record_failure_, kRecordFailureSql);
   if (!record) return Fail("prepare statement");
-  sqlite3_bind_text(record, 1, address.data(), static_cast<int>(address.size()), SQLITE_STATIC);
-  sqlite3_bind_int64(record, 2, now_ms);
-  sqlite3_bind_int64(record, 3, kAuthFailureSpanMs);
+  if (!Bind(record, address, now_ms, kAuthFailureSpanMs)) return Fail("bind a failed token");
   rc = sqlite3_step(record);
   sqlite3_reset(record);
   sqlite3_clear_bindings(record);
@@ -452,14 +464,14 @@ Result<AuthFailures> Store::CountAuthFailureInTransaction(std::string_view addre
   if (before->count == 0) {  // a new address: the table may have grown past its bound
     sqlite3_stmt* cap = Prepared(&cap_failures_, kCapFailuresSql);
     if (!cap) return Fail("prepare statement");
-    sqlite3_bind_int(cap, 1, kMaxTrackedAddresses);
+    if (!Bind(cap, kMaxTrackedAddresses)) return Fail("bind the address bound");
     rc = sqlite3_step(cap);
     sqlite3_reset(cap);
     if (rc != SQLITE_DONE) return Fail("cap failed tokens");
-    capped = sqlite3_changes(db_) > 0;
+    capped = sqlite3_changes(db_.get()) > 0;
   }
   if (pruned || capped) {
-    Status vacuumed = Exec(db_, kIncrementalVacuumSql, "give back free pages");
+    Status vacuumed = Exec(db_.get(), kIncrementalVacuumSql, "give back free pages");
     if (!vacuumed.ok()) return vacuumed;
   }
   return before;

@@ -21,6 +21,10 @@ struct sqlite3_stmt;
 
 namespace heartbeat {
 
+struct DatabaseCloser {
+  void operator()(sqlite3* db) const;
+};
+using Database = std::unique_ptr<sqlite3, DatabaseCloser>;
 struct StatementDeleter {
   void operator()(sqlite3_stmt* statement) const;
 };
@@ -46,7 +50,6 @@ class Store {
   // Opens (creating it if missing) the database at `path` and migrates its schema.
   // Unavailable, with SQLite's reason, if the file cannot be opened, read or written.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
-  ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -82,7 +85,7 @@ class Store {
   const std::string& path() const { return path_; }
 
  private:
-  Store(std::string path, sqlite3* db);
+  Store(std::string path, Database db);
   // The statement in `slot`, prepared on first use and kept for the life of the connection
   // (a CGI process prepares only what its one request needs); nullptr if SQLite refused it.
   sqlite3_stmt* Prepared(Statement* slot, const char* sql);
@@ -96,7 +99,9 @@ class Store {
   Result<AuthFailures> CountAuthFailureInTransaction(std::string_view address, int64_t now_ms);
 
   std::string path_;
-  sqlite3* db_;
+  // Declared before the statements, so destroyed after them: SQLite closes a connection only
+  // once its statements are finalized.
+  Database db_;
   dev_t device_ = 0;
   ino_t inode_ = 0;
   Statement read_presence_;
