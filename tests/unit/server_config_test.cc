@@ -1,6 +1,5 @@
 #include "server_config.h"
 
-#include "path_name.h"
 #include "test_support.h"
 #include "token.h"
 
@@ -92,14 +91,6 @@ BOOST_AUTO_TEST_CASE(invalid_values_name_the_line) {
       BOOST_TEST(config.status().message() == c.expected);
     }
   }
-}
-
-BOOST_AUTO_TEST_CASE(path_helpers) {
-  BOOST_TEST(DirName("/a/b/c.conf") == "/a/b");
-  BOOST_TEST(DirName("c.conf") == ".");
-  BOOST_TEST(DirName("/c.conf") == "/");
-  BOOST_TEST(BaseName("/a/b/c.conf") == "c.conf");
-  BOOST_TEST(BaseName("c.conf") == "c.conf");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
