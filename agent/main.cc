@@ -87,7 +87,12 @@ int main(int argc, char** argv) {
     LogAction("config", "warning: " + warning, config.token);
 
   auto http = MakeCurlHttpClient(config.ca_file);
-  Agent agent(config, *http);
+  if (!http.ok()) {
+    LogAction("config", http.status().message(), config.token);
+    return http.status().code() == heartbeat::Status::Code::kInvalid ? kExitUsage
+                                                                     : kExitUnavailable;
+  }
+  Agent agent(config, *http.value());
   if (config.command == Command::kStatus) return agent.PrintStatus();
   if (config.command == Command::kOffline) return agent.Offline();
 

@@ -17,6 +17,7 @@
 
 #include "agent.h"
 #include "clock.h"
+#include "unique_fd.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -36,7 +37,6 @@ std::string Describe(const sd_bus_error& error, int code) {
 class LogindSleepWatcher final : public SleepWatcher {
  public:
   ~LogindSleepWatcher() override {
-    if (inhibitor_ >= 0) close(inhibitor_);
     sd_bus_slot_unref(slot_);
     sd_bus_flush_close_unref(bus_);
   }
@@ -62,7 +62,7 @@ class LogindSleepWatcher final : public SleepWatcher {
         PowerEvent event = events_.front();
         events_.pop_front();
         // Awake again: the lock was given up for the sleep; take it for the next one.
-        if (event == PowerEvent::kHasWoken && inhibitor_ < 0) {
+        if (event == PowerEvent::kHasWoken && !inhibitor_.valid()) {
           Status taken = TakeInhibitor();
           if (!taken.ok()) LogAction("wake", "warning: " + taken.message(), "");
         }
@@ -88,10 +88,7 @@ class LogindSleepWatcher final : public SleepWatcher {
     return !events_.empty();
   }
 
-  void AllowSleep() override {
-    if (inhibitor_ >= 0) close(inhibitor_);
-    inhibitor_ = -1;
-  }
+  void AllowSleep() override { inhibitor_.Reset(); }
 
  private:
   Status TakeInhibitor() {
@@ -108,8 +105,9 @@ class LogindSleepWatcher final : public SleepWatcher {
       status = Status::Unavailable(std::string("logind's Inhibit answer: ") + std::strerror(-r));
     } else {
       // The reply owns fd and closes it when freed: keep a copy of our own.
-      inhibitor_ = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-      if (inhibitor_ < 0) status = Status::Unavailable(std::string("dup: ") + std::strerror(errno));
+      inhibitor_.Reset(fcntl(fd, F_DUPFD_CLOEXEC, 3));
+      if (!inhibitor_.valid())
+        status = Status::Unavailable(std::string("dup: ") + std::strerror(errno));
     }
     sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
@@ -126,7 +124,7 @@ class LogindSleepWatcher final : public SleepWatcher {
 
   sd_bus* bus_ = nullptr;
   sd_bus_slot* slot_ = nullptr;
-  int inhibitor_ = -1;
+  UniqueFd inhibitor_;  // the delay lock: held while open
   std::deque<PowerEvent> events_;
 };
 
