@@ -1,3 +1,5 @@
+#include "curl_http_client.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 #include <memory>
 #include <string>
 
-#include "http_client.h"
 #include "key_value.h"
 
 namespace heartbeat::agent {

@@ -1,4 +1,6 @@
 // idle_command: any program that prints idle seconds; also runs loginctl for the logind source.
+#include "idle_command.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "clock.h"
-#include "idle.h"
 #include "unique_fd.h"
 
 extern char** environ;  // POSIX; declared by no header on macOS

@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "clock.h"
+#include "curl_http_client.h"
 #include "setup.h"
 
 #ifndef HEARTBEAT_VERSION

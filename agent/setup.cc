@@ -14,6 +14,7 @@
 
 #include "agent.h"
 #include "agent_config.h"
+#include "curl_http_client.h"
 #include "key_value.h"
 #include "retry_policy.h"
 #include "service_install.h"

@@ -2,8 +2,9 @@
 // (up to 30 s, Apple's limit) until IOAllowPowerChange, which the agent calls once "offline" is
 // posted; kIOMessageCanSystemSleep is allowed at once. The notifications arrive on this thread's
 // run loop, which Wait() runs, so that everything stays on the agent's one thread.
+#include "sleep_iokit.h"
+
 #include "clock.h"
-#include "sleep_watch.h"
 
 #ifdef __APPLE__
 #include <CoreFoundation/CoreFoundation.h>

@@ -1,7 +1,7 @@
 // Linux: logind's PrepareForSleep signal, with a "delay" inhibitor lock so that the machine
 // waits (up to logind's InhibitDelayMaxSec, 5 s by default) while the agent posts "offline".
 // Built with libsystemd's sd-bus (HEARTBEAT_WITH_LOGIND).
-#include "sleep_watch.h"
+#include "sleep_logind.h"
 
 #ifdef HEARTBEAT_WITH_LOGIND
 #include <fcntl.h>

@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "clock.h"
+#include "sleep_iokit.h"
+#include "sleep_logind.h"
 
 namespace heartbeat::agent {
 namespace {

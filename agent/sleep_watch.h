@@ -38,16 +38,13 @@ Result<std::unique_ptr<SleepWatcher>> MakeSleepWatcher();
 // Waits and never sees an event.
 std::unique_ptr<SleepWatcher> MakeNoSleepWatcher();
 
-// The platform implementations, each in its own file; Unavailable where not built in.
-Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher();
-
-// A watcher of one of the kinds above once its Start() worked, or why it did not.
+// A watcher of one of the platforms' kinds (sleep_iokit.h, sleep_logind.h) once its Start()
+// worked, or why it did not.
 template <typename Watcher>
 Result<std::unique_ptr<SleepWatcher>> Started(std::unique_ptr<Watcher> watcher) {
   Status started = watcher->Start();
   if (!started.ok()) return started;
   return std::unique_ptr<SleepWatcher>(std::move(watcher));
 }
-Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher();
 
 }  // namespace heartbeat::agent

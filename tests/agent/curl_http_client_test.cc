@@ -1,4 +1,6 @@
 #define BOOST_TEST_DYN_LINK
+#include "curl_http_client.h"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -7,7 +9,6 @@
 #include <string>
 #include <thread>
 
-#include "http_client.h"
 #include "test_support.h"
 #include "unique_fd.h"
 
