@@ -5,8 +5,8 @@
 #include <random>
 
 #include "clock.h"
-#include "iso_time.h"
 #include "json_text.h"
+#include "log.h"
 #include "status_summary.h"
 
 namespace heartbeat::agent {
@@ -50,11 +50,13 @@ std::string Redact(std::string text, const std::string& secret) {
   return text;
 }
 
+void SetUpAgentLog() {
+  SetLogProgramName("heartbeat-agent");
+  SetLogTimestamps(true);
+}
+
 void LogAction(const std::string& action, const std::string& outcome, const std::string& secret) {
-  std::string line = Redact(
-      IsoUtc(SystemClock().NowMs()) + " heartbeat-agent: " + action + ": " + outcome, secret);
-  std::fprintf(stderr, "%s\n", line.c_str());
-  std::fflush(stderr);
+  LogLine(Redact(action + ": " + outcome, secret));
 }
 
 std::string HeartbeatJson(const std::string& device, DeviceState state, const NoteRequest* note) {

@@ -16,8 +16,11 @@
 
 namespace heartbeat::agent {
 
-// Writes "<ISO time> heartbeat-agent: <action>: <outcome>" to stderr, with every occurrence
-// of `secret` (the token) replaced, as a last line of defence.
+// Makes LogLine write the agent's lines: "<UTC time> heartbeat-agent: …". Called first in main.
+void SetUpAgentLog();
+
+// Writes "<UTC time> heartbeat-agent: <action>: <outcome>" to stderr through LogLine, with
+// every occurrence of `secret` (the token) replaced, as a last line of defence.
 void LogAction(const std::string& action, const std::string& outcome, const std::string& secret);
 
 // Replaces every occurrence of `secret` in `text` by "[redacted]".

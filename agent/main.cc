@@ -67,6 +67,7 @@ std::string HostName() {
 
 int main(int argc, char** argv) {
   using namespace heartbeat::agent;
+  SetUpAgentLog();
   if (argc >= 2 && std::string(argv[1]) == "setup") return RunSetup(argc, argv);
   auto loaded = LoadAgentConfig(
       argc, argv, [](const char* name) -> const char* { return std::getenv(name); }, HostName());
