@@ -8,7 +8,7 @@
 
 namespace heartbeat::agent {
 
-// Unavailable off Apple platforms.
+// Defined only on Apple platforms; Unavailable when the power manager cannot be reached.
 Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher();
 
 }  // namespace heartbeat::agent

@@ -8,7 +8,8 @@
 
 namespace heartbeat::agent {
 
-// Unavailable in builds without libsystemd.
+// Defined only on builds with HEARTBEAT_WITH_LOGIND (libsystemd); Unavailable when the power
+// manager cannot be reached.
 Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher();
 
 }  // namespace heartbeat::agent

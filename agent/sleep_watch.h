@@ -4,6 +4,7 @@
 #pragma once
 
 #include <csignal>
+#include <deque>
 #include <memory>
 #include <utility>
 
@@ -37,6 +38,25 @@ Result<std::unique_ptr<SleepWatcher>> MakeSleepWatcher();
 
 // Waits and never sees an event.
 std::unique_ptr<SleepWatcher> MakeNoSleepWatcher();
+
+// What the platforms' watchers share: their callbacks queue the power manager's notices, and
+// Wait hands them out one at a time, running the platform's event source in steps of at most
+// 100 ms in between, so that a signal's flag is seen soon.
+class QueuedSleepWatcher : public SleepWatcher {
+ public:
+  PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) final;
+
+ protected:
+  // Runs the platform's event source for at most `step_ms`; a notice ends it early.
+  virtual void Pump(long long step_ms) = 0;
+  // Told of each event as Wait hands it out.
+  virtual void HandingOut(PowerEvent) {}
+  void Queue(PowerEvent event) { events_.push_back(event); }
+  bool HasQueued() const { return !events_.empty(); }
+
+ private:
+  std::deque<PowerEvent> events_;
+};
 
 // A watcher of one of the platforms' kinds (sleep_iokit.h, sleep_logind.h) once its Start()
 // worked, or why it did not.
