@@ -1,15 +1,12 @@
 #include "agent.h"
 
-#include <time.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <random>
 
 #include "clock.h"
-#include "iso_time.h"
 #include "json_text.h"
+#include "log.h"
 #include "status_summary.h"
 
 namespace heartbeat::agent {
@@ -22,15 +19,6 @@ namespace {
 constexpr long long kQuickOfflineBudgetMs = 4000;
 constexpr int kQuickOfflineAttemptS = 2;
 
-// Sleeps in short steps so that a signal is seen at once.
-void SleepMs(long long ms, const volatile std::sig_atomic_t* stop) {
-  const long long until = MonotonicMs() + ms;
-  while ((!stop || !*stop) && MonotonicMs() < until) {
-    long long step = std::min<long long>(until - MonotonicMs(), 100);
-    if (step > 0) usleep(static_cast<useconds_t>(step * 1000));
-  }
-}
-
 std::string Describe(const HttpResponse& response) {
   if (response.transport_error) return response.error;
   std::string text = "HTTP " + std::to_string(response.status);
@@ -39,12 +27,17 @@ std::string Describe(const HttpResponse& response) {
   return text;
 }
 
-double Jitter() {
+}  // namespace
+
+double RandomJitter() {
   static std::mt19937 random(std::random_device{}());
   return std::uniform_real_distribution<double>(0.5, 1.0)(random);
 }
 
-}  // namespace
+const Clock& SystemWallClock() {
+  static const SystemClock clock;
+  return clock;
+}
 
 std::string Redact(std::string text, const std::string& secret) {
   if (secret.empty()) return text;
@@ -57,11 +50,13 @@ std::string Redact(std::string text, const std::string& secret) {
   return text;
 }
 
+void SetUpAgentLog() {
+  SetLogProgramName("heartbeat-agent");
+  SetLogTimestamps(true);
+}
+
 void LogAction(const std::string& action, const std::string& outcome, const std::string& secret) {
-  std::string line = Redact(
-      IsoUtc(SystemClock().NowMs()) + " heartbeat-agent: " + action + ": " + outcome, secret);
-  std::fprintf(stderr, "%s\n", line.c_str());
-  std::fflush(stderr);
+  LogLine(Redact(action + ": " + outcome, secret));
 }
 
 std::string HeartbeatJson(const std::string& device, DeviceState state, const NoteRequest* note) {
@@ -77,18 +72,18 @@ HttpResponse Agent::Post(const std::string& action, DeviceState state, const Ret
   request.bearer_token = config_.token;
   request.json_body = HeartbeatJson(config_.device, state, note);
   request.timeout_s = timeout_s;
-  const long long started = MonotonicMs();
+  const long long started = waiter_.NowMs();
   HttpResponse response;
   for (int attempt = 1;; ++attempt) {
     response = http_.Send(request);
-    auto delay = NextDelayMs(policy, attempt + 1, response, MonotonicMs() - started,
-                             timeout_s * 1000LL, Jitter());
+    auto delay = NextDelayMs(policy, attempt + 1, response, waiter_.NowMs() - started,
+                             timeout_s * 1000LL, jitter_());
     if (!delay) break;
     LogAction(action,
               std::string(DeviceStateName(state)) + " not sent (" + Describe(response) +
                   "), retrying in " + std::to_string(*delay) + " ms",
               config_.token);
-    SleepMs(*delay, nullptr);
+    waiter_.Sleep(*delay, nullptr);
   }
   std::string what = std::string(DeviceStateName(state)) + " as " + config_.device;
   if (note) what += " with " + DescribeNote(*note);
@@ -149,7 +144,7 @@ int Agent::PrintStatus() {
     // The JSON stays the first line, as before, for scripts; the summary follows.
     auto fields = ParseStatusFields(response.body);
     if (fields.ok()) {
-      std::fputs(StatusSummary(fields.value(), time(nullptr)).c_str(), stdout);
+      std::fputs(StatusSummary(fields.value(), wall_.NowMs() / 1000).c_str(), stdout);
     } else {
       LogAction("status", "warning: " + fields.status().message(), config_.token);
     }
@@ -186,10 +181,10 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
   // happen (the clock stands still while asleep), and the loop goes on.
   long long asleep_until_ms = 0;
   while (!stop) {
-    long long now = MonotonicMs();
+    long long now = waiter_.NowMs();
     if (now >= asleep_until_ms) {
       DeviceState state = CurrentState(idle);
-      now = MonotonicMs();
+      now = waiter_.NowMs();
       bool due = !have_posted || state != posted || now >= next_regular_ms;
       if (due && now >= quiet_until_ms) {
         // A sleep notice or a signal during the post cuts it short: "offline" comes first.
@@ -209,17 +204,17 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
           case Outcome::kRetryable:
             ++failures;
             quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s,
-                                              config_.interval_s, response, Jitter());
+                                              config_.interval_s, response, jitter_());
             break;
         }
       }
     }
-    switch (sleep.Wait(config_.check_interval_s * 1000LL, stop)) {
+    switch (waiter_.Wait(sleep, config_.check_interval_s * 1000LL, stop)) {
       case PowerEvent::kWillSleep:
         // Visitors should see "offline" before the lid closes; the machine waits for this.
         PostOfflineQuickly("sleep");
         sleep.AllowSleep();
-        asleep_until_ms = MonotonicMs() + interval_ms;
+        asleep_until_ms = waiter_.NowMs() + interval_ms;
         have_posted = true;
         posted = DeviceState::kOffline;
         break;

@@ -6,16 +6,21 @@
 #include <string>
 
 #include "agent_config.h"
+#include "clock.h"
 #include "http_client.h"
 #include "idle.h"
 #include "note_request.h"
 #include "retry_policy.h"
 #include "sleep_watch.h"
+#include "waiter.h"
 
 namespace heartbeat::agent {
 
-// Writes "<ISO time> heartbeat-agent: <action>: <outcome>" to stderr, with every occurrence
-// of `secret` (the token) replaced, as a last line of defence.
+// Makes LogLine write the agent's lines: "<UTC time> heartbeat-agent: …". Called first in main.
+void SetUpAgentLog();
+
+// Writes "<UTC time> heartbeat-agent: <action>: <outcome>" to stderr through LogLine, with
+// every occurrence of `secret` (the token) replaced, as a last line of defence.
 void LogAction(const std::string& action, const std::string& outcome, const std::string& secret);
 
 // Replaces every occurrence of `secret` in `text` by "[redacted]".
@@ -25,9 +30,19 @@ std::string Redact(std::string text, const std::string& secret);
 std::string HeartbeatJson(const std::string& device, DeviceState state,
                           const NoteRequest* note = nullptr);
 
+// A factor in [0.5, 1.0] for a retry's wait, so that many agents do not retry in step.
+double RandomJitter();
+
+// The system's wall clock, for the owner's local time in `status`.
+const Clock& SystemWallClock();
+
 class Agent {
  public:
-  Agent(const AgentConfig& config, HttpClient& http) : config_(config), http_(http) {}
+  // `waiter` is where the loop and the retries read the time and wait; `wall` tells the time of
+  // day; `jitter` scales the waits. Tests replace all three.
+  Agent(const AgentConfig& config, HttpClient& http, Waiter& waiter = SystemWaiter(),
+        const Clock& wall = SystemWallClock(), std::function<double()> jitter = RandomJitter)
+      : config_(config), http_(http), waiter_(waiter), wall_(wall), jitter_(std::move(jitter)) {}
 
   // One decision and one POST with retries (cron). Returns the exit code.
   int Once(IdleSource& idle);
@@ -54,6 +69,9 @@ class Agent {
 
   const AgentConfig& config_;
   HttpClient& http_;
+  Waiter& waiter_;
+  const Clock& wall_;
+  std::function<double()> jitter_;
   std::string last_idle_error_;
 };
 

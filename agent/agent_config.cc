@@ -14,6 +14,7 @@
 #include "device_name.h"
 #include "key_value.h"
 #include "trim.h"
+#include "unique_fd.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -48,43 +49,30 @@ struct OwnFile {
 // whoever can change it can point the agent elsewhere or name a command for it to run. NotFound
 // when it does not exist. One open, so the checked file is the file read.
 Result<OwnFile> ReadOwnFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
     return Status::Invalid(path + ": " + std::strerror(errno));
   }
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    close(fd);
-    return Status::Invalid(path + ": " + std::strerror(errno));
-  }
+  if (fstat(fd.get(), &st) != 0) return Status::Invalid(path + ": " + std::strerror(errno));
   if (st.st_uid != geteuid() && st.st_uid != 0) {
-    close(fd);
     return Status::Invalid(path + " belongs to another user (uid " + std::to_string(st.st_uid) +
                            "); it must be yours");
   }
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-    close(fd);
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
     return Status::Invalid(path + " can be written by other users; chmod 600 it");
-  }
   OwnFile file;
   file.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
   char buffer[4096];
   for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
+    ssize_t n = read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      close(fd);
-      return Status::Invalid(path + ": " + std::strerror(errno));
-    }
+    if (n < 0) return Status::Invalid(path + ": " + std::strerror(errno));
     if (n == 0) break;
     file.text.append(buffer, static_cast<size_t>(n));
-    if (file.text.size() > 1024 * 1024) {
-      close(fd);
-      return Status::Invalid(path + ": larger than 1 MiB");
-    }
+    if (file.text.size() > 1024 * 1024) return Status::Invalid(path + ": larger than 1 MiB");
   }
-  close(fd);
   return file;
 }
 

@@ -1,10 +1,13 @@
+#include "curl_http_client.h"
+
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 
-#include "http_client.h"
 #include "key_value.h"
 
 namespace heartbeat::agent {
@@ -39,100 +42,141 @@ size_t ReadRetryAfter(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// The first failure among the options of one request. An option this libcurl refuses (one too
+// old for it, a TLS backend without CA blobs) fails the request with its name: sent without it,
+// the request could go out without the owner's CA, the protocol limit or the timeouts.
+class OptionErrors {
+ public:
+  void Check(const char* option, CURLcode code) {
+    if (code != CURLE_OK && first_.empty())
+      first_ = std::string("cannot set ") + option + ": " + curl_easy_strerror(code);
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+HttpResponse TransportError(std::string error) {
+  HttpResponse response;
+  response.transport_error = true;
+  response.error = std::move(error);
+  return response;
+}
+
 class CurlHttpClient final : public HttpClient {
  public:
-  explicit CurlHttpClient(std::string ca_file) : ca_file_(std::move(ca_file)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (!ca_file_.empty()) ca_blob_ = TrustedCertificates();
-  }
+  // After a curl_global_init that worked, which the destructor balances.
+  explicit CurlHttpClient(std::string ca_blob) : ca_blob_(std::move(ca_blob)) {}
   ~CurlHttpClient() override { curl_global_cleanup(); }
+  CurlHttpClient(const CurlHttpClient&) = delete;
+  CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   HttpResponse Send(const HttpRequest& request) override {
     HttpResponse response;
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (!curl) {
-      response.transport_error = true;
-      response.error = "cannot initialise libcurl";
-      return response;
-    }
+    if (!curl) return TransportError("cannot initialise libcurl");
     CURL* c = curl.get();
     std::unique_ptr<curl_slist, SlistDeleter> headers;
-    auto add_header = [&headers](const std::string& header) {
-      headers.reset(curl_slist_append(headers.release(), header.c_str()));
+    bool headers_complete = true;
+    auto add_header = [&](const std::string& header) {
+      // On failure the list is left as it was, still owned here.
+      curl_slist* longer = curl_slist_append(headers.get(), header.c_str());
+      if (!longer) {
+        headers_complete = false;
+        return;
+      }
+      headers.release();
+      headers.reset(longer);
     };
+    OptionErrors options;
+#define HEARTBEAT_SETOPT(option, value) options.Check(#option, curl_easy_setopt(c, option, value))
     if (!request.bearer_token.empty()) add_header("Authorization: Bearer " + request.bearer_token);
     if (request.method == "POST") {
       add_header("Content-Type: application/json");
-      curl_easy_setopt(c, CURLOPT_POST, 1L);
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.json_body.c_str());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.json_body.size()));
+      HEARTBEAT_SETOPT(CURLOPT_POST, 1L);
+      HEARTBEAT_SETOPT(CURLOPT_POSTFIELDS, request.json_body.c_str());
+      HEARTBEAT_SETOPT(CURLOPT_POSTFIELDSIZE, static_cast<long>(request.json_body.size()));
     }
     add_header("Accept: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    if (!headers_complete) return TransportError("cannot build the request's headers");
+    HEARTBEAT_SETOPT(CURLOPT_URL, request.url.c_str());
+    HEARTBEAT_SETOPT(CURLOPT_HTTPHEADER, headers.get());
 #if LIBCURL_VERSION_NUM >= 0x075500  // 7.85: the older CURLOPT_PROTOCOLS is deprecated there
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    HEARTBEAT_SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
 #else  // older system libcurl, e.g. on macOS 12
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    HEARTBEAT_SETOPT(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the token away
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!ca_blob_.empty()) {
-      curl_blob blob{ca_blob_.data(), ca_blob_.size(), CURL_BLOB_NOCOPY};
-      curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
-    }
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout_s));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+    HEARTBEAT_SETOPT(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the token away
+    HEARTBEAT_SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+    HEARTBEAT_SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_blob blob{ca_blob_.data(), ca_blob_.size(), CURL_BLOB_NOCOPY};
+    if (!ca_blob_.empty()) HEARTBEAT_SETOPT(CURLOPT_CAINFO_BLOB, &blob);
+    HEARTBEAT_SETOPT(CURLOPT_NOSIGNAL, 1L);
+    HEARTBEAT_SETOPT(CURLOPT_TIMEOUT, static_cast<long>(request.timeout_s));
+    HEARTBEAT_SETOPT(CURLOPT_CONNECTTIMEOUT,
                      std::min<long>(request.timeout_s, kMaxConnectTimeoutS));
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "heartbeat-agent/" HEARTBEAT_VERSION);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, ReadRetryAfter);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.retry_after_s);
-
+    HEARTBEAT_SETOPT(CURLOPT_USERAGENT, "heartbeat-agent/" HEARTBEAT_VERSION);
+    HEARTBEAT_SETOPT(CURLOPT_WRITEFUNCTION, AppendBody);
+    HEARTBEAT_SETOPT(CURLOPT_WRITEDATA, &response.body);
+    HEARTBEAT_SETOPT(CURLOPT_HEADERFUNCTION, ReadRetryAfter);
+    HEARTBEAT_SETOPT(CURLOPT_HEADERDATA, &response.retry_after_s);
     if (request.abandon_if) {
-      curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, AskAbandon);
-      curl_easy_setopt(c, CURLOPT_XFERINFODATA, &request.abandon_if);
-      curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+      HEARTBEAT_SETOPT(CURLOPT_XFERINFOFUNCTION, AskAbandon);
+      HEARTBEAT_SETOPT(CURLOPT_XFERINFODATA, &request.abandon_if);
+      HEARTBEAT_SETOPT(CURLOPT_NOPROGRESS, 0L);
     }
+#undef HEARTBEAT_SETOPT
+    if (!options.first().empty()) return TransportError(options.first());
 
     CURLcode code = curl_easy_perform(c);
     if (code != CURLE_OK) {
-      response.transport_error = true;
-      response.error = code == CURLE_ABORTED_BY_CALLBACK ? "abandoned" : curl_easy_strerror(code);
-      response.certificate_error = code == CURLE_PEER_FAILED_VERIFICATION ||
-                                   code == CURLE_SSL_CACERT_BADFILE ||
-                                   code == CURLE_SSL_CERTPROBLEM;
-      return response;
+      HttpResponse failed = TransportError(
+          code == CURLE_ABORTED_BY_CALLBACK ? "abandoned" : curl_easy_strerror(code));
+      failed.certificate_error = code == CURLE_PEER_FAILED_VERIFICATION ||
+                                 code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM;
+      return failed;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    code = curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    if (code != CURLE_OK) {
+      return TransportError(std::string("cannot read the HTTP status: ") +
+                            curl_easy_strerror(code));
+    }
     return response;
   }
 
  private:
-  // The system's CA bundle followed by ca_file: the extra CA is added, not substituted.
-  std::string TrustedCertificates() const {
-    std::string pem;
-    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
-    if (info && info->cainfo) {
-      auto system = ReadWholeFile(info->cainfo);
-      if (system.ok()) pem = system.value() + "\n";
-    }
-    auto extra = ReadWholeFile(ca_file_);
-    if (extra.ok()) pem += extra.value();
-    return pem;
-  }
-
-  std::string ca_file_;
   std::string ca_blob_;
 };
 
+// The system's CA bundle followed by ca_file: the extra CA is added, not substituted. A ca_file
+// that cannot be read is the owner's config error, said at start.
+Result<std::string> TrustedCertificates(const std::string& ca_file) {
+  auto extra = ReadWholeFile(ca_file);
+  if (!extra.ok()) return Status::Invalid("cannot read ca_file " + extra.status().message());
+  std::string pem;
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if (info && info->cainfo) {
+    auto system = ReadWholeFile(info->cainfo);
+    if (system.ok()) pem = system.value() + "\n";
+  }
+  return pem + extra.value();
+}
+
 }  // namespace
 
-std::unique_ptr<HttpClient> MakeCurlHttpClient(const std::string& ca_file) {
-  return std::make_unique<CurlHttpClient>(ca_file);
+Result<std::unique_ptr<HttpClient>> MakeCurlHttpClient(const std::string& ca_file) {
+  std::string ca_blob;
+  if (!ca_file.empty()) {
+    auto trusted = TrustedCertificates(ca_file);
+    if (!trusted.ok()) return trusted.status();
+    ca_blob = std::move(trusted).value();
+  }
+  CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (init != CURLE_OK)
+    return Status::Unavailable(std::string("cannot initialise libcurl: ") +
+                               curl_easy_strerror(init));
+  return std::unique_ptr<HttpClient>(std::make_unique<CurlHttpClient>(std::move(ca_blob)));
 }
 
 }  // namespace heartbeat::agent

@@ -1,9 +1,8 @@
 // The agent's HTTP, behind a small interface so that the retry policy can be tested with a
-// fake; the real one is libcurl with certificate verification always on.
+// fake; the real one is libcurl with certificate verification always on (curl_http_client.h).
 #pragma once
 
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,9 +37,5 @@ class HttpClient {
 // The seconds of a "Retry-After: N" header line (any case, blanks and CRLF allowed), or -1 for
 // any other line, an HTTP date or a value out of 0..86400.
 int RetryAfterSeconds(std::string_view header_line);
-
-// libcurl. `ca_file`, if not empty, is trusted in addition to the system's CAs. Verification
-// of the certificate and of the host name is always on; nothing turns it off.
-std::unique_ptr<HttpClient> MakeCurlHttpClient(const std::string& ca_file);
 
 }  // namespace heartbeat::agent

@@ -3,6 +3,10 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "idle_command.h"
+#include "idle_iokit.h"
+#include "idle_x11.h"
+
 namespace heartbeat::agent {
 namespace {
 

@@ -42,16 +42,8 @@ Result<IdleReading> ParseIdleCommandOutput(std::string_view output);
 // current time in µs since the epoch.
 Result<IdleReading> ParseLoginctlOutput(std::string_view output, long long now_us);
 
-// Sources by name, each in its own file; those not built on this platform return nullptr.
-std::unique_ptr<IdleSource> MakeCommandIdleSource(const std::string& command);
-std::unique_ptr<IdleSource> MakeLogindIdleSource();
-std::unique_ptr<IdleSource> MakeX11IdleSource();    // nullptr without X11 support
-std::unique_ptr<IdleSource> MakeIokitIdleSource();  // nullptr off Apple platforms
+// For --idle-source none. The other sources have a header each (idle_command.h, idle_x11.h,
+// idle_iokit.h).
 std::unique_ptr<IdleSource> MakeAlwaysActiveSource();
-
-// Runs `/bin/sh -c command` with stdin closed and the agent's environment less HEARTBEAT_TOKEN,
-// and returns its standard output; Unavailable on a failure, a non-zero exit or when it has not
-// ended `timeout_s` after the start, output closed or not (then its process group is killed).
-Result<std::string> RunCommand(const std::string& command, int timeout_s);
 
 }  // namespace heartbeat::agent

@@ -1,4 +1,6 @@
 // idle_command: any program that prints idle seconds; also runs loginctl for the logind source.
+#include "idle_command.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,7 +15,7 @@
 #include <vector>
 
 #include "clock.h"
-#include "idle.h"
+#include "unique_fd.h"
 
 extern char** environ;  // POSIX; declared by no header on macOS
 
@@ -79,27 +81,28 @@ Result<std::string> RunCommand(const std::string& command, int timeout_s) {
   std::vector<char*> envp;
   for (std::string& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);
-  int out[2];
-  if (pipe(out) != 0) return Status::Unavailable("pipe failed");
-  fcntl(out[0], F_SETFD, FD_CLOEXEC);  // pipe2 is not on macOS
+  int ends[2];
+  if (pipe(ends) != 0)
+    return Status::Unavailable(std::string("pipe failed: ") + std::strerror(errno));
+  UniqueFd output_end(ends[0]), input_end(ends[1]);
+  fcntl(output_end.get(), F_SETFD, FD_CLOEXEC);  // pipe2 is not on macOS
   pid_t pid = fork();
-  if (pid < 0) {
-    close(out[0]);
-    close(out[1]);
-    return Status::Unavailable("fork failed");
-  }
+  if (pid < 0) return Status::Unavailable(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
+    // The child execs or _exits: no destructor runs here, so its descriptors are closed by hand.
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, STDIN_FILENO);
-    dup2(out[1], STDOUT_FILENO);
-    if (out[1] != STDOUT_FILENO) close(out[1]);  // else the pipe stays open after stdout closes
+    if (devnull > STDIN_FILENO) close(devnull);
+    dup2(input_end.get(), STDOUT_FILENO);
+    // Else the pipe stays open after stdout closes.
+    if (input_end.get() != STDOUT_FILENO) close(input_end.get());
     setpgid(0, 0);  // its own group, so that a timeout kills what it started too
     const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
     execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
     _exit(127);
   }
   setpgid(pid, pid);  // also here, so that the group exists before any kill below
-  close(out[1]);
+  input_end.Reset();  // the child's copy is the only writer: its end is our end of file
   std::string output;
   const long long deadline = MonotonicMs() + timeout_s * 1000LL;
   bool timed_out = false;
@@ -109,17 +112,17 @@ Result<std::string> RunCommand(const std::string& command, int timeout_s) {
       timed_out = true;
       break;
     }
-    pollfd fd{out[0], POLLIN, 0};
+    pollfd fd{output_end.get(), POLLIN, 0};
     int ready = poll(&fd, 1, static_cast<int>(left));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) continue;
     char buffer[512];
-    ssize_t n = read(out[0], buffer, sizeof buffer);
+    ssize_t n = read(output_end.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     if (output.size() < kMaxOutput) output.append(buffer, static_cast<size_t>(n));
   }
-  close(out[0]);
+  output_end.Reset();
   // The same deadline for the exit: a command may close its output and go on running.
   int status = 0;
   pid_t done = 0;

@@ -1,6 +1,6 @@
 // macOS: IOKit's HIDIdleTime (nanoseconds since the last keyboard or mouse input), and the
 // session dictionary's lock flag. Built only on Apple platforms.
-#include "idle.h"
+#include "idle_iokit.h"
 
 #ifdef __APPLE__
 #include <ApplicationServices/ApplicationServices.h>

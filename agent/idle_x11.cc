@@ -1,5 +1,5 @@
 // X11: the XScreenSaver extension knows the time since the last input of the display.
-#include "idle.h"
+#include "idle_x11.h"
 
 #ifdef HEARTBEAT_WITH_X11
 #include <X11/Xlib.h>

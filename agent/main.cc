@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "clock.h"
+#include "curl_http_client.h"
 #include "setup.h"
 
 #ifndef HEARTBEAT_VERSION
@@ -66,6 +67,7 @@ std::string HostName() {
 
 int main(int argc, char** argv) {
   using namespace heartbeat::agent;
+  SetUpAgentLog();
   if (argc >= 2 && std::string(argv[1]) == "setup") return RunSetup(argc, argv);
   auto loaded = LoadAgentConfig(
       argc, argv, [](const char* name) -> const char* { return std::getenv(name); }, HostName());
@@ -87,7 +89,12 @@ int main(int argc, char** argv) {
     LogAction("config", "warning: " + warning, config.token);
 
   auto http = MakeCurlHttpClient(config.ca_file);
-  Agent agent(config, *http);
+  if (!http.ok()) {
+    LogAction("config", http.status().message(), config.token);
+    return http.status().code() == heartbeat::Status::Code::kInvalid ? kExitUsage
+                                                                     : kExitUnavailable;
+  }
+  Agent agent(config, *http.value());
   if (config.command == Command::kStatus) return agent.PrintStatus();
   if (config.command == Command::kOffline) return agent.Offline();
 

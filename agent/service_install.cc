@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "key_value.h"
+#include "unique_fd.h"
 
 extern char** environ;  // POSIX; declared by no header on macOS
 
@@ -80,17 +81,18 @@ Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::stri
   if (!folders.ok()) return folders;
   const std::string temporary = path + ".new";
   unlink(temporary.c_str());
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Status::Invalid("cannot write " + temporary + ": " + std::strerror(errno));
-  bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;  // whatever the umask
+  UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (!fd.valid())
+    return Status::Invalid("cannot write " + temporary + ": " + std::strerror(errno));
+  bool ok = fchmod(fd.get(), static_cast<mode_t>(mode)) == 0;  // whatever the umask
   for (size_t done = 0; ok && done < content.size();) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    ssize_t n = write(fd.get(), content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
     ok = n > 0;
     if (ok) done += static_cast<size_t>(n);
   }
-  ok = fsync(fd) == 0 && ok;
-  ok = close(fd) == 0 && ok;
+  ok = fsync(fd.get()) == 0 && ok;
+  ok = close(fd.Release()) == 0 && ok;  // a failed close may be a lost write: it is checked
   if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
     unlink(temporary.c_str());
     return Status::Invalid("cannot write " + path + ": " + std::strerror(errno));
@@ -114,9 +116,10 @@ int RunProgram(const std::vector<std::string>& argv, bool quiet) {
   if (pid < 0) return 127;
   if (pid == 0) {
     if (quiet) {
-      int devnull = open("/dev/null", O_WRONLY);
+      int devnull = open("/dev/null", O_WRONLY);  // the child execs: no destructor would run
       dup2(devnull, STDOUT_FILENO);
       dup2(devnull, STDERR_FILENO);
+      if (devnull > STDERR_FILENO) close(devnull);
     }
     environ = envp.data();
     execvp(args[0], args.data());

@@ -14,6 +14,7 @@
 
 #include "agent.h"
 #include "agent_config.h"
+#include "curl_http_client.h"
 #include "key_value.h"
 #include "retry_policy.h"
 #include "service_install.h"
@@ -148,12 +149,16 @@ std::string ErrorCode(const std::string& body) {
 // fix, and the exit code.
 int Prove(const AgentConfig& config) {
   auto http = MakeCurlHttpClient(config.ca_file);
+  if (!http.ok()) {
+    Say(http.status().message());
+    return http.status().code() == Status::Code::kInvalid ? kExitUsage : kExitUnavailable;
+  }
   HttpRequest request;
   request.url = config.url;
   request.bearer_token = config.token;
   request.json_body = HeartbeatJson(config.device, DeviceState::kActive);
   request.timeout_s = config.timeout_s;
-  HttpResponse response = http->Send(request);
+  HttpResponse response = http.value()->Send(request);
   if (!response.transport_error && response.status >= 200 && response.status < 300) {
     Say("the server took a heartbeat from " + config.device + " (HTTP " +
         std::to_string(response.status) + ")");

@@ -2,24 +2,20 @@
 // (up to 30 s, Apple's limit) until IOAllowPowerChange, which the agent calls once "offline" is
 // posted; kIOMessageCanSystemSleep is allowed at once. The notifications arrive on this thread's
 // run loop, which Wait() runs, so that everything stays on the agent's one thread.
-#include "clock.h"
-#include "sleep_watch.h"
+#include "sleep_iokit.h"
 
 #ifdef __APPLE__
 #include <CoreFoundation/CoreFoundation.h>
 #include <IOKit/IOKitLib.h>
 #include <IOKit/IOMessage.h>
 #include <IOKit/pwr_mgt/IOPMLib.h>
-#include <time.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <deque>
 
 namespace heartbeat::agent {
 namespace {
 
-class IokitSleepWatcher final : public SleepWatcher {
+class IokitSleepWatcher final : public QueuedSleepWatcher {
  public:
   ~IokitSleepWatcher() override {
     if (holding_) IOAllowPowerChange(root_port_, sleep_id_);
@@ -41,28 +37,10 @@ class IokitSleepWatcher final : public SleepWatcher {
     return Status::Ok();
   }
 
-  PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) override {
-    const long long until = MonotonicMs() + ms;
-    while (!stop) {
-      if (!events_.empty()) {
-        PowerEvent event = events_.front();
-        events_.pop_front();
-        return event;
-      }
-      const long long left = until - MonotonicMs();
-      if (left <= 0) break;
-      // Short steps, so that a signal's flag is seen soon; notifications end a step at once.
-      CFRunLoopRunInMode(kCFRunLoopDefaultMode,
-                         static_cast<double>(std::min<long long>(left, 100)) / 1000.0, true);
-    }
-    return PowerEvent::kNone;
-  }
-
   bool EventPending() override {
-    if (events_.empty()) CFRunLoopRunInMode(kCFRunLoopDefaultMode, 0, true);
-    return !events_.empty();
+    if (!HasQueued()) CFRunLoopRunInMode(kCFRunLoopDefaultMode, 0, true);
+    return HasQueued();
   }
-
   void AllowSleep() override {
     if (!holding_) return;
     holding_ = false;
@@ -70,6 +48,11 @@ class IokitSleepWatcher final : public SleepWatcher {
   }
 
  private:
+  // Notifications end a step at once.
+  void Pump(long long step_ms) override {
+    CFRunLoopRunInMode(kCFRunLoopDefaultMode, static_cast<double>(step_ms) / 1000.0, true);
+  }
+
   static void OnPower(void* refcon, io_service_t, uint32_t message_type, void* argument) {
     auto* self = static_cast<IokitSleepWatcher*>(refcon);
     const intptr_t id = reinterpret_cast<intptr_t>(argument);
@@ -80,10 +63,10 @@ class IokitSleepWatcher final : public SleepWatcher {
       case kIOMessageSystemWillSleep:  // held until AllowSleep()
         self->sleep_id_ = id;
         self->holding_ = true;
-        self->events_.push_back(PowerEvent::kWillSleep);
+        self->Queue(PowerEvent::kWillSleep);
         break;
       case kIOMessageSystemHasPoweredOn:
-        self->events_.push_back(PowerEvent::kHasWoken);
+        self->Queue(PowerEvent::kHasWoken);
         break;
       default:
         break;
@@ -95,7 +78,6 @@ class IokitSleepWatcher final : public SleepWatcher {
   io_object_t notifier_ = 0;
   intptr_t sleep_id_ = 0;
   bool holding_ = false;
-  std::deque<PowerEvent> events_;
 };
 
 }  // namespace
@@ -104,14 +86,6 @@ Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher() {
   return Started(std::make_unique<IokitSleepWatcher>());
 }
 
-}  // namespace heartbeat::agent
-
-#else
-
-namespace heartbeat::agent {
-Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher() {
-  return Status::Unavailable("IOKit is only on Apple platforms");
-}
 }  // namespace heartbeat::agent
 
 #endif

@@ -1,22 +1,19 @@
 // Linux: logind's PrepareForSleep signal, with a "delay" inhibitor lock so that the machine
 // waits (up to logind's InhibitDelayMaxSec, 5 s by default) while the agent posts "offline".
 // Built with libsystemd's sd-bus (HEARTBEAT_WITH_LOGIND).
-#include "sleep_watch.h"
+#include "sleep_logind.h"
 
 #ifdef HEARTBEAT_WITH_LOGIND
 #include <fcntl.h>
 #include <systemd/sd-bus.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <deque>
 #include <string>
 
 #include "agent.h"
-#include "clock.h"
+#include "unique_fd.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -33,10 +30,9 @@ std::string Describe(const sd_bus_error& error, int code) {
   return std::strerror(-code);
 }
 
-class LogindSleepWatcher final : public SleepWatcher {
+class LogindSleepWatcher final : public QueuedSleepWatcher {
  public:
   ~LogindSleepWatcher() override {
-    if (inhibitor_ >= 0) close(inhibitor_);
     sd_bus_slot_unref(slot_);
     sd_bus_flush_close_unref(bus_);
   }
@@ -55,45 +51,33 @@ class LogindSleepWatcher final : public SleepWatcher {
     return TakeInhibitor();
   }
 
-  PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) override {
-    const long long until = MonotonicMs() + ms;
-    while (!stop) {
-      if (!events_.empty()) {
-        PowerEvent event = events_.front();
-        events_.pop_front();
-        // Awake again: the lock was given up for the sleep; take it for the next one.
-        if (event == PowerEvent::kHasWoken && inhibitor_ < 0) {
-          Status taken = TakeInhibitor();
-          if (!taken.ok()) LogAction("wake", "warning: " + taken.message(), "");
-        }
-        return event;
-      }
-      int r = sd_bus_process(bus_, nullptr);
-      if (r > 0) continue;  // more may be queued
-      const long long left = until - MonotonicMs();
-      if (left <= 0) break;
-      if (r < 0) {  // the bus went away: keep the loop's rhythm, without events
-        usleep(static_cast<useconds_t>(std::min<long long>(left, 100) * 1000));
-        continue;
-      }
-      // Short steps, so that a signal's flag is seen even if it came just before the wait.
-      sd_bus_wait(bus_, static_cast<uint64_t>(std::min<long long>(left, 100)) * 1000);
-    }
-    return PowerEvent::kNone;
-  }
-
   bool EventPending() override {
-    while (events_.empty() && sd_bus_process(bus_, nullptr) > 0) {
+    while (!HasQueued() && sd_bus_process(bus_, nullptr) > 0) {
     }
-    return !events_.empty();
+    return HasQueued();
   }
 
-  void AllowSleep() override {
-    if (inhibitor_ >= 0) close(inhibitor_);
-    inhibitor_ = -1;
-  }
+  void AllowSleep() override { inhibitor_.Reset(); }
 
  private:
+  void Pump(long long step_ms) override {
+    int r = sd_bus_process(bus_, nullptr);
+    if (r > 0) return;  // more may be queued
+    if (r < 0) {        // the bus went away: keep the loop's rhythm, without events
+      usleep(static_cast<useconds_t>(step_ms * 1000));
+      return;
+    }
+    // Short steps, so that a signal's flag is seen even if it came just before the wait.
+    sd_bus_wait(bus_, static_cast<uint64_t>(step_ms) * 1000);
+  }
+
+  // Awake again: the lock was given up for the sleep; take it for the next one.
+  void HandingOut(PowerEvent event) override {
+    if (event != PowerEvent::kHasWoken || inhibitor_.valid()) return;
+    Status taken = TakeInhibitor();
+    if (!taken.ok()) LogAction("wake", "warning: " + taken.message(), "");
+  }
+
   Status TakeInhibitor() {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message* reply = nullptr;
@@ -108,8 +92,9 @@ class LogindSleepWatcher final : public SleepWatcher {
       status = Status::Unavailable(std::string("logind's Inhibit answer: ") + std::strerror(-r));
     } else {
       // The reply owns fd and closes it when freed: keep a copy of our own.
-      inhibitor_ = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-      if (inhibitor_ < 0) status = Status::Unavailable(std::string("dup: ") + std::strerror(errno));
+      inhibitor_.Reset(fcntl(fd, F_DUPFD_CLOEXEC, 3));
+      if (!inhibitor_.valid())
+        status = Status::Unavailable(std::string("dup: ") + std::strerror(errno));
     }
     sd_bus_message_unref(reply);
     sd_bus_error_free(&error);
@@ -119,15 +104,14 @@ class LogindSleepWatcher final : public SleepWatcher {
   static int OnPrepareForSleep(sd_bus_message* message, void* self, sd_bus_error*) {
     int sleeping = 0;
     if (sd_bus_message_read(message, "b", &sleeping) < 0) return 0;
-    static_cast<LogindSleepWatcher*>(self)->events_.push_back(sleeping ? PowerEvent::kWillSleep
-                                                                       : PowerEvent::kHasWoken);
+    static_cast<LogindSleepWatcher*>(self)->Queue(sleeping ? PowerEvent::kWillSleep
+                                                           : PowerEvent::kHasWoken);
     return 0;
   }
 
   sd_bus* bus_ = nullptr;
   sd_bus_slot* slot_ = nullptr;
-  int inhibitor_ = -1;
-  std::deque<PowerEvent> events_;
+  UniqueFd inhibitor_;  // the delay lock: held while open
 };
 
 }  // namespace
@@ -136,14 +120,6 @@ Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher() {
   return Started(std::make_unique<LogindSleepWatcher>());
 }
 
-}  // namespace heartbeat::agent
-
-#else
-
-namespace heartbeat::agent {
-Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher() {
-  return Status::Unavailable("built without logind support (libsystemd)");
-}
 }  // namespace heartbeat::agent
 
 #endif

@@ -1,11 +1,11 @@
 #include "sleep_watch.h"
 
-#include <time.h>
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "clock.h"
+#include "sleep_iokit.h"
+#include "sleep_logind.h"
+#include "waiter.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -13,13 +13,8 @@ namespace {
 class NoSleepWatcher final : public SleepWatcher {
  public:
   const char* name() const override { return "none"; }
-  // Sleeps in short steps so that a signal is seen at once.
   PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) override {
-    const long long until = MonotonicMs() + ms;
-    while (!stop && MonotonicMs() < until) {
-      long long step = std::min<long long>(until - MonotonicMs(), 100);
-      if (step > 0) usleep(static_cast<useconds_t>(step * 1000));
-    }
+    SleepInSteps(ms, &stop);
     return PowerEvent::kNone;
   }
   bool EventPending() override { return false; }
@@ -28,13 +23,31 @@ class NoSleepWatcher final : public SleepWatcher {
 
 }  // namespace
 
+PowerEvent QueuedSleepWatcher::Wait(long long ms, const volatile std::sig_atomic_t& stop) {
+  const long long until = MonotonicMs() + ms;
+  while (!stop) {
+    if (!events_.empty()) {
+      PowerEvent event = events_.front();
+      events_.pop_front();
+      HandingOut(event);
+      return event;
+    }
+    const long long left = until - MonotonicMs();
+    if (left <= 0) break;
+    Pump(std::min<long long>(left, 100));
+  }
+  return PowerEvent::kNone;
+}
+
 std::unique_ptr<SleepWatcher> MakeNoSleepWatcher() { return std::make_unique<NoSleepWatcher>(); }
 
 Result<std::unique_ptr<SleepWatcher>> MakeSleepWatcher() {
-#ifdef __APPLE__
+#if defined(__APPLE__)
   return MakeIokitSleepWatcher();
-#else
+#elif defined(HEARTBEAT_WITH_LOGIND)
   return MakeLogindSleepWatcher();
+#else
+  return Status::Unavailable("built without logind support (libsystemd)");
 #endif
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <csignal>
+#include <deque>
 #include <memory>
 #include <utility>
 
@@ -38,16 +39,32 @@ Result<std::unique_ptr<SleepWatcher>> MakeSleepWatcher();
 // Waits and never sees an event.
 std::unique_ptr<SleepWatcher> MakeNoSleepWatcher();
 
-// The platform implementations, each in its own file; Unavailable where not built in.
-Result<std::unique_ptr<SleepWatcher>> MakeIokitSleepWatcher();
+// What the platforms' watchers share: their callbacks queue the power manager's notices, and
+// Wait hands them out one at a time, running the platform's event source in steps of at most
+// 100 ms in between, so that a signal's flag is seen soon.
+class QueuedSleepWatcher : public SleepWatcher {
+ public:
+  PowerEvent Wait(long long ms, const volatile std::sig_atomic_t& stop) final;
 
-// A watcher of one of the kinds above once its Start() worked, or why it did not.
+ protected:
+  // Runs the platform's event source for at most `step_ms`; a notice ends it early.
+  virtual void Pump(long long step_ms) = 0;
+  // Told of each event as Wait hands it out.
+  virtual void HandingOut(PowerEvent) {}
+  void Queue(PowerEvent event) { events_.push_back(event); }
+  bool HasQueued() const { return !events_.empty(); }
+
+ private:
+  std::deque<PowerEvent> events_;
+};
+
+// A watcher of one of the platforms' kinds (sleep_iokit.h, sleep_logind.h) once its Start()
+// worked, or why it did not.
 template <typename Watcher>
 Result<std::unique_ptr<SleepWatcher>> Started(std::unique_ptr<Watcher> watcher) {
   Status started = watcher->Start();
   if (!started.ok()) return started;
   return std::unique_ptr<SleepWatcher>(std::move(watcher));
 }
-Result<std::unique_ptr<SleepWatcher>> MakeLogindSleepWatcher();
 
 }  // namespace heartbeat::agent

@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "idle.h"
+#include "idle_command.h"
 #include "retry_policy.h"
 #include "sleep_watch.h"
 
