@@ -108,9 +108,12 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SystemClock clock;
   ConfigCache configs(clock);
   StoreCache stores(clock);
-  Services services{configs, stores, clock,
+  Services services{configs,
+                    stores,
+                    clock,
                     FallbackConfigPath(getenv("HEARTBEAT_CONFIG"), ExecutableDir(argv[0])),
-                    std::move(options.config_policy), {}};
+                    std::move(options.config_policy),
+                    {}};
   ProgramHandler handler(program, services);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
   if (cgi || FCGX_IsCGI()) return ServeCgi(handler);
