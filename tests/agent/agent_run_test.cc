@@ -175,6 +175,12 @@ struct World {
     auto idle = MakeAlwaysActiveSource();
     return Run(*idle, jitter);
   }
+  // What a run that a stop request ends at `stop_at` posted (and let sleep).
+  std::vector<std::string> RunUntil(int64_t stop_at, double jitter = 1.0) {
+    time.stop_at = stop_at;
+    BOOST_TEST(Run(jitter) == 0);
+    return journal;
+  }
 };
 
 BOOST_AUTO_TEST_SUITE(agent_run)
@@ -199,8 +205,6 @@ BOOST_AUTO_TEST_CASE(failures_back_off_from_check_interval_doubling_up_to_interv
   World world;
   world.server.script = {Answer(503), Unreachable(), Answer(503),
                          Answer(502), Answer(503),   Answer(503)};
-  world.time.stop_at = 201'000;
-  BOOST_TEST(world.Run() == 0);
   const std::vector<std::string> expected = {
       "active at 0",       // fails: retried at the next check
       "active at 5000",    // fails: 5 s quiet
@@ -212,43 +216,35 @@ BOOST_AUTO_TEST_CASE(failures_back_off_from_check_interval_doubling_up_to_interv
       "active at 200000",  // an interval later
       "offline at 201000",
   };
-  BOOST_TEST(world.journal == expected, boost::test_tools::per_element());
+  BOOST_TEST(world.RunUntil(201'000) == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(the_backoff_is_scaled_by_the_jitter) {
   World world;
   world.server.script = {Answer(503), Answer(503), Answer(503)};
-  world.time.stop_at = 31'000;
-  BOOST_TEST(world.Run(0.5) == 0);
   // Quiet 2.5 s after the second failure, 5 s after the third: the checks every 5 s decide.
   const std::vector<std::string> expected = {"active at 0", "active at 5000", "active at 10000",
                                              "active at 15000", "offline at 31000"};
-  BOOST_TEST(world.journal == expected, boost::test_tools::per_element());
+  BOOST_TEST(world.RunUntil(31'000, 0.5) == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_retry_after_is_waited_out_and_a_refusal_waits_an_interval) {
   World waiting;
   waiting.server.script = {Answer(429, 30)};
-  waiting.time.stop_at = 31'000;
-  BOOST_TEST(waiting.Run() == 0);
   const std::vector<std::string> after_429 = {"active at 0", "active at 30000", "offline at 31000"};
-  BOOST_TEST(waiting.journal == after_429, boost::test_tools::per_element());
+  BOOST_TEST(waiting.RunUntil(31'000) == after_429, boost::test_tools::per_element());
 
   World refused;
   refused.server.script = {Answer(401)};
-  refused.time.stop_at = 61'000;
-  BOOST_TEST(refused.Run() == 0);
   const std::vector<std::string> after_401 = {"active at 0", "active at 60000", "offline at 61000"};
-  BOOST_TEST(refused.journal == after_401, boost::test_tools::per_element());
+  BOOST_TEST(refused.RunUntil(61'000) == after_401, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_during_a_slow_post_abandons_it_and_posts_offline) {
   World world;
   world.server.script = {Unreachable(10'000)};
-  world.time.stop_at = 3'000;
-  BOOST_TEST(world.Run() == 0);
   const std::vector<std::string> expected = {"active at 0 abandoned at 3000", "offline at 3000"};
-  BOOST_TEST(world.journal == expected, boost::test_tools::per_element());
+  BOOST_TEST(world.RunUntil(3'000) == expected, boost::test_tools::per_element());
   BOOST_TEST(world.time.now == 3000);
 }
 
@@ -256,39 +252,31 @@ BOOST_AUTO_TEST_CASE(a_stop_during_a_slow_post_abandons_it_and_posts_offline) {
 BOOST_AUTO_TEST_CASE(the_offline_on_stopping_gives_up_within_four_seconds) {
   World refused_fast;
   refused_fast.server.script = {Answer(200), Unreachable(), Unreachable(), Unreachable()};
-  refused_fast.time.stop_at = 1'000;
-  BOOST_TEST(refused_fast.Run() == 0);
   const std::vector<std::string> two_tries = {"active at 0", "offline at 1000", "offline at 1500"};
-  BOOST_TEST(refused_fast.journal == two_tries, boost::test_tools::per_element());
+  BOOST_TEST(refused_fast.RunUntil(1'000) == two_tries, boost::test_tools::per_element());
 
   World silent;
   silent.server.script = {Answer(200), Unreachable(2'000), Unreachable(2'000)};
-  silent.time.stop_at = 1'000;
-  BOOST_TEST(silent.Run() == 0);
   // A second attempt of 2 s after a pause would end past the 4 s.
   const std::vector<std::string> one_try = {"active at 0", "offline at 1000"};
-  BOOST_TEST(silent.journal == one_try, boost::test_tools::per_element());
+  BOOST_TEST(silent.RunUntil(1'000) == one_try, boost::test_tools::per_element());
   BOOST_TEST(silent.time.now <= 1000 + 4000);
 }
 
 BOOST_AUTO_TEST_CASE(a_sleep_is_preceded_by_offline_and_a_sleep_without_a_wake_ends_in_interval) {
   World woken;
   woken.time.events = {{12'000, PowerEvent::kWillSleep}, {30'500, PowerEvent::kHasWoken}};
-  woken.time.stop_at = 40'000;
-  BOOST_TEST(woken.Run() == 0);
   const std::vector<std::string> with_wake = {"active at 0", "offline at 12000",
                                               "allow sleep at 12000", "active at 30500",
                                               "offline at 40000"};
-  BOOST_TEST(woken.journal == with_wake, boost::test_tools::per_element());
+  BOOST_TEST(woken.RunUntil(40'000) == with_wake, boost::test_tools::per_element());
 
   World cancelled;  // no wake comes: the sleep did not happen, and after an interval it goes on
   cancelled.time.events = {{12'000, PowerEvent::kWillSleep}};
-  cancelled.time.stop_at = 80'000;
-  BOOST_TEST(cancelled.Run() == 0);
   const std::vector<std::string> without_wake = {"active at 0", "offline at 12000",
                                                  "allow sleep at 12000", "active at 72000",
                                                  "offline at 80000"};
-  BOOST_TEST(cancelled.journal == without_wake, boost::test_tools::per_element());
+  BOOST_TEST(cancelled.RunUntil(80'000) == without_wake, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(once_waits_about_one_then_two_seconds_between_its_attempts) {
