@@ -10,12 +10,15 @@
 namespace heartbeat {
 namespace {
 
+// The options point into argv, as they do into a process's own: the words outlive the parse.
 Result<ProgramOptions> Parse(std::vector<std::string> words) {
+  static std::vector<std::vector<std::string>> kept;
   words.insert(words.begin(), "status.fcgi");
+  kept.push_back(std::move(words));
   std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
+  for (std::string& word : kept.back()) argv.push_back(word.data());
   argv.push_back(nullptr);
-  return ParseProgramOptions(static_cast<int>(words.size()), argv.data());
+  return ParseProgramOptions(static_cast<int>(kept.back().size()), argv.data());
 }
 
 BOOST_AUTO_TEST_SUITE(program_options)
