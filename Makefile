@@ -114,7 +114,7 @@ test-unit-asan: build/asan/unit_tests
 
 # The static programs of `make dist` too: the presence card's test runs them (time zones).
 test-integration: $(PROGRAMS) build/static/status.fcgi build/static/heartbeat.fcgi
-	@tests/run-step.sh integration python3 -m unittest discover -s tests/integration -p 'test_*.py' -v
+	@tests/run-step.sh integration python3 -m unittest discover -s tests/integration -t . -p 'test_*.py' -v
 
 # Every C++ file as clang-format writes it (.clang-format).
 test-format:
@@ -123,7 +123,7 @@ test-format:
 # The same suite against the ASan+UBSan builds of both programs; LocalStack fails a test whose
 # program logs hold a sanitizer report, and a CGI run must exit 0 (LeakSanitizer exits 23).
 test-integration-asan: $(ASAN_PROGRAMS) build/static/status.fcgi build/static/heartbeat.fcgi
-	@HEARTBEAT_BIN_DIR=build/asan/cgi-bin tests/run-step.sh integration-asan python3 -m unittest discover -s tests/integration -p 'test_*.py' -v
+	@HEARTBEAT_BIN_DIR=build/asan/cgi-bin tests/run-step.sh integration-asan python3 -m unittest discover -s tests/integration -t . -p 'test_*.py' -v
 
 # --- the product on 127.0.0.1 ----------------------------------------------------------------
 demo: deps all

@@ -53,7 +53,7 @@ test-agent-unit: build/release/agent_unit_tests
 	@tests/run-step.sh agent-unit build/release/agent_unit_tests --report_level=short
 
 test-agent-integration: agent/heartbeat-agent $(PROGRAMS)
-	@tests/run-step.sh agent-integration python3 -m unittest discover -s tests/agent -p 'test_agent*.py' -v
+	@tests/run-step.sh agent-integration python3 -m unittest discover -s tests/agent -t . -p 'test_agent*.py' -v
 
 # --- the Mac, as far as it can be proven on Linux ----------------------------------------------
 # Every agent file with an __APPLE__ branch, compiled by clang as if on a Mac, against the

@@ -16,13 +16,13 @@ BENCH_PROGRAMS = build/static/status.fcgi build/static/heartbeat.fcgi build/rele
 
 bench: deps $(BENCH_PROGRAMS) build/release/bench/handler_bench
 	build/release/bench/handler_bench --benchmark_min_time=0.5 | tee build/bench-handler.txt
-	python3 bench/bench.py --out build/bench-table.md
+	python3 -m bench.bench --out build/bench-table.md
 	python3 bench/write_results.py build/bench-handler.txt build/bench-table.md bench/reading.md > bench/results.md
 	@echo "written: bench/results.md"
 
 bench-quick: $(BENCH_PROGRAMS) build/release/bench/handler_bench
 	build/release/bench/handler_bench --benchmark_min_time=0.05
-	python3 bench/bench.py --quick
+	python3 -m bench.bench --quick
 
 # Only that the benchmark runs and prints its table: speed is not asserted in tests.
 test-bench-quick: $(BENCH_PROGRAMS) build/release/bench/handler_bench

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make bench`: status and heartbeat throughput behind one private nginx, side by side with
 what a user would otherwise run. Rounds are interleaved (A B C …, A B C …) and medians
 reported, each also as a ratio to the static file measured in the same round, because a
@@ -8,7 +7,7 @@ Two tables: wrk keeps every connection busy (the most each target can answer, an
 latency of the queue that builds at that point); `fixed_rate` offers the same load to each
 target and times every request from when it was due (the latency a visitor sees at that load).
 
-    bench.py [--quick] [--out FILE]
+    python3 -m bench.bench [--quick] [--out FILE]     (from the repository's root)
 """
 import argparse
 import json
@@ -25,65 +24,56 @@ import tempfile
 import time
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import NGINX, free_port, new_token, wait_for, wait_for_port  # noqa: E402
+from harness import ROOT, nginx
+from harness.processes import free_port, wait_for, wait_for_port
+from harness.programs import new_token
+
 
 # The binaries a user deploys: `make dist`'s static ones (override with HEARTBEAT_BENCH_BIN).
 BIN = pathlib.Path(os.environ.get("HEARTBEAT_BENCH_BIN", ROOT / "build" / "static"))
 PHP_FPM = shutil.which("php-fpm8.2") or "/usr/sbin/php-fpm8.2"
 FIXED_RATE = ROOT / "build" / "release" / "bench" / "fixed_rate"
 
-NGINX_CONF = """\
-daemon off;
-worker_processes 2;
-pid {d}/nginx.pid;
-error_log {d}/nginx-error.log error;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
-    fastcgi_cache_path {d}/cache levels=1 keys_zone=status_cache:1m;
-    # As nginx.conf.example: connections to our programs are kept open and reused.
-    upstream one {{ server unix:{d}/status-one.sock; keepalive 32; }}
-    upstream pool {{ server unix:{d}/status-pool.sock; keepalive 32; }}
-    upstream write {{ server unix:{d}/heartbeat.sock; keepalive 32; }}
-    server {{
-        listen 127.0.0.1:{port} backlog=4096;
-        root {d}/www;
-        location = /static.json {{ default_type application/json; }}
-        location = /one {{ include /etc/nginx/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass one; }}
-        location = /pool {{ include /etc/nginx/fastcgi_params; fastcgi_keep_conn on; fastcgi_pass pool; }}
-        # A new connection per request, as Apache's mod_fcgid and a plain fastcgi_pass do.
-        location = /unkept {{ include /etc/nginx/fastcgi_params; fastcgi_pass unix:{d}/status-one.sock; }}
-        location = /cgi {{
-            include /etc/nginx/fastcgi_params;
-            fastcgi_param SCRIPT_FILENAME {bin}/status.fcgi;
-            fastcgi_param HEARTBEAT_CONFIG {d}/heartbeat.conf;
-            fastcgi_pass unix:{d}/fcgiwrap.sock;
-        }}
-        location = /php {{
-            include /etc/nginx/fastcgi_params;
-            fastcgi_param SCRIPT_FILENAME {root}/bench/status.php;
-            fastcgi_param HEARTBEAT_DB {d}/heartbeat.db;
-            fastcgi_pass unix:{d}/php-fpm.sock;
-        }}
-        location = /cached {{
-            include /etc/nginx/fastcgi_params;
-            fastcgi_keep_conn on;
-            fastcgi_pass one;
-            fastcgi_cache status_cache;
-            fastcgi_cache_key $request_uri;
-            fastcgi_cache_lock on;
-        }}
-        location = /heartbeat {{
-            include /etc/nginx/fastcgi_params;
-            fastcgi_keep_conn on;
-            fastcgi_pass write;
-        }}
+# The http block of the bench's nginx (harness.nginx writes the rest).
+HTTP_BLOCK = """\
+fastcgi_cache_path {d}/cache levels=1 keys_zone=status_cache:1m;
+# As nginx.conf.example: connections to our programs are kept open and reused.
+upstream one {{ server unix:{d}/status-one.sock; keepalive 32; }}
+upstream pool {{ server unix:{d}/status-pool.sock; keepalive 32; }}
+upstream write {{ server unix:{d}/heartbeat.sock; keepalive 32; }}
+server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    root {d}/www;
+    location = /static.json {{ default_type application/json; }}
+    location = /one {{ {one} }}
+    location = /pool {{ {pool} }}
+    # A new connection per request, as Apache's mod_fcgid and a plain fastcgi_pass do.
+    location = /unkept {{ {unkept} }}
+    location = /cgi {{ {cgi} }}
+    location = /php {{ {php} }}
+    location = /cached {{
+        {one}
+        fastcgi_cache status_cache;
+        fastcgi_cache_key $request_uri;
+        fastcgi_cache_lock on;
     }}
+    location = /heartbeat {{ {write} }}
 }}
 """
+
+
+def nginx_config(d, port):
+    http = HTTP_BLOCK.format(
+        d=d, port=port,
+        one=nginx.fastcgi_pass("one"), pool=nginx.fastcgi_pass("pool"),
+        write=nginx.fastcgi_pass("write"),
+        unkept=nginx.fastcgi_pass(f"unix:{d}/status-one.sock", keep=False),
+        cgi=nginx.fastcgi_pass(f"unix:{d}/fcgiwrap.sock", keep=False, params=[
+            ("SCRIPT_FILENAME", BIN / "status.fcgi"), ("HEARTBEAT_CONFIG", d / "heartbeat.conf")]),
+        php=nginx.fastcgi_pass(f"unix:{d}/php-fpm.sock", keep=False, params=[
+            ("SCRIPT_FILENAME", ROOT / "bench" / "status.php"), ("HEARTBEAT_DB", d / "heartbeat.db")]))
+    return nginx.config(d, http, log_level="error", connections=4096, access_log=False)
+
 
 PHP_FPM_CONF = """\
 [global]
@@ -138,7 +128,6 @@ class Bench:
     def start(self):
         d = self.d
         os.chmod(d, 0o755)
-        (d / "tmp").mkdir()
         (d / "www").mkdir()
         self.token, line = new_token(BIN)
         (d / "heartbeat.conf").write_text(f"{line}\ndatabase = {d}/heartbeat.db\n")
@@ -160,8 +149,7 @@ class Bench:
         # The pool's workers, whose memory is what counts (their parent only looks after them).
         wait_for(lambda: len(workers_of(pool.pid)) == 2, what="status.fcgi workers")
         self.rss_pids["status.fcgi ×2"] = workers_of(pool.pid)
-        (d / "nginx.conf").write_text(NGINX_CONF.format(d=d, port=self.port, bin=BIN, root=ROOT))
-        self.spawn([NGINX, "-p", str(d), "-e", str(d / "nginx-error.log"), "-c", str(d / "nginx.conf")])
+        self.procs.append(nginx.start(d, nginx_config(d, self.port)))
         wait_for_port(self.port, what="nginx")
         # Every target answers the same JSON from the same kind of file: the owner is online.
         self.heartbeat()

@@ -3,7 +3,7 @@
 # asserted here (a shared machine is too noisy); `make bench` measures.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=$(build/release/bench/handler_bench --benchmark_min_time=0.05 2>&1 && python3 bench/bench.py --quick 2>&1)
+out=$(build/release/bench/handler_bench --benchmark_min_time=0.05 2>&1 && python3 -m bench.bench --quick 2>&1)
 code=$?
 echo "$out"
 passed=0 failed=0

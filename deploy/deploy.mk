@@ -57,9 +57,9 @@ $(DIST_TARBALL): $(STATIC_PROGRAMS) $(DIST_SOURCES) build/source-date-epoch
 	@echo "  $@"
 
 test-deploy: $(DIST_TARBALL) $(PROGRAMS)
-	@DIST_DIR=$(DIST_DIR) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tests/run-step.sh deploy python3 -m unittest discover -s tests/deploy -p 'test_*.py' -v
+	@DIST_DIR=$(DIST_DIR) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tests/run-step.sh deploy python3 -m unittest discover -s tests/deploy -t . -p 'test_*.py' -v
 
 # Debian's Varnish in front of nginx and the programs: the status headers make a shared cache
 # right (one origin request per max-age per variant, Vary: Origin, no heartbeat cached).
 test-cache: $(PROGRAMS)
-	@tests/run-step.sh cache python3 -m unittest discover -s tests/cache -p 'test_*.py' -v
+	@tests/run-step.sh cache python3 -m unittest discover -s tests/cache -t . -p 'test_*.py' -v

@@ -27,10 +27,10 @@ test-fuzz: $(FUZZERS)
 	@tests/run-step.sh fuzz hardening/run-fuzzers.sh 4 $(FUZZ_TARGETS)
 
 test-faults: $(PROGRAMS)
-	@tests/run-step.sh faults python3 -m unittest discover -s tests/faults -p 'test_*.py' -v
+	@tests/run-step.sh faults python3 -m unittest discover -s tests/faults -t . -p 'test_*.py' -v
 
 soak: deps $(PROGRAMS)
-	@SOAK_SECONDS=300 python3 -m unittest discover -s tests/soak -p 'test_*.py' -v
+	@SOAK_SECONDS=300 python3 -m unittest discover -s tests/soak -t . -p 'test_*.py' -v
 
 test-soak: $(PROGRAMS)
-	@SOAK_SECONDS=30 tests/run-step.sh soak python3 -m unittest discover -s tests/soak -p 'test_*.py' -v
+	@SOAK_SECONDS=30 tests/run-step.sh soak python3 -m unittest discover -s tests/soak -t . -p 'test_*.py' -v

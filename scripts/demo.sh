@@ -7,13 +7,13 @@ dir=$PWD/build/demo
 
 case "${1:-start}" in
   stop)
-    python3 scripts/local_stack.py stop "$dir"
+    python3 -m harness.local_stack stop "$dir"
     echo "demo stopped"
     ;;
   start)
-    python3 scripts/local_stack.py stop "$dir" >/dev/null
+    python3 -m harness.local_stack stop "$dir" >/dev/null
     rm -rf "$dir" && mkdir -p "$dir"
-    url=$(python3 scripts/local_stack.py start "$dir" --web "$PWD/web")
+    url=$(python3 -m harness.local_stack start "$dir" --web "$PWD/web")
     token=$(cat "$dir/token")
     # The token goes to curl through a header file, never on its command line.
     printf 'Authorization: Bearer %s\n' "$token" > "$dir/auth-header"

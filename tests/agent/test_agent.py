@@ -1,7 +1,6 @@
 """heartbeat-agent against the real server (nginx + both programs) over real HTTP(S)."""
 import http.server
 import os
-import pathlib
 import plistlib
 import re
 import shlex
@@ -9,62 +8,15 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import LocalStack, free_port, wait_for  # noqa: E402
-
-AGENT = ROOT / "agent" / "heartbeat-agent"
-
-
-class AgentCase(unittest.TestCase):
-    """One stack for the class; each test gets a fresh HOME with an agent.conf."""
-
-    stack_args = {}
-
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = LocalStack(**cls.stack_args).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
-    def setUp(self):
-        self.home = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-agent-home-"))
-        self.addCleanup(shutil.rmtree, self.home, ignore_errors=True)
-        (self.home / ".config" / "heartbeat").mkdir(parents=True)
-        self.token_file = self.home / "token"
-        self.token_file.write_text(self.stack.token + "\n")
-        os.chmod(self.token_file, 0o600)
-        self.write_agent_conf(url=self.stack.heartbeat_url)
-
-    def write_agent_conf(self, **settings):
-        settings.setdefault("token_file", str(self.token_file))
-        settings.setdefault("device", "test-mac")
-        text = "".join(f"{k} = {v}\n" for k, v in settings.items())
-        (self.home / ".config" / "heartbeat" / "agent.conf").write_text(text)
-
-    def env(self, **extra):
-        env = {"HOME": str(self.home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        env.update(extra)
-        return env
-
-    def agent(self, *args, timeout=60, **env):
-        started = time.monotonic()
-        proc = subprocess.run([str(AGENT), *args], env=self.env(**env), capture_output=True,
-                              text=True, timeout=timeout)
-        proc.elapsed = time.monotonic() - started
-        self.assertNotIn(self.stack.token, proc.stdout + proc.stderr)
-        return proc
-
-    def state(self):
-        return self.stack.status()[2]["state"]
+from harness import ROOT
+from harness.local_stack import LocalStack
+from harness.agent_case import AGENT, AgentCase
+from harness.processes import free_port, wait_for
 
 
 class Commands(AgentCase):

@@ -6,7 +6,8 @@ import time
 import unittest
 import zoneinfo
 
-from test_agent import AgentCase
+from harness.agent_case import AgentCase
+
 
 LOG_LINE = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ heartbeat-agent: note: "
 

@@ -5,7 +5,6 @@ stand-ins on PATH that record their command lines and succeed; the tests check t
 exactly, the files, their modes, the proving post and that a second run changes only what
 differs. The terminal case runs under a real pseudo-terminal."""
 import os
-import pathlib
 import plistlib
 import pty
 import select
@@ -13,33 +12,21 @@ import shlex
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import LocalStack, wait_for  # noqa: E402
+from harness.agent_case import AGENT
+from harness.processes import wait_for
+from harness.stack_case import StackTestCase
 
-AGENT = ROOT / "agent" / "heartbeat-agent"
+
 UNIT = "heartbeat-agent.service"
 
 
-class SetupCase(unittest.TestCase):
-    stack_args = {}
-
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = LocalStack(**cls.stack_args).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
+class SetupCase(StackTestCase):
     def setUp(self):
-        self.home = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-setup-"))
-        self.addCleanup(shutil.rmtree, self.home, ignore_errors=True)
+        self.home = self.temp_dir("heartbeat-setup-")
         self.bin = self.home / "fake-bin"
         self.bin.mkdir()
         self.record = self.home / "service-manager-calls"

@@ -18,11 +18,13 @@ import threading
 import time
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import LocalStack, wait_for  # noqa: E402
+from harness import ROOT
+from harness.agent_case import AGENT
+from harness.local_stack import LocalStack
+from harness.processes import wait_for
+from harness.stack_case import StackTestCase
 
-AGENT = ROOT / "agent" / "heartbeat-agent"
+
 FAKE_LOGIND = ROOT / "tests" / "agent" / "fake_logind.py"
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -132,17 +134,9 @@ class RecordingProxy:
         self.server.server_close()
 
 
-class SleepOnLinux(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = LocalStack().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
+class SleepOnLinux(StackTestCase):
     def setUp(self):
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-sleep-"))
+        self.tmp = self.temp_dir("heartbeat-sleep-")
         bus = PrivateBus(self.tmp)
         self.addCleanup(bus.stop)
         self.logind = FakeLogind(bus.address)

@@ -15,7 +15,8 @@ import subprocess
 import tempfile
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from harness import ROOT
+
 MAKEFILES = [ROOT / "Makefile", *sorted(ROOT.glob("*/*.mk"))]
 
 # From /usr/share/doc/make/NEWS: what 3.82, 4.0, 4.1, 4.2 and 4.3 added to the makefile language.

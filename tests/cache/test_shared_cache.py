@@ -8,20 +8,16 @@ The figure (visitor requests per origin request) is printed for bench/results.md
 import http.client
 import json
 import os
-import pathlib
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import time
 import unittest
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-from local_stack import LocalStack  # noqa: E402
-from varnish import Varnish  # noqa: E402
+from harness.local_stack import LocalStack
+from harness.varnish import Varnish
+
 
 MAX_AGE = 2          # offline_max_age: the max-age of every answer while offline
 ONLINE_WINDOW = 4    # so that an online answer's max-age is at most 4 s

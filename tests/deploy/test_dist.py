@@ -10,7 +10,9 @@ import tarfile
 import tempfile
 import unittest
 
-from guide import DIST_DIR, ROOT, TARBALL
+from harness import ROOT
+from harness.guide import DIST_DIR, TARBALL
+
 
 EXPECTED = {".htaccess", "BUILD-INFO", "DEPLOY.md", "README", "SHA256SUMS", "heartbeat.conf.example",
             "heartbeat.fcgi", "heartbeat@.service", "nginx.conf.example", "status.fcgi"}

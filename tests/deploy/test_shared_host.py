@@ -11,9 +11,10 @@ import subprocess
 import tempfile
 import unittest
 
-from apache import Apache
+from harness import ROOT
+from harness.apache import Apache
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+
 
 DIST = ROOT / os.environ.get("DIST_DIR", "")
 

@@ -1,5 +1,5 @@
 """DEPLOY.md's shared-host block, run as written by a user of a host built on Debian's stock
-Apache, in a sandbox (see sandbox.py). The host's part is the only thing added to the stock
+Apache, in a sandbox (see harness/sandbox.py). The host's part is the only thing added to the stock
 config: a site for example.com whose document root is alice's public_html with
 `AllowOverride All`, scripts run as alice (what suEXEC gives; here Apache's own user is set
 to alice in /etc/apache2/envvars), and mod_fcgid (enabled by Debian's package) or mod_cgid
@@ -11,8 +11,9 @@ import shutil
 import subprocess
 import unittest
 
-from guide import guide_block, poll, processes_named, request, shell, unpack_dist
-from sandbox import run_in_sandbox
+from harness.guide import guide_block, poll, processes_named, request, shell, unpack_dist
+from harness.sandbox import run_in_sandbox
+
 
 SITE = "example.com"
 USER = "alice"

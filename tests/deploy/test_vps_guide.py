@@ -1,4 +1,4 @@
-"""DEPLOY.md's VPS block, run as written on Debian's stock nginx in a sandbox (see sandbox.py):
+"""DEPLOY.md's VPS block, run as written on Debian's stock nginx in a sandbox (see harness/sandbox.py):
 the unpacked dist tarball, nginx started as its Debian unit says, the block's commands with
 systemctl played by the stand-in in bin/, then the site checked through that nginx on port 80."""
 import json
@@ -8,8 +8,10 @@ import re
 import shlex
 import unittest
 
-from guide import ROOT, guide_block, poll, processes_named, request, shell, unpack_dist
-from sandbox import run_in_sandbox
+from harness import ROOT
+from harness.guide import guide_block, poll, processes_named, request, shell, unpack_dist
+from harness.sandbox import run_in_sandbox
+
 
 SITE = "example.com"  # the block's DOMAIN, as written
 WEBROOT = pathlib.Path("/var/www/example.com")

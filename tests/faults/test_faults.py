@@ -4,21 +4,21 @@ import json
 import os
 import pathlib
 import resource
-import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import LocalStack, wait_for, wait_for_port  # noqa: E402
+from harness.local_stack import LocalStack
+from harness.processes import wait_for, wait_for_port
 
-RECHECK = 1.1  # the programs look at their files at most once a second
+
+# The programs look at their files again at most once a second, on the next request: a test
+# waits that second once, then asserts the very next answer. (Polling instead would also pass
+# a program that took far longer to notice.)
+RECHECK = 1.1
 
 
 def body(response):

@@ -10,9 +10,12 @@ import tempfile
 import time
 import unittest
 
-from support import (BIN_DIR, FastCgiConnection, LocalStack, fcgi_request, free_port, json_body,
-                     new_token, wait_for)
-from local_stack import port_open
+from harness import BIN_DIR
+from harness.fastcgi import FastCgiConnection, fcgi_request
+from harness.local_stack import LocalStack
+from harness.processes import free_port, port_open, wait_for
+from harness.programs import json_body, new_token
+
 
 
 def post_params(token=None, remote_addr="192.0.2.50", config=None):

@@ -5,7 +5,9 @@ import random
 import socket
 import unittest
 
-from support import StackTestCase, fcgi_request
+from harness.fastcgi import fcgi_request
+from harness.stack_case import StackTestCase
+
 
 
 class BadInput(StackTestCase):

@@ -6,15 +6,16 @@ import pathlib
 import pwd
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
-from support import BIN_DIR, ROOT, free_port, json_body, new_token, parse_cgi_output
-from local_stack import port_open
+from harness import BIN_DIR, ROOT
+from harness.apache import Apache
+from harness.fastcgi import parse_cgi_output
+from harness.processes import free_port, port_open
+from harness.programs import json_body, new_token
 
-sys.path.insert(0, str(ROOT / "tests" / "deploy"))
-from apache import Apache  # noqa: E402
+
 
 
 def listening_programs():

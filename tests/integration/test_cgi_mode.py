@@ -5,7 +5,9 @@ import shutil
 import tempfile
 import unittest
 
-from support import BIN_DIR, JSON_TYPE, json_body, new_token, run_cgi
+from harness import BIN_DIR
+from harness.programs import json_body, JSON_TYPE, new_token, run_cgi
+
 
 
 class CgiMode(unittest.TestCase):

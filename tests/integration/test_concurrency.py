@@ -7,7 +7,9 @@ import threading
 import time
 import unittest
 
-from support import LocalStack, run_cgi
+from harness.local_stack import LocalStack
+from harness.programs import run_cgi
+
 
 
 class Concurrency(unittest.TestCase):

@@ -11,8 +11,14 @@ import tempfile
 import time
 import unittest
 
-from support import (BIN_DIR, FastCgiConnection, LocalStack, StackTestCase, fcgi_message,
-                     fcgi_request, free_port, json_body, proc_stat, wait_for, wait_for_port)
+from harness import BIN_DIR
+from harness.fastcgi import FastCgiConnection, fcgi_message, fcgi_request
+from harness.local_stack import LocalStack
+from harness.processes import (free_port, open_descriptors, proc_stat, signal_pending, wait_for,
+                               wait_for_port)
+from harness.programs import json_body
+from harness.stack_case import StackTestCase
+
 
 GET = {"REQUEST_METHOD": "GET"}
 ONLINE = {"isOnline": True, "state": "online"}
@@ -243,10 +249,12 @@ class StoppingWithOpenConnections(unittest.TestCase):
             kept = FastCgiConnection(sock)
             self.assertEqual(kept.request(GET)[0], 200)
             # Connections whose other end stays open: closing them must not wait on it.
+            pid = stack.processes["status"].pid
+            before = open_descriptors(pid)
             silent = [socket.socket(socket.AF_UNIX) for _ in range(8)]
             for s in silent:
                 s.connect(str(sock))
-            time.sleep(0.2)  # accepted
+            wait_for(lambda: open_descriptors(pid) >= before + 8, what="8 connections accepted")
             started = time.monotonic()
             self.assertEqual(stack.stop_program("status", signal.SIGTERM), 0)
             self.assertLess(time.monotonic() - started, 2)
@@ -286,7 +294,10 @@ class StoppingWithOpenConnections(unittest.TestCase):
                 halves.append((connection, whole[half:]))
             proc.send_signal(signal.SIGTERM)
             proc.send_signal(signal.SIGCONT)
-            time.sleep(0.3)  # the stop is seen with both requests still arriving
+            # The stop is seen (the handler has taken SIGTERM, the program waits on the rest) with
+            # both requests still arriving.
+            wait_for(lambda: not signal_pending(proc.pid, signal.SIGTERM)
+                     and proc_stat(proc.pid)[0] == "S", what="SIGTERM taken")
             for connection, rest in halves:
                 connection.sendall(rest)
             self.assertEqual(kept.receive()[0], 200)
@@ -325,6 +336,7 @@ class OutOfDescriptors(unittest.TestCase):
             config.write_text(f"database = {tmp}/heartbeat.db\n")
             sock = pathlib.Path(tmp) / "status.sock"
             log = open(pathlib.Path(tmp) / "status.log", "wb")
+            log_text = (pathlib.Path(tmp) / "status.log").read_text
             self.addCleanup(log.close)
             proc = subprocess.Popen(
                 [str(BIN_DIR / "status.fcgi"), "--listen", str(sock)],
@@ -338,9 +350,9 @@ class OutOfDescriptors(unittest.TestCase):
                     s = socket.socket(socket.AF_UNIX)
                     s.connect(str(sock))
                     idle.append(s)
-                time.sleep(0.3)
+                wait_for(lambda: "accept failed, pausing" in log_text(), what="accept to fail")
                 before = _cpu_seconds(proc.pid)
-                time.sleep(1.5)
+                time.sleep(1.5)  # a window to measure the CPU time in, not a wait for a state
                 self.assertLess(_cpu_seconds(proc.pid) - before, 0.3)  # paused, not spinning
                 for s in idle:
                     s.close()

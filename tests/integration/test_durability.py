@@ -7,7 +7,8 @@ import threading
 import time
 import unittest
 
-from support import LocalStack
+from harness.local_stack import LocalStack
+
 
 
 class Durability(unittest.TestCase):

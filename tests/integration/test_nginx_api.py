@@ -5,7 +5,13 @@ import signal
 import time
 import unittest
 
-from support import LocalStack, StackTestCase, json_body
+from harness import BIN_DIR
+from harness.fastcgi import fcgi_request
+from harness.local_stack import LocalStack
+from harness.processes import free_port, wait_for, wait_for_port
+from harness.programs import json_body
+from harness.stack_case import StackTestCase
+
 
 
 class Api(StackTestCase):
@@ -175,7 +181,6 @@ class ListenMode(unittest.TestCase):
 
     def test_tcp_listen_address(self):
         import subprocess
-        from support import BIN_DIR, free_port, wait_for_port
         port = free_port()
         proc = subprocess.Popen([str(BIN_DIR / "status.fcgi"), "--listen", f"127.0.0.1:{port}"],
                                 stderr=subprocess.DEVNULL)
@@ -189,7 +194,6 @@ class ListenMode(unittest.TestCase):
         import shutil
         import subprocess
         import tempfile
-        from support import BIN_DIR, fcgi_request, wait_for
         with tempfile.TemporaryDirectory() as tmp:
             sock = f"{tmp}/status.sock"
             config = f"{tmp}/heartbeat.conf"
@@ -209,7 +213,6 @@ class ListenMode(unittest.TestCase):
 
     def test_help_version_and_bad_arguments(self):
         import subprocess
-        from support import BIN_DIR
         version = (BIN_DIR.parent / "VERSION").read_text().strip() if (BIN_DIR.parent / "VERSION").exists() else None
         for program in ("status.fcgi", "heartbeat.fcgi"):
             out = subprocess.run([str(BIN_DIR / program), "--version"], capture_output=True, text=True)
@@ -226,7 +229,6 @@ class ListenMode(unittest.TestCase):
     def test_new_token_prints_a_token_and_its_config_line(self):
         import hashlib
         import subprocess
-        from support import BIN_DIR
         tokens = set()
         for _ in range(3):
             out = subprocess.run([str(BIN_DIR / "heartbeat.fcgi"), "--new-token"],

@@ -12,7 +12,10 @@ import unittest
 import xml.etree.ElementTree as ET
 import zoneinfo
 
-from support import BIN_DIR, JSON_TYPE, ROOT, LocalStack, json_body, new_token, run_cgi
+from harness import BIN_DIR, ROOT
+from harness.local_stack import LocalStack
+from harness.programs import JSON_TYPE, new_token, run_cgi
+
 
 SVG = "{http://www.w3.org/2000/svg}"
 BADGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"

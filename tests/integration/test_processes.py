@@ -10,7 +10,9 @@ import tempfile
 import time
 import unittest
 
-from support import BIN_DIR, fcgi_message, fcgi_request, proc_stat, wait_for
+from harness import BIN_DIR
+from harness.fastcgi import fcgi_message, fcgi_request
+from harness.processes import open_descriptors, proc_stat, wait_for
 
 GET = {"REQUEST_METHOD": "GET"}
 
@@ -46,12 +48,14 @@ class SeveralProcesses(unittest.TestCase):
     def test_a_worker_held_up_does_not_hold_up_the_others(self):
         # One process waits up to its 2 s stall limit on a request that stops halfway (see
         # test_connections); with three, the other two answer meanwhile.
-        self.start(3)
+        workers = children(self.start(3).pid)
+        before = sum(open_descriptors(pid) for pid in workers)
         stalled = socket.socket(socket.AF_UNIX)
         stalled.connect(str(self.sock))
         stalled.sendall(fcgi_message(GET, keep=True)[:30])
         self.addCleanup(stalled.close)
-        time.sleep(0.2)  # a worker is now waiting on the rest of that request
+        wait_for(lambda: sum(open_descriptors(pid) for pid in workers) > before,
+                 what="a worker to take the stalled connection")
         started = time.monotonic()
         for _ in range(5):
             self.assertEqual(fcgi_request(self.sock, GET, timeout=10)[0], 200)

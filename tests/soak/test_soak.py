@@ -1,22 +1,19 @@
 """A bounded soak: status at full speed (wrk) and a heartbeat every few milliseconds through
 nginx, plus failed tokens from many addresses straight at heartbeat.fcgi, for SOAK_SECONDS.
 Zero errors; each program's RSS and open descriptors flat after warm-up; the database bounded."""
-import json
 import os
 import pathlib
 import random
 import re
 import subprocess
-import sys
 import threading
 import time
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests" / "integration"))
-from local_stack import LocalStack, wait_for  # noqa: E402
-from support import fcgi_request  # noqa: E402
+from harness.fastcgi import fcgi_request
+from harness.local_stack import LocalStack
+from harness.processes import wait_for
+
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "30"))
 

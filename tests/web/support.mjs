@@ -1,4 +1,4 @@
-// Shared pieces of the browser tests: the real servers (scripts/local_stack.py: nginx with both
+// Shared pieces of the browser tests: the real servers (harness/local_stack.py: nginx with both
 // programs), the web root they serve, and Debian's Chromium driven by playwright-core.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -28,14 +28,14 @@ export class Stack {
   constructor(configLines = []) {
     this.dir = path.join(BUILD, `stack-${process.pid}-${stacks++}`);
     fs.rmSync(this.dir, { recursive: true, force: true });
-    const args = [path.join(ROOT, "scripts/local_stack.py"), "start", this.dir, "--web", WWW];
+    const args = ["-m", "harness.local_stack", "start", this.dir, "--web", WWW];
     for (const line of configLines) args.push("--config", line);
-    this.url = execFileSync("python3", args, { encoding: "utf8" }).trim();
+    this.url = execFileSync("python3", args, { cwd: ROOT, encoding: "utf8" }).trim();
     this.token = fs.readFileSync(path.join(this.dir, "token"), "utf8").trim();
   }
 
   stop() {
-    execFileSync("python3", [path.join(ROOT, "scripts/local_stack.py"), "stop", this.dir]);
+    execFileSync("python3", ["-m", "harness.local_stack", "stop", this.dir], { cwd: ROOT });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 

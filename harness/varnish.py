@@ -8,10 +8,9 @@ import os
 import pathlib
 import shutil
 import subprocess
-import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
-from local_stack import free_port, port_open, stop_process_group, wait_for  # noqa: E402
+from harness.processes import free_port, port_open, stop_process_group, wait_for
+
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VCL = """\

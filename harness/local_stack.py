@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A private nginx with both heartbeat programs on 127.0.0.1, for the tests and `make demo`.
 
 Everything lives in one folder of its own: the config, the token, the database, the unix
@@ -9,8 +8,9 @@ temp folders. Nothing touches the system's nginx.
         stack.post_heartbeat({"device": "mac"})
         stack.request("GET", "/cgi-bin/status.fcgi")
 
-Command line (used by `make demo` and the browser tests):
-    local_stack.py start DIR [--web DIR] [--config LINE]...   |   local_stack.py stop DIR
+Command line (used by `make demo` and the browser tests), from the repository's root:
+    python3 -m harness.local_stack start DIR [--web DIR] [--config LINE]...
+    python3 -m harness.local_stack stop DIR
 """
 import http.client
 import json
@@ -19,102 +19,25 @@ import pathlib
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+from harness import BIN_DIR, nginx
+from harness.processes import free_port, wait_for, wait_for_port
+from harness.programs import new_token
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"timed out waiting for {what}")
-
-
-def stop_process_group(proc, timeout=10):
-    """SIGTERM to a server started with start_new_session=True, then SIGKILL to its whole
-    process group, so that no worker it started is left behind."""
-    if proc is None:
-        return
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
-def port_open(port):
-    """True when something accepts connections on 127.0.0.1:port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for_port(port, what, timeout=10.0):
-    wait_for(lambda: port_open(port), timeout=timeout, what=what)
-
-
-def new_token(bin_dir):
-    out = subprocess.run([str(bin_dir / "heartbeat.fcgi"), "--new-token"], check=True,
-                         capture_output=True, text=True).stdout.splitlines()
-    return out[0], out[1]
-
-
-NGINX_CONF = """\
-daemon off;
-worker_processes 2;
-pid {dir}/nginx.pid;
-error_log {dir}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {dir}/nginx-access.log;
-    client_body_temp_path {dir}/tmp/body;
-    fastcgi_temp_path {dir}/tmp/fastcgi;
-    proxy_temp_path {dir}/tmp/proxy;
-    uwsgi_temp_path {dir}/tmp/uwsgi;
-    scgi_temp_path {dir}/tmp/scgi;
-    types {{ text/html html; application/javascript js; image/png png; text/css css; }}
-    upstream heartbeat_write {{ server unix:{dir}/heartbeat.sock; keepalive 4; }}
-    upstream heartbeat_status {{ server unix:{dir}/status.sock; keepalive 16; }}
-    server {{
-        listen 127.0.0.1:{port};{tls}
-        root {web};
-        location = /cgi-bin/heartbeat.fcgi {{
-            include /etc/nginx/fastcgi_params;
-            fastcgi_param HEARTBEAT_CONFIG {dir}/heartbeat.conf;
-            fastcgi_keep_conn on;
-            fastcgi_pass heartbeat_write;
-        }}
-        location ~ ^/cgi-bin/status\\.fcgi(/.*)?$ {{
-            include /etc/nginx/fastcgi_params;
-            fastcgi_param PATH_INFO $1;
-            fastcgi_param HEARTBEAT_CONFIG {dir}/heartbeat.conf;
-            fastcgi_keep_conn on;
-            fastcgi_pass heartbeat_status;
-        }}
-        location /cgi-bin/ {{ return 404; }}
-    }}
+# The programs' locations; status.fcgi takes PATH_INFO for the hours and heatmap formats.
+HTTP_BLOCK = """\
+types {{ text/html html; application/javascript js; image/png png; text/css css; }}
+upstream heartbeat_write {{ server unix:{dir}/heartbeat.sock; keepalive 4; }}
+upstream heartbeat_status {{ server unix:{dir}/status.sock; keepalive 16; }}
+server {{
+    listen 127.0.0.1:{port};{tls}
+    root {web};
+    location = /cgi-bin/heartbeat.fcgi {{ {write} }}
+    location ~ ^/cgi-bin/status\\.fcgi(/.*)?$ {{ {status} }}
+    location /cgi-bin/ {{ return 404; }}
 }}
 """
 
@@ -125,7 +48,7 @@ class LocalStack:
     def __init__(self, directory=None, bin_dir=None, config_extra="", web_root=None,
                  with_token=True, tls=None):
         """`tls`: (certificate, key) files to also serve HTTPS on `self.tls_port`."""
-        self.bin_dir = pathlib.Path(bin_dir or os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
+        self.bin_dir = pathlib.Path(bin_dir or BIN_DIR)
         self._own_dir = directory is None
         self.dir = pathlib.Path(directory or tempfile.mkdtemp(prefix="heartbeat-stack-"))
         self.web_root = pathlib.Path(web_root or self.dir / "www")
@@ -147,19 +70,22 @@ class LocalStack:
         self.write_config(self._config_extra)
         for name in ("status", "heartbeat"):
             self.start_program(name)
+        self.start_nginx()
+        return self
+
+    def start_nginx(self):
         tls = ""
         if self.tls:
-            tls = (f"\n        listen 127.0.0.1:{self.tls_port} ssl;"
-                   f"\n        ssl_certificate {self.tls[0]};\n        ssl_certificate_key {self.tls[1]};")
-        (self.dir / "nginx.conf").write_text(NGINX_CONF.format(
-            dir=self.dir, port=self.port, web=self.web_root, tls=tls))
+            tls = (f"\n    listen 127.0.0.1:{self.tls_port} ssl;"
+                   f"\n    ssl_certificate {self.tls[0]};\n    ssl_certificate_key {self.tls[1]};")
+        program_config = [("HEARTBEAT_CONFIG", self.dir / "heartbeat.conf")]
+        http = HTTP_BLOCK.format(
+            dir=self.dir, port=self.port, web=self.web_root, tls=tls,
+            write=nginx.fastcgi_pass("heartbeat_write", program_config),
+            status=nginx.fastcgi_pass("heartbeat_status", [("PATH_INFO", "$1")] + program_config))
         with open(self.dir / "nginx.out", "ab") as log:
-            self.processes["nginx"] = subprocess.Popen(
-                [NGINX, "-p", str(self.dir), "-e", str(self.dir / "nginx-error.log"),
-                 "-c", str(self.dir / "nginx.conf")], stdout=log, stderr=log,
-                start_new_session=True)  # its own process group: workers die with it
+            self.processes["nginx"] = nginx.start(self.dir, nginx.config(self.dir, http), log)
         wait_for_port(self.port, what=f"nginx on port {self.port}")
-        return self
 
     def write_config(self, extra=""):
         lines = []

@@ -9,10 +9,11 @@ import subprocess
 import tarfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from harness import ROOT
+
 DIST_DIR = ROOT / os.environ.get("DIST_DIR", "dist/missing")
 TARBALL = DIST_DIR.parent / (DIST_DIR.name + ".tar.gz")
-STAND_INS = pathlib.Path(__file__).resolve().parent / "bin"
+STAND_INS = ROOT / "tests" / "deploy" / "bin"  # the sandbox's systemctl
 
 
 def guide_block(marker):

@@ -1,33 +1,8 @@
-"""Shared pieces of the integration tests: the local stack, a raw FastCGI client, CGI runs."""
-import json
-import os
-import pathlib
+"""FastCGI spoken directly to a program's socket, as nginx speaks it, and the parser of the
+CGI-style answer (status line, headers, body) that both FastCGI and plain CGI runs return."""
 import socket
 import struct
-import subprocess
-import sys
-import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from local_stack import LocalStack, free_port, new_token, wait_for, wait_for_port  # noqa: E402,F401
-
-BIN_DIR = pathlib.Path(os.environ.get("HEARTBEAT_BIN_DIR", ROOT / "cgi-bin"))
-JSON_TYPE = "application/json; charset=utf-8"
-
-
-def proc_stat(pid):
-    """The fields of /proc/<pid>/stat after the command name: [0] is the state, [11] and [12]
-    user and system time in clock ticks. Raises FileNotFoundError once the process is reaped."""
-    return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def json_body(data):
-    return json.loads(data.decode("utf-8"))
-
-
-# --- FastCGI, spoken directly to a program's socket ------------------------------------------
 FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
 
 
@@ -143,37 +118,3 @@ def parse_cgi_output(out):
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return status, headers, body
-
-
-# --- CGI: one process per request --------------------------------------------------------------
-def run_cgi(program, env, stdin=b"", timeout=10):
-    """Runs a program as CGI in exactly `env`; returns (status, headers, body, stderr)."""
-    proc = subprocess.run([str(BIN_DIR / program)], input=stdin, env=env,
-                          capture_output=True, timeout=timeout)
-    assert proc.returncode == 0, proc.stderr
-    status, headers, body = parse_cgi_output(proc.stdout)
-    return status, headers, body, proc.stderr.decode(errors="replace")
-
-
-class StackTestCase(unittest.TestCase):
-    """Tests that share one LocalStack for the whole class."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = LocalStack().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
-    def assertJsonError(self, response, status, code=None):
-        """`response` is (status, headers, body); returns the headers."""
-        got_status, headers, body = response
-        self.assertEqual(got_status, status, body)
-        self.assertEqual(headers["content-type"], JSON_TYPE)
-        self.assertEqual(headers["x-content-type-options"], "nosniff")
-        data = json_body(body)
-        self.assertTrue(data["message"])
-        if code:
-            self.assertEqual(data["error"], code)
-        return headers

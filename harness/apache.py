@@ -6,11 +6,9 @@ import pathlib
 import pwd
 import shutil
 import subprocess
-import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from local_stack import free_port, port_open, stop_process_group, wait_for  # noqa: E402
+from harness.processes import free_port, port_open, stop_process_group, wait_for
+
 
 MODULES = pathlib.Path("/usr/lib/apache2/modules")
 HTTPD = shutil.which("apache2") or "/usr/sbin/apache2"
