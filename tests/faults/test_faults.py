@@ -12,7 +12,7 @@ import time
 import unittest
 
 from harness.local_stack import LocalStack
-from harness.processes import wait_for, wait_for_port
+from harness.processes import wait_for
 
 
 # The programs look at their files again at most once a second, on the next request: a test
@@ -196,11 +196,7 @@ class ServerFaults(FaultCase):
                 except ProcessLookupError:
                     return True
             wait_for(group_gone, what="old nginx workers to exit")
-            with open(stack.dir / "nginx.out", "ab") as log:
-                stack.processes["nginx"] = subprocess.Popen(
-                    ["nginx", "-p", str(stack.dir), "-e", str(stack.dir / "nginx-error.log"),
-                     "-c", str(stack.dir / "nginx.conf")], stdout=log, stderr=log, start_new_session=True)
-            wait_for_port(stack.port, what="nginx again")
+            stack.start_nginx()
             self.assertEqual(stack.status()[2]["state"], "online")
             self.assertEqual(stack.post_heartbeat({"state": "offline"})[0], 200)
             self.alive(stack)
