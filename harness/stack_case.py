@@ -8,6 +8,13 @@ from harness.local_stack import LocalStack
 from harness.programs import JSON_TYPE, json_body
 
 
+def temp_dir(test, prefix):
+    """A new folder that is removed when `test` ends."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    test.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 class StackTestCase(unittest.TestCase):
     """Tests that share one LocalStack for the whole class; `stack_args` are LocalStack's."""
 
@@ -22,10 +29,7 @@ class StackTestCase(unittest.TestCase):
         cls.stack.stop()
 
     def temp_dir(self, prefix):
-        """A new folder that is removed when the test ends."""
-        folder = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
-        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
-        return folder
+        return temp_dir(self, prefix)
 
     def assertJsonError(self, response, status, code=None):
         """`response` is (status, headers, body); returns the headers."""

@@ -1,38 +1,15 @@
 """Both programs as plain CGI: one request from the environment and stdin, one process each."""
 import json
-import pathlib
 import shutil
-import tempfile
 import unittest
 
 from harness import BIN_DIR
-from harness.programs import json_body, JSON_TYPE, new_token, run_cgi
+from harness.cgi_case import CgiCase
+from harness.programs import JSON_TYPE, json_body, run_cgi
 
 
-
-class CgiMode(unittest.TestCase):
-    def setUp(self):
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-cgi-"))
-        self.token, token_line = new_token(BIN_DIR)
-        self.config = self.dir / "heartbeat.conf"
-        self.config.write_text(token_line + "\nlast_seen = exact\n")
-        self.base = {"HEARTBEAT_CONFIG": str(self.config), "REMOTE_ADDR": "192.0.2.10",
-                     "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1"}
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def post(self, body=b"", token=None, content_type="application/json", **extra):
-        env = dict(self.base, REQUEST_METHOD="POST", CONTENT_LENGTH=str(len(body)))
-        if content_type and body:
-            env["CONTENT_TYPE"] = content_type
-        env.update(extra)
-        if token is not False:
-            env["HTTP_AUTHORIZATION"] = f"Bearer {token or self.token}"
-        return run_cgi("heartbeat.fcgi", env, body)
-
-    def get(self, method="GET", **extra):
-        return run_cgi("status.fcgi", dict(self.base, REQUEST_METHOD=method, **extra))
+class CgiMode(CgiCase):
+    config_lines = "last_seen = exact\n"
 
     def test_heartbeat_then_status_online(self):
         status, headers, body, _ = self.post(json.dumps({"device": "mac"}).encode())

@@ -3,18 +3,16 @@ the note, the time zone, the usual hours and the badge options; every browser-fa
 parsed as JSON or XML."""
 import datetime
 import json
-import pathlib
-import shutil
 import sqlite3
-import tempfile
 import time
 import unittest
 import xml.etree.ElementTree as ET
 import zoneinfo
 
-from harness import BIN_DIR, ROOT
+from harness import ROOT
+from harness.cgi_case import CgiCase
 from harness.local_stack import LocalStack
-from harness.programs import JSON_TYPE, new_token, run_cgi
+from harness.programs import JSON_TYPE
 
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -176,29 +174,11 @@ class StaticBinaries(unittest.TestCase):
             self.assertEqual(sum(share for row in data["hours"] for share in row), 1)
 
 
-class CardAsCgi(unittest.TestCase):
-    def setUp(self):
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-card-cgi-"))
-        self.token, token_line = new_token(BIN_DIR)
-        self.config = self.dir / "heartbeat.conf"
-        self.config.write_text(token_line + "\ntimezone = Asia/Kolkata\nhistory_days = 3\n")
-        self.base = {"HEARTBEAT_CONFIG": str(self.config), "REMOTE_ADDR": "192.0.2.10",
-                     "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1"}
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def post(self, payload):
-        body = json.dumps(payload).encode()
-        env = dict(self.base, REQUEST_METHOD="POST", CONTENT_LENGTH=str(len(body)),
-                   CONTENT_TYPE="application/json", HTTP_AUTHORIZATION=f"Bearer {self.token}")
-        return run_cgi("heartbeat.fcgi", env, body)
-
-    def get(self, query=""):
-        return run_cgi("status.fcgi", dict(self.base, REQUEST_METHOD="GET", QUERY_STRING=query))
+class CardAsCgi(CgiCase):
+    config_lines = "timezone = Asia/Kolkata\nhistory_days = 3\n"
 
     def test_every_new_field_and_format(self):
-        status, _, body, _ = self.post({"note": {"text": HOSTILE}})
+        status, _, body, _ = self.post_json({"note": {"text": HOSTILE}})
         self.assertEqual(status, 200, body)
         status, headers, body, _ = self.get()
         self.assertNotIn(b"<", body)
@@ -207,20 +187,20 @@ class CardAsCgi(unittest.TestCase):
         self.assertNotIn("until", data["note"])
         self.assertEqual(data["timezone"], "Asia/Kolkata")
 
-        status, headers, body, _ = self.get("format=hours")
+        status, headers, body, _ = self.get(QUERY_STRING="format=hours")
         self.assertEqual(status, 200)
         self.assertEqual(strict_json(body)["timezone"], "Asia/Kolkata")
         for query in ("format=hours.svg", "format=svg&label=Me&theme=dark"):
             with self.subTest(query=query):
-                status, headers, body, _ = self.get(query)
+                status, headers, body, _ = self.get(QUERY_STRING=query)
                 self.assertEqual(status, 200)
                 self.assertEqual(headers["content-security-policy"], BADGE_POLICY)
                 svg_root(body)
-        status, _, body, _ = self.get("format=shields&label=Me")
+        status, _, body, _ = self.get(QUERY_STRING="format=shields&label=Me")
         self.assertEqual(strict_json(body)["label"], "Me")
-        self.assertEqual(self.get("format=svg&label=" + "x" * 40)[0], 400)
-        self.assertEqual(self.post({"note": {"text": " "}})[0], 400)
-        self.assertEqual(self.post({"note": None})[0], 200)
+        self.assertEqual(self.get(QUERY_STRING="format=svg&label=" + "x" * 40)[0], 400)
+        self.assertEqual(self.post_json({"note": {"text": " "}})[0], 400)
+        self.assertEqual(self.post_json({"note": None})[0], 200)
         self.assertNotIn("note", strict_json(self.get()[2]))
 
 
