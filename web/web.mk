@@ -1,12 +1,12 @@
 # The browser tests of web/: Debian's Chromium driven by playwright-core, the React hook and card
 # bundled by esbuild. npm packages are pinned by tests/web/package-lock.json; nothing downloads a
-# browser. web/heartbeat.js, the file people copy, is web/src/heartbeat.js minified by the pinned
-# esbuild: `make web-minify` writes it, and the tests fail while the committed copy is stale.
+# browser. web/heartbeat.js, the file people copy, is web/src/heartbeat.js and web/card-look.ts
+# bundled and minified by the pinned esbuild (tests/web/bundle-widget.mjs): `make web-minify`
+# writes it, and the tests fail while the committed copy is stale.
 # fonts-droid-fallback: Japanese and Chinese glyphs for the screenshots of the card.
 
 APT_PACKAGES += nodejs chromium gzip fonts-droid-fallback
 WEB_TEST_MODULES = tests/web/node_modules/.package-lock.json
-ESBUILD = tests/web/node_modules/.bin/esbuild
 
 .PHONY: test-web web-minify
 
@@ -15,7 +15,7 @@ $(WEB_TEST_MODULES): tests/web/package.json tests/web/package-lock.json
 	@touch $@
 
 web-minify: $(WEB_TEST_MODULES)
-	$(ESBUILD) web/src/heartbeat.js --minify --log-level=warning --outfile=web/heartbeat.js
+	node tests/web/bundle-widget.mjs
 
 test-web: $(PROGRAMS) $(WEB_TEST_MODULES)
 	@tests/run-step.sh web node --test --test-concurrency=1 --test-reporter=tap tests/web/widget.test.mjs tests/web/card.test.mjs tests/web/a11y.test.mjs tests/web/hook.test.mjs

@@ -1,0 +1,65 @@
+// What the presence card says and how it looks, shared by web/heartbeat.js (bundled into it by
+// `make web-minify`) and the React card (web/presence-card.tsx): the words of each language, the
+// stylesheet, and the formatting of "active 5 minutes ago" and of day names.
+
+export type LabelKey = "online" | "away" | "offline" | "unknown" | "busy" | "time" | "seen" | "usually" | "hours";
+export type Labels = Record<LabelKey, string>;
+
+// The first five are the states, whose longest word sets the label's width.
+export const LABEL_KEYS = "online away offline unknown busy time seen usually hours".split(" ") as LabelKey[];
+
+// Built-in words, in the order of LABEL_KEYS; "{}" stands for the value (a time, "5 minutes ago"...).
+const WORDS: Record<string, string> = {
+  en: "Online now|Away|Offline|Checking\u2026|Busy|{} for me|active {}|usually online {}|Usual hours",
+  de: "Jetzt online|Abwesend|Offline|Wird gepr\u00fcft\u2026|Besch\u00e4ftigt|bei mir {}|aktiv {}|meist online {}|\u00dcbliche Zeiten",
+  fr: "En ligne|Absent|Hors ligne|V\u00e9rification\u2026|Occup\u00e9|{} chez moi|actif {}|en ligne d\u2019habitude {}|Heures habituelles",
+  es: "En l\u00ednea|Ausente|Desconectado|Comprobando\u2026|Ocupado|{} aqu\u00ed|activo {}|suele estar en l\u00ednea {}|Horario habitual",
+  pt: "Online agora|Ausente|Offline|Verificando\u2026|Ocupado|{} aqui|ativo {}|costuma estar online {}|Hor\u00e1rio habitual",
+  ja: "\u30aa\u30f3\u30e9\u30a4\u30f3|\u96e2\u5e2d\u4e2d|\u30aa\u30d5\u30e9\u30a4\u30f3|\u78ba\u8a8d\u4e2d\u2026|\u53d6\u308a\u8fbc\u307f\u4e2d|\u3053\u3061\u3089\u306f{}|{}\u306b\u30a2\u30af\u30c6\u30a3\u30d6|\u666e\u6bb5\u306e\u30aa\u30f3\u30e9\u30a4\u30f3: {}|\u666e\u6bb5\u306e\u30aa\u30f3\u30e9\u30a4\u30f3\u6642\u9593",
+  zh: "\u5728\u7ebf|\u79bb\u5f00|\u79bb\u7ebf|\u68c0\u67e5\u4e2d\u2026|\u5fd9\u788c|\u6211\u8fd9\u91cc{}|{}\u6d3b\u8dc3|\u901a\u5e38\u5728\u7ebf\uff1a{}|\u901a\u5e38\u5728\u7ebf\u65f6\u95f4",
+};
+
+/** The words for a language tag ("pt-BR" uses pt; unknown languages use en), each replaced by
+ *  `own(key)` where that gives one (a data-label-* attribute, a React prop). */
+export function wordsFor(tag: string, own: (key: LabelKey) => string | null | undefined): Labels {
+  const words = (WORDS[tag.split("-")[0]] || WORDS.en).split("|");
+  const labels = {} as Labels;
+  LABEL_KEYS.forEach((key, i) => { labels[key] = own(key) || words[i]; });
+  return labels;
+}
+
+export const fill = (template: string, value: string) => template.replace("{}", () => value);
+
+// Reserve the width of the longest state word so that nothing moves when the answer comes.
+export const labelWidth = (labels: Labels) =>
+  Math.max(...LABEL_KEYS.slice(0, 5).map((key) => labels[key].length)) * 0.6 + "em";
+
+// "5 minutes ago", "3 hours ago", "yesterday", in the language of `tag`.
+export function seenAgo(at: number, now: number, tag: string): string {
+  const minutes = Math.max(0, Math.floor((now - at) / 6e4));
+  const format = new Intl.RelativeTimeFormat(tag, { numeric: "auto" });
+  if (minutes < 60) return format.format(-minutes, "minute");
+  if (minutes < 1440) return format.format(-Math.floor(minutes / 60), "hour");
+  return format.format(-Math.floor(minutes / 1440), "day");
+}
+
+// The server writes English day names; each becomes the language's (5 Jan 1970 was a Monday).
+export function localDays(text: string, tag: string): string {
+  const names = new Intl.DateTimeFormat(tag, { weekday: "short", timeZone: "UTC" });
+  return text.replace(/Mon|Tue|Wed|Thu|Fri|Sat|Sun/g,
+    (day) => names.format(("MonTueWedThuFriSatSun".indexOf(day) / 3 + 4) * 864e5));
+}
+
+// One set of colours with at least 3:1 against white and against near-black backgrounds;
+// the shape tells the state without colour: filled, half-filled, barred, ring, dotted ring.
+export const STYLE =
+  ".hb{display:inline-flex;flex-direction:column;align-items:flex-start;gap:.15em;line-height:1.3}" +
+  ".hb-status{display:inline-flex;align-items:center;gap:.45em}" +
+  ".hb-dot{flex:none;box-sizing:border-box;width:.75em;height:.75em;border-radius:50%;border:.15em solid #7d8590}" +
+  ".hb[data-state=unknown] .hb-dot{border-style:dotted}" +
+  ".hb[data-state=online] .hb-dot{border-color:#1f883d;background:#1f883d;animation:hb-pulse 2s infinite}" +
+  ".hb[data-state=away] .hb-dot{border-color:#b58100;background:linear-gradient(90deg,#b58100 50%,#0000 50%)}" +
+  ".hb[data-state=busy] .hb-dot{border-color:#de3b3b;background:linear-gradient(#fff,#fff) 50%/70% 22% no-repeat #de3b3b}" +
+  ".hb-meta,.hb-usual{font-size:.9em}.hb-map{max-width:100%;height:auto}" +
+  "@keyframes hb-pulse{0%{box-shadow:0 0 0 0 #1f883d66}70%{box-shadow:0 0 0 .35em #1f883d00}}" +
+  "@media (prefers-reduced-motion:reduce){.hb-dot{animation:none!important}}";
