@@ -9,7 +9,6 @@ import subprocess
 
 from harness.processes import free_port, port_open, stop_process_group, wait_for
 
-
 MODULES = pathlib.Path("/usr/lib/apache2/modules")
 HTTPD = shutil.which("apache2") or "/usr/sbin/apache2"
 

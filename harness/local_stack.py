@@ -63,7 +63,6 @@ class LocalStack:
     # --- lifecycle ---------------------------------------------------------------------
     def start(self):
         self.dir.mkdir(parents=True, exist_ok=True)
-        (self.dir / "tmp").mkdir(exist_ok=True)
         self.web_root.mkdir(parents=True, exist_ok=True)
         # nginx's workers run as nobody: they must reach the sockets in this folder.
         os.chmod(self.dir, 0o755)
@@ -129,15 +128,15 @@ class LocalStack:
             raise
 
     def stop(self):
-        nginx = self.processes.get("nginx")
+        nginx_master = self.processes.get("nginx")
         for name in list(self.processes):
             try:
                 self.stop_program(name, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
             except subprocess.TimeoutExpired:
                 pass
-        if nginx is not None:
+        if nginx_master is not None:
             try:  # the workers of a master that was killed with SIGKILL are still there
-                os.killpg(nginx.pid, signal.SIGKILL)
+                os.killpg(nginx_master.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         reports = self.sanitizer_reports()
