@@ -21,16 +21,16 @@ struct BadgeLook {
 BadgeLook LookOf(Presence presence) {
   switch (presence) {
     case Presence::kOnline:
-      return {"online", "#2ea043", "#238636", "brightgreen"};
+      return {"online", "#1a7f37", "#238636", "brightgreen"};
     case Presence::kAway:
-      return {"away", "#bf8700", "#9e6a03", "yellow"};
+      return {"away", "#9a6700", "#9e6a03", "yellow"};
     case Presence::kOffline:
       return {"offline", "#6e7781", "#484f58", "lightgrey"};
   }
   return {"offline", "#6e7781", "#484f58", "lightgrey"};
 }
 
-constexpr BadgeLook kUnknownLook = {"unknown", "#9f9f9f", "#6e7681", "lightgrey"};
+constexpr BadgeLook kUnknownLook = {"unknown", "#6e7681", "#3d444d", "lightgrey"};
 constexpr const char* kLightLabelColor = "#555";
 constexpr const char* kDarkLabelColor = "#30363d";
 

@@ -49,22 +49,49 @@ std::string WeekdaysText(const std::array<bool, 7>& usual) {
   return text;
 }
 
-// "09:00–18:00" for the usual hours: the complement of the longest run of other hours, going
-// round midnight (22:00–02:00 for a night owl); a short break inside the run is absorbed.
-std::string HoursText(const std::array<bool, 24>& usual) {
-  int count = 0;
-  for (bool u : usual) count += u;
-  if (count == 24) return "00:00" + std::string(kEnDash) + "24:00";
-  int best_start = 0, best_length = 0;
-  for (int start = 0; start < 24; ++start) {
-    if (usual[start] || !usual[(start + 23) % 24]) continue;  // a gap starts after a usual hour
-    int length = 0;
-    while (length < 24 && !usual[(start + length) % 24]) ++length;
-    if (length > best_length) best_start = start, best_length = length;
+// "09:00" for an hour of the day, "24:00" for the end of the last one.
+std::string RangeText(int first, int end) { return HourText(first) + kEnDash + HourText(end); }
+
+// The length of the run of usual hours of day `d` that begins at `h`.
+int RunLength(const std::array<bool, 24>& day, int h) {
+  int end = h;
+  while (end < 24 && day[end]) ++end;
+  return end - h;
+}
+
+// The usual hours of the week as ranges, each written under the day on which it begins.
+// A range is cut at each midnight, except that an evening range that runs on into the small
+// hours of the next day stays one range of the evening's day ("22:00–02:00"), as a person
+// would say it, while the whole stays shorter than a day. Every hour inside a range is usual:
+// nothing is absorbed.
+std::array<std::string, 7> DayRanges(const std::array<std::array<bool, 24>, 7>& usual) {
+  // First which mornings belong to the evening before: then the days can be written in any
+  // order, Sunday night into Monday included.
+  std::array<int, 7> evening_start{};  // 0: the morning is its own
+  for (int d = 0; d < 7; ++d) {
+    const int next = (d + 1) % 7;
+    int start = 24;
+    while (start > 0 && usual[d][start - 1]) --start;
+    const int morning = RunLength(usual[next], 0);
+    if (start > 0 && start < 24 && morning > 0 && morning < start) evening_start[next] = start;
   }
-  int first = (best_start + best_length) % 24;  // the first usual hour
-  int end = best_start == 0 ? 24 : best_start;  // the hour after the last usual one
-  return HourText(first) + kEnDash + HourText(end);
+  std::array<std::string, 7> ranges;
+  for (int d = 0; d < 7; ++d) {
+    const int next = (d + 1) % 7;
+    int h = evening_start[d] ? RunLength(usual[d], 0) : 0;  // this morning went to yesterday
+    while (h < 24) {
+      const int length = RunLength(usual[d], h);
+      if (length == 0) {
+        ++h;
+        continue;
+      }
+      const bool goes_on = h + length == 24 && evening_start[next] == h;
+      if (!ranges[d].empty()) ranges[d] += ", ";
+      ranges[d] += RangeText(h, goes_on ? RunLength(usual[next], 0) : h + length);
+      h += length;
+    }
+  }
+  return ranges;
 }
 
 }  // namespace
@@ -89,10 +116,22 @@ UsualHours ComputeUsualHours(const std::vector<ActiveHour>& rows, const ZoneCloc
   result.days = static_cast<int>(days.size());
   if (days.empty()) return result;
 
-  // The days each weekday had, from the first day with data to today.
-  const int64_t today = FloorDiv(now_s + zone.Local(now_s).tm_gmtoff, kDay);
-  std::array<int, 7> weekdays{};
-  for (int64_t day = days.begin()->first; day <= today; ++day) ++weekdays[Weekday(day)];
+  // How often each hour of each weekday has been, from the first hour with data to now: of
+  // the first day only the hours from its first data on (the hours before it were before the
+  // history began, or before the window), and of today only the hours that have begun, so that
+  // the hours still to come keep what the past weeks made them.
+  const int64_t local_now = now_s + zone.Local(now_s).tm_gmtoff;
+  const int64_t today = FloorDiv(local_now, kDay);
+  const int hour_now = static_cast<int>((local_now - today * kDay) / 3600);
+  const int64_t first_day = days.begin()->first;
+  int first_hour = 0;
+  while (first_hour < 23 && days.begin()->second[first_hour] == 0) ++first_hour;
+  std::array<std::array<int, 24>, 7> seen{};
+  for (int64_t day = first_day; day <= today; ++day) {
+    const int from = day == first_day ? first_hour : 0;
+    const int to = day == today ? hour_now + 1 : 24;
+    for (int h = from; h < to; ++h) ++seen[Weekday(day)][h];
+  }
 
   std::array<std::array<int, 24>, 7> active{};
   for (const auto& [day, minutes] : days) {
@@ -102,7 +141,7 @@ UsualHours ComputeUsualHours(const std::vector<ActiveHour>& rows, const ZoneCloc
   }
   for (int d = 0; d < 7; ++d) {
     for (int h = 0; h < 24; ++h) {
-      result.share[d][h] = weekdays[d] ? static_cast<double>(active[d][h]) / weekdays[d] : 0.0;
+      result.share[d][h] = seen[d][h] ? static_cast<double>(active[d][h]) / seen[d][h] : 0.0;
     }
   }
   if (result.days >= kUsualMinDays) result.usually = DescribeUsualHours(result.share);
@@ -110,23 +149,25 @@ UsualHours ComputeUsualHours(const std::vector<ActiveHour>& rows, const ZoneCloc
 }
 
 std::string DescribeUsualHours(const std::array<std::array<double, 24>, 7>& share) {
-  std::array<bool, 7> usual_days{};
-  int usual_day_count = 0;
+  std::array<std::array<bool, 24>, 7> usual{};
   for (int d = 0; d < 7; ++d) {
-    for (double s : share[d]) usual_days[d] = usual_days[d] || s >= kUsualShare;
-    usual_day_count += usual_days[d];
+    for (int h = 0; h < 24; ++h) usual[d][h] = share[d][h] >= kUsualShare;
   }
-  if (usual_day_count == 0) return std::string();
-  std::array<bool, 24> usual_hours{};
-  bool any = false;
-  for (int h = 0; h < 24; ++h) {
-    double sum = 0;
-    for (int d = 0; d < 7; ++d) sum += usual_days[d] ? share[d][h] : 0.0;
-    usual_hours[h] = sum / usual_day_count >= kUsualShare;
-    any = any || usual_hours[h];
+  const std::array<std::string, 7> ranges = DayRanges(usual);
+  // Days with the same ranges are named together, in the order of their first day.
+  std::string text;
+  std::array<bool, 7> named{};
+  for (int d = 0; d < 7; ++d) {
+    if (ranges[d].empty() || named[d]) continue;
+    std::array<bool, 7> group{};
+    for (int other = d; other < 7; ++other) {
+      group[other] = ranges[other] == ranges[d];
+      named[other] = named[other] || group[other];
+    }
+    if (!text.empty()) text += ", ";
+    text += WeekdaysText(group) + " " + ranges[d];
   }
-  if (!any) return std::string();
-  return WeekdaysText(usual_days) + " " + HoursText(usual_hours);
+  return text;
 }
 
 }  // namespace heartbeat

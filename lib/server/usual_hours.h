@@ -29,7 +29,8 @@ constexpr double kUsualShare = 0.5;
 struct UsualHours {
   int days = 0;  // local days with at least one active minute
   // [weekday: 0 Monday .. 6 Sunday][local hour]: days active in that hour / days of that
-  // weekday from the first day with data to today.
+  // weekday on which that hour has been, from the first day with data to now (today only for
+  // the hours that have begun).
   std::array<std::array<double, 24>, 7> share{};
   std::string usually;  // empty: too little data, or no usual hour
 };
@@ -38,8 +39,9 @@ struct UsualHours {
 UsualHours ComputeUsualHours(const std::vector<ActiveHour>& rows, const ZoneClock& zone,
                              int64_t now_s, int history_days);
 
-// "Mon–Fri 09:00–18:00" from the shares (see docs/protocol.md for the rule); empty when no
-// weekday has a usual hour.
+// "Mon–Fri 09:00–18:00, Sat 19:00–22:00" from the shares: each weekday named with exactly its
+// usual hours, days with the same hours together (see docs/protocol.md for the rule); empty
+// when no hour is usual.
 std::string DescribeUsualHours(const std::array<std::array<double, 24>, 7>& share);
 
 }  // namespace heartbeat

@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(failures_are_503_never_cached_and_never_online) {
   BOOST_TEST(badge.status == 503);
   BOOST_TEST(Header(badge, "Content-Type") == "image/svg+xml");
   BOOST_TEST(badge.body.find(">unknown</text>") != std::string::npos);
-  BOOST_TEST(badge.body.find("#9f9f9f") != std::string::npos);
+  BOOST_TEST(badge.body.find("#6e7681") != std::string::npos);  // grey
   BOOST_TEST(server.Status("format=shields").status == 503);
 
   server.RewriteConfig("database = missing-folder/x.db\n");

@@ -151,18 +151,26 @@ BOOST_AUTO_TEST_CASE(the_text_rule) {
   BOOST_TEST(DescribeUsualHours(share).empty());
   for (int day : {kMon, kWed, kThu, kSat})
     share[day][22] = share[day][23] = share[day][0] = share[day][1] = 0.8;
+  // Only Wednesday's night runs on into a usual morning (Thursday's); the other nights end at
+  // midnight, and their own mornings are ranges of their own.
   BOOST_TEST(DescribeUsualHours(share) ==
-             "Mon, Wed\xe2\x80\x93Thu, Sat 22:00\xe2\x80\x93"
-             "02:00");  // round midnight
+             "Mon, Sat 00:00\xe2\x80\x93"
+             "02:00, 22:00\xe2\x80\x93"
+             "24:00, Wed 00:00\xe2\x80\x93"
+             "02:00, 22:00\xe2\x80\x93"
+             "02:00, Thu 22:00\xe2\x80\x93"
+             "24:00");
   share = {};
   for (int day = kMon; day <= kFri; ++day) {
-    for (int h = 8; h < 17; ++h) share[day][h] = h == 12 ? 0.2 : 0.9;  // lunch is absorbed
+    for (int h = 8; h < 17; ++h) share[day][h] = h == 12 ? 0.2 : 0.9;  // lunch is not usual
   }
-  share[kSat][10] = 0.5;  // one usual Saturday hour makes Saturday a usual day
-  // The mean over the six usual days is still >= 0.5 from 08:00 to 17:00 (not at 12:00).
+  share[kSat][10] = 0.5;  // one usual Saturday hour is named for Saturday alone
   BOOST_TEST(DescribeUsualHours(share) ==
-             "Mon\xe2\x80\x93Sat 08:00\xe2\x80\x93"
-             "17:00");
+             "Mon\xe2\x80\x93"
+             "Fri 08:00\xe2\x80\x93"
+             "12:00, 13:00\xe2\x80\x93"
+             "17:00, Sat 10:00\xe2\x80\x93"
+             "11:00");
   for (auto& row : share) row.fill(1.0);
   BOOST_TEST(DescribeUsualHours(share) ==
              "Mon\xe2\x80\x93Sun 00:00\xe2\x80\x93"
@@ -170,8 +178,17 @@ BOOST_AUTO_TEST_CASE(the_text_rule) {
   share = {};
   share[kMon][9] = 1.0;
   share[kTue][15] = 1.0;
-  share[kWed][20] = 1.0;  // three usual days with no hour in common
-  BOOST_TEST(DescribeUsualHours(share).empty());
+  share[kWed][20] = 1.0;  // three usual days with no hour in common: each named apart
+  BOOST_TEST(DescribeUsualHours(share) ==
+             "Mon 09:00\xe2\x80\x93"
+             "10:00, Tue 15:00\xe2\x80\x93"
+             "16:00, Wed 20:00\xe2\x80\x93"
+             "21:00");
+  share = {};
+  share[kSun][23] = share[kMon][0] = 1.0;  // Sunday night runs on into Monday
+  BOOST_TEST(DescribeUsualHours(share) ==
+             "Sun 23:00\xe2\x80\x93"
+             "01:00");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
