@@ -56,14 +56,33 @@ export class Stack {
   // 09:00-18:00.
   seedWorkdays() {
     const today = Math.floor(Date.now() / 86400000);
-    const rows = [];
+    this.seeded = [];
     for (let day = today - 14; day < today; day++) {
       const weekday = new Date(day * 86400000).getUTCDay();
       if (weekday === 0 || weekday === 6) continue;
-      for (let hour = 0; hour < 9; hour++) rows.push(`(${day * 86400 + hour * 3600}, ${(1n << 60n) - 1n})`);
+      for (let hour = 0; hour < 9; hour++) this.seeded.push(day * 86400 + hour * 3600);
     }
+    const rows = this.seeded.map((hour) => `(${hour}, ${(1n << 60n) - 1n})`);
     execFileSync("sqlite3", [path.join(this.dir, "heartbeat.db"),
       `INSERT OR REPLACE INTO active_minutes (hour_s, minutes) VALUES ${rows.join(", ")};`]);
+  }
+
+  // What the server answers for the seeded hours at `nowMs`, by the rule of docs/protocol.md
+  // ("Usual hours"), written here on its own: each cell is the share of the days on which that
+  // local hour has been, from the first hour with data to now, on which it was active. So the
+  // tests expect what the rule says at the moment they ask, on any day and at any hour.
+  // Asia/Tokyo has no summer time: a local hour is a UTC hour 9 hours on.
+  expectedShares(nowMs) {
+    const localHour = (utcSeconds) => Math.floor(utcSeconds / 3600) + 9;
+    const active = new Set(this.seeded.map(localHour));
+    const seen = Array.from({ length: 7 }, () => new Array(24).fill(0));
+    const hits = Array.from({ length: 7 }, () => new Array(24).fill(0));
+    for (let hour = Math.min(...active); hour <= localHour(nowMs / 1000); hour++) {
+      const weekday = (Math.floor(hour / 24) + 3) % 7;  // day 0, 1 January 1970, was a Thursday
+      seen[weekday][hour % 24] += 1;
+      if (active.has(hour)) hits[weekday][hour % 24] += 1;
+    }
+    return seen.map((row, d) => row.map((n, h) => (n ? Math.round((100 * hits[d][h]) / n) / 100 : 0)));
   }
 
   // Status requests of one format (?format=hours) that reached nginx.
