@@ -29,7 +29,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
-  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata
+  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata \
+  faketime
 
 CORE_SOURCES = $(wildcard lib/core/*.cc)
 SERVER_SOURCES = $(wildcard lib/server/*.cc)
@@ -43,7 +44,7 @@ ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
 TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan \
   test-agent-unit test-agent-apple-syntax test-agent-clang test-agent-make-portability \
   test-agent-integration test-bench-quick test-deploy test-cache test-fuzz test-faults \
-  test-soak test-web test-format
+  test-soak test-web test-any-day test-format
 
 .PHONY: all deps test demo demo-stop clean tally $(TEST_TARGETS)
 # Keep intermediate objects, so that a second build does not redo them.
@@ -115,6 +116,11 @@ test-unit-asan: build/asan/unit_tests
 # The static programs of `make dist` too: the presence card's test runs them (time zones).
 test-integration: $(PROGRAMS) build/static/status.fcgi build/static/heartbeat.fcgi
 	@tests/run-step.sh integration python3 -m unittest discover -s tests/integration -t . -p 'test_*.py' -v
+
+# The date-dependent tests (usual hours, notes, the owner's clock) with every clock moved to
+# each day of a week and to both switches of summer time (tests/any_day.py).
+test-any-day: $(PROGRAMS) agent/heartbeat-agent build/static/status.fcgi build/static/heartbeat.fcgi $(WEB_TEST_MODULES)
+	@tests/run-step.sh any-day python3 -m tests.any_day
 
 # Every C++ file as clang-format writes it (.clang-format).
 test-format:

@@ -30,6 +30,9 @@ class AgentCase(StackTestCase):
 
     def env(self, **extra):
         env = {"HOME": str(self.home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        # A clock moved for the whole run (tests/any_day.py) moves the agent's too.
+        env.update({key: value for key, value in os.environ.items()
+                    if key in ("LD_PRELOAD", "FAKETIME")})
         env.update(extra)
         return env
 
