@@ -186,6 +186,9 @@ class SuexecGuide(unittest.TestCase):
         log = ERROR_LOG.read_text(errors="replace")
         self.assertNotIn("no config", log)
         self.assertNotIn(token, log)
+        if module == "cgid":  # a new process each request: the next one looks again
+            (cgi_bin / "heartbeat.conf").unlink()
+            self.check_a_missing_config_names_the_places(host, home, base)
 
     def check_environment_is_cleaned(self, home, account):
         """What the guide's earlier SetEnv way met: the value never reaches a CGI program."""
@@ -203,6 +206,16 @@ class SuexecGuide(unittest.TestCase):
         self.assertNotIn("HEARTBEAT_CONFIG", names)
         self.assertNotIn("HOME", names)
         self.assertIn("PATH=/usr/local/bin:/usr/bin:/bin", body.decode().splitlines())
+
+    def check_a_missing_config_names_the_places(self, host, home, base):
+        config = home / "heartbeat-data" / "heartbeat.conf"
+        config.rename(config.with_suffix(".away"))
+        status, _, body = host.get("GET", f"{base}/status.fcgi")
+        self.assertEqual((status, json.loads(body)["error"]), (503, "config_missing"))
+        self.assertIn("status.fcgi: no config: HEARTBEAT_CONFIG is not set and none of these exists: "
+                      f"{home}/public_html/cgi-bin/heartbeat.conf, {config}", ERROR_LOG.read_text())
+        config.with_suffix(".away").rename(config)
+        self.assertEqual(host.get("GET", f"{base}/status.fcgi")[0], 200)
 
     def rules(self, work, module):
         host = SuexecHost(module).start(self)
