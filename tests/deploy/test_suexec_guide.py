@@ -49,6 +49,7 @@ class SuexecHost:
     def __init__(self, module):
         self.module = module
         self.port = free_port()
+        self.shown = []  # the requests and answers, printed at the end of a guide run
 
     def start(self, test):
         run("useradd", "--create-home", "--shell", "/bin/bash", USER)
@@ -78,7 +79,9 @@ class SuexecHost:
             return False
 
     def get(self, method, path, headers=None, body=None):
-        return request("localhost", method, path, headers, body, port=self.port)
+        answer = request("localhost", method, path, headers, body, port=self.port)
+        self.shown.append(f"  {self.module}: {method} {path} -> {answer[0]} {answer[2][:60]!r}")
+        return answer
 
     def stop(self):
         shell("systemctl stop apache2", "/")
@@ -124,6 +127,7 @@ class SuexecGuide(unittest.TestCase):
         self.current_host = host
         try:
             self.follow_guide(work, host, module)
+            print("\n" + "\n".join(line for line in host.shown if "/probe/" not in line))
         finally:
             host.stop()
 
