@@ -176,6 +176,8 @@ class SuexecGuide(unittest.TestCase):
         else:
             self.check_environment_is_cleaned(home, account)
 
+        self.check_setenv(host, home, account, cgi_bin, base, module)
+
         # The config and the database are refused, also as copies in the programs' folder.
         (cgi_bin / "heartbeat.conf").write_bytes((home / "heartbeat-data" / "heartbeat.conf").read_bytes())
         for name in ("heartbeat.db", "heartbeat.db-wal", "heartbeat.db-shm"):
@@ -193,6 +195,26 @@ class SuexecGuide(unittest.TestCase):
         if module == "cgid":  # a new process each request: the next one looks again
             (cgi_bin / "heartbeat.conf").unlink()
             self.check_a_missing_config_names_the_places(host, home, base)
+
+    def check_setenv(self, host, home, account, cgi_bin, base, module):
+        """The .htaccess's SetEnv line, uncommented to name a second config: mod_fcgid passes it
+        on as a FastCGI parameter, which comes first; under suEXEC plain CGI never sees it."""
+        second = home / "sites" / "second.conf"
+        shell(f"mkdir -m 700 {second.parent} && cp {home}/heartbeat-data/heartbeat.conf {second}", "/", user=USER)
+        htaccess = cgi_bin / ".htaccess"
+        shipped = htaccess.read_text()
+        line = "# SetEnv HEARTBEAT_CONFIG /home/USER/heartbeat-data/heartbeat.conf"
+        self.assertIn(line, shipped)
+        htaccess.write_text(shipped.replace(line, f"SetEnv HEARTBEAT_CONFIG {second}"))
+        status, _, body = host.get("GET", f"{base}/status.fcgi")
+        if module == "fcgid":  # the second config, with its own new database
+            self.assertEqual((status, json.loads(body)["state"]), (200, "offline"))
+            self.assertTrue((second.parent / "heartbeat.db").exists())
+        else:  # still ~/heartbeat-data/heartbeat.conf
+            self.assertEqual((status, json.loads(body)["state"]), (200, "online"))
+            self.assertFalse((second.parent / "heartbeat.db").exists())
+        htaccess.write_text(shipped)
+        self.assertEqual(json.loads(host.get("GET", f"{base}/status.fcgi")[2])["state"], "online")
 
     def check_environment_is_cleaned(self, home, account):
         """What the guide's earlier SetEnv way met: the value never reaches a CGI program."""
