@@ -124,7 +124,6 @@ class SuexecGuide(unittest.TestCase):
 
     def guide(self, work, module):
         host = SuexecHost(module).start(self)
-        self.current_host = host
         try:
             self.follow_guide(work, host, module)
             print("\n" + "\n".join(line for line in host.shown if "/probe/" not in line))
@@ -174,7 +173,7 @@ class SuexecGuide(unittest.TestCase):
             self.assertTrue(uids, "no status.fcgi process under mod_fcgid")
             self.assertEqual(set(uids.values()), {account.pw_uid})
         else:
-            self.check_environment_is_cleaned(home, account)
+            self.check_environment_is_cleaned(host, home, account)
 
         self.check_setenv(host, home, account, cgi_bin, base, module)
 
@@ -216,7 +215,7 @@ class SuexecGuide(unittest.TestCase):
         htaccess.write_text(shipped)
         self.assertEqual(json.loads(host.get("GET", f"{base}/status.fcgi")[2])["state"], "online")
 
-    def check_environment_is_cleaned(self, home, account):
+    def check_environment_is_cleaned(self, host, home, account):
         """What the guide's earlier SetEnv way met: the value never reaches a CGI program."""
         probe = home / "public_html" / "probe"
         probe.mkdir(mode=0o755)
@@ -225,7 +224,7 @@ class SuexecGuide(unittest.TestCase):
         (probe / "env.cgi").chmod(0o755)
         for path in (probe, probe / ".htaccess", probe / "env.cgi"):
             shutil.chown(path, account.pw_uid, account.pw_gid)
-        status, _, body = self.host_get(f"/~{USER}/probe/env.cgi")
+        status, _, body = host.get("GET", f"/~{USER}/probe/env.cgi")
         names = {line.split("=", 1)[0] for line in body.decode().splitlines() if "=" in line}
         self.assertEqual(status, 200, body)
         self.assertIn("HTTP_HOST", names)
@@ -245,7 +244,6 @@ class SuexecGuide(unittest.TestCase):
 
     def rules(self, work, module):
         host = SuexecHost(module).start(self)
-        self.current_host = host
         try:
             self.break_rules(work, host)
         finally:
@@ -316,9 +314,6 @@ class SuexecGuide(unittest.TestCase):
         shell(f"rm {cgi_bin} && mv {outside} {cgi_bin}", "/", user=USER)
         answers_200()
         print("\n".join(f"  {name}: {line}" for name, line in seen.items()))
-
-    def host_get(self, path):
-        return self.current_host.get("GET", path)
 
 
 if __name__ == "__main__":
