@@ -35,15 +35,19 @@ std::string ExecutableDir(const char* argv0) {
 }
 
 // The start-up config (FallbackConfigPath). The home folder is that of the effective user:
-// under suEXEC the site's account, whatever HOME said (suEXEC passes no HOME on). When no
-// place has a config, one line names them all, so that the error says where to put it.
+// under suEXEC the site's account, whatever HOME said (suEXEC passes no HOME on). /etc/passwd
+// is read only when neither the environment nor a file beside the program decides (a large
+// host's file is long, and plain CGI starts a process per request). When no place has a
+// config, one line names them all, so that the error says where to put it.
 std::string StartUpConfigPath(const char* argv0) {
   const char* env_value = getenv("HEARTBEAT_CONFIG");
   const std::string executable_dir = ExecutableDir(argv0);
-  const std::string home = HomeFolderOf(geteuid());
-  std::string path = FallbackConfigPath(env_value, executable_dir, home);
+  std::string path = FallbackConfigPath(env_value, executable_dir, "");
   struct stat st;
-  if (!(env_value && *env_value) && lstat(path.c_str(), &st) != 0) {
+  if ((env_value && *env_value) || lstat(path.c_str(), &st) == 0) return path;
+  const std::string home = HomeFolderOf(geteuid());
+  path = FallbackConfigPath(nullptr, executable_dir, home);
+  if (lstat(path.c_str(), &st) != 0) {
     std::string places;
     for (const std::string& place : ConfigPlaces(executable_dir, home))
       places += (places.empty() ? "" : ", ") + place;
