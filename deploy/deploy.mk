@@ -9,7 +9,7 @@ DIST_DIR = dist/$(DIST_NAME)
 DIST_TARBALL = dist/$(DIST_NAME).tar.gz
 STATIC_LIBS = -lfcgi -lsqlite3 -lsodium -lpthread -lm -ldl
 STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
-APT_PACKAGES += apache2 libapache2-mod-fcgid file varnish
+APT_PACKAGES += apache2 libapache2-mod-fcgid apache2-suexec-pristine file varnish
 
 .PHONY: dist test-deploy test-cache FORCE
 

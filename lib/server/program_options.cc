@@ -85,7 +85,8 @@ std::string HelpText(const char* name, const char* summary) {
          "A TCP ADDR must be on loopback unless FCGI_WEB_SERVER_ADDRS lists the web servers.\n"
          "Started as CGI (GATEWAY_INTERFACE set), the program ignores its arguments.\n"
          "The config is found through the HEARTBEAT_CONFIG request parameter, then the\n"
-         "HEARTBEAT_CONFIG environment variable, then heartbeat.conf beside this program.\n";
+         "HEARTBEAT_CONFIG environment variable, then heartbeat.conf beside this program,\n"
+         "then ~/heartbeat-data/heartbeat.conf of the user it runs as (from /etc/passwd).\n";
 }
 
 }  // namespace heartbeat

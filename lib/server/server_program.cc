@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "account_home.h"
 #include "cgi_server.h"
 #include "fastcgi_server.h"
 #include "listen_socket.h"
@@ -31,6 +32,28 @@ std::string ExecutableDir(const char* argv0) {
     return DirName(path);
   }
   return DirName(argv0 ? argv0 : ".");
+}
+
+// The start-up config (FallbackConfigPath). The home folder is that of the effective user:
+// under suEXEC the site's account, whatever HOME said (suEXEC passes no HOME on). /etc/passwd
+// is read only when neither the environment nor a file beside the program decides (a large
+// host's file is long, and plain CGI starts a process per request). When no place has a
+// config, one line names them all, so that the error says where to put it.
+std::string StartUpConfigPath(const char* argv0) {
+  const char* env_value = getenv("HEARTBEAT_CONFIG");
+  const std::string executable_dir = ExecutableDir(argv0);
+  std::string path = FallbackConfigPath(env_value, executable_dir, "");
+  struct stat st;
+  if ((env_value && *env_value) || lstat(path.c_str(), &st) == 0) return path;
+  const std::string home = HomeFolderOf(geteuid());
+  path = FallbackConfigPath(nullptr, executable_dir, home);
+  if (lstat(path.c_str(), &st) != 0) {
+    std::string places;
+    for (const std::string& place : ConfigPlaces(executable_dir, home))
+      places += (places.empty() ? "" : ", ") + place;
+    LogLine("no config: HEARTBEAT_CONFIG is not set and none of these exists: " + places);
+  }
+  return path;
 }
 
 // The program's endpoint with what it needs from the process. A wake of the FastCGI loop
@@ -108,12 +131,8 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SystemClock clock;
   ConfigCache configs(clock);
   StoreCache stores(clock);
-  Services services{configs,
-                    stores,
-                    clock,
-                    FallbackConfigPath(getenv("HEARTBEAT_CONFIG"), ExecutableDir(argv[0])),
-                    std::move(options.config_policy),
-                    {}};
+  Services services{
+      configs, stores, clock, StartUpConfigPath(argv[0]), std::move(options.config_policy), {}};
   ProgramHandler handler(program, services);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
   if (cgi || FCGX_IsCGI()) return ServeCgi(handler);

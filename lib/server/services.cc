@@ -149,9 +149,25 @@ Result<std::string> ResolveConfigDir(const std::string& dir) {
   return result;
 }
 
-std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir) {
+std::vector<std::string> ConfigPlaces(const std::string& executable_dir,
+                                      const std::string& home_dir) {
+  std::vector<std::string> places{executable_dir + "/" + kDefaultConfigName};
+  if (!home_dir.empty())
+    places.push_back(home_dir + (home_dir.back() == '/' ? "" : "/") + kHomeConfigPath);
+  return places;
+}
+
+std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir,
+                               const std::string& home_dir) {
   if (env_value && *env_value) return env_value;
-  return executable_dir + "/" + kDefaultConfigName;
+  const std::vector<std::string> places = ConfigPlaces(executable_dir, home_dir);
+  for (const std::string& place : places) {
+    // lstat: a dangling symbolic link still counts as there, so that its error is the one
+    // reported rather than a silent move to the next place.
+    struct stat st;
+    if (lstat(place.c_str(), &st) == 0) return place;
+  }
+  return places.front();
 }
 
 }  // namespace heartbeat

@@ -33,6 +33,10 @@ constexpr size_t kMaxCachedFiles = 8;
 
 // The name of the config file looked for beside the executable.
 constexpr const char* kDefaultConfigName = "heartbeat.conf";
+// Where a config is looked for in the home folder of the account the program runs as: the
+// one place outside the document root that needs no environment variable, as under suEXEC,
+// which passes none of its own to a CGI program.
+constexpr const char* kHomeConfigPath = "heartbeat-data/heartbeat.conf";
 
 class ConfigCache {
  public:
@@ -98,8 +102,7 @@ struct Services {
   ConfigCache& configs;
   StoreCache& stores;
   const Clock& clock;
-  // Where the config is when the request does not say: $HEARTBEAT_CONFIG at startup, else
-  // heartbeat.conf beside the executable.
+  // Where the config is when the request does not say: FallbackConfigPath at start-up.
   std::string fallback_config_path;
   ConfigPolicy config_policy;
   // The presence read shared by requests that arrived together (the FastCGI loop marks them).
@@ -117,7 +120,16 @@ const Result<ServerConfig>& ConfigFor(const Request& request, Services& services
 // folder does not exist.
 Result<std::string> ResolveConfigDir(const std::string& dir);
 
-// $HEARTBEAT_CONFIG if set and not empty, else heartbeat.conf in `executable_dir`.
-std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir);
+// The start-up config (docs/protocol.md, "Finding the config"): $HEARTBEAT_CONFIG if set and
+// not empty; else heartbeat.conf in `executable_dir` if it exists; else
+// heartbeat-data/heartbeat.conf in `home_dir` (the account's home, empty when unknown) if
+// it exists; else heartbeat.conf in `executable_dir`, whose absence is then the error. No
+// part of it comes from a request: every HTTP_* variable is a header a client chose.
+std::string FallbackConfigPath(const char* env_value, const std::string& executable_dir,
+                               const std::string& home_dir);
+
+// The places FallbackConfigPath looks at without the environment, in its order.
+std::vector<std::string> ConfigPlaces(const std::string& executable_dir,
+                                      const std::string& home_dir);
 
 }  // namespace heartbeat

@@ -128,8 +128,9 @@ class ApacheSharedHost(unittest.TestCase, SiteChecks):
             config = populate(tmp / "www" / "cgi-bin", line, data)
             htaccess = tmp / "www" / "cgi-bin" / ".htaccess"
             text = htaccess.read_text()
-            self.assertIn("/home/USER/heartbeat-data/heartbeat.conf", text)
-            htaccess.write_text(text.replace("/home/USER/heartbeat-data/heartbeat.conf", str(config)))
+            line = "# SetEnv HEARTBEAT_CONFIG /home/USER/heartbeat-data/heartbeat.conf"
+            self.assertIn(line, text)  # the .htaccess's one EDIT line, uncommented
+            htaccess.write_text(text.replace(line, f"SetEnv HEARTBEAT_CONFIG {config}"))
             os.chown(data, www_data.pw_uid, www_data.pw_gid)  # the web server's user writes here
             apache = Apache(tmp, module).start()
             self.check_site(apache.port, "/cgi-bin", token)

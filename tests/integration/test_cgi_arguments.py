@@ -75,7 +75,8 @@ class ArgumentsUnderCgi(unittest.TestCase):
             shutil.copy(BIN_DIR / program, www / program)
         # The shipped .htaccess with its one EDIT line, the config's path, filled in.
         htaccess = (ROOT / "htaccess.example").read_text().replace(
-            "/home/USER/heartbeat-data/heartbeat.conf", str(data / "heartbeat.conf"))
+            "# SetEnv HEARTBEAT_CONFIG /home/USER/heartbeat-data/heartbeat.conf",
+            f"SetEnv HEARTBEAT_CONFIG {data / 'heartbeat.conf'}")
         (www / ".htaccess").write_text(htaccess)
         apache = Apache(tmp, "cgid").start()
         self.addCleanup(apache.stop)
