@@ -194,10 +194,6 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
   std::vector<std::string> note_flags;  // --busy, --clear, --for, --until: only for note
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      config.command = Command::kHelp;
-      return config;
-    }
     if (arg == "--version") {
       config.command = Command::kVersion;
       return config;

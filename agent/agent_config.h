@@ -9,7 +9,7 @@
 
 namespace heartbeat::agent {
 
-enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kNote, kHelp, kVersion };
+enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kNote, kVersion };
 
 struct AgentConfig {
   Command command = Command::kOnce;

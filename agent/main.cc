@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "curl_http_client.h"
 #include "setup.h"
+#include "usage.h"
 
 #ifndef HEARTBEAT_VERSION
 #define HEARTBEAT_VERSION "unknown"
@@ -21,41 +22,6 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 
 void OnStop(int) { g_stop = 1; }
-
-const char* kUsage =
-    "Usage: heartbeat-agent COMMAND [flags]\n"
-    "\n"
-    "Commands:\n"
-    "  once      decide active/idle now and post it once (for cron)\n"
-    "  run       keep posting while running; posts offline on SIGTERM/SIGINT (launchd, systemd)\n"
-    "  offline   post offline now (sleep and logout hooks)\n"
-    "  status    print the public status, then its note and the owner's local time\n"
-    "  idle      print what the idle source sees, post nothing\n"
-    "  note TEXT [--for DURATION | --until TIME] [--busy]\n"
-    "            post the state as once does, with a note for visitors: DURATION like 90s,\n"
-    "            30m, 2h, 1d, 1h30m; TIME like 2026-12-08T09:00 (local) or with Z or +01:00\n"
-    "  note --clear\n"
-    "            post the state and remove the note\n"
-    "  setup     ask for the URL and token, write the config, prove it with one post, and\n"
-    "            start the agent at login (flags: --config FILE, --ca-file FILE, --no-install,\n"
-    "            --service launchd|systemd)\n"
-    "\n"
-    "Flags (each also a config key, with _ for -):\n"
-    "  --config FILE          default ~/.config/heartbeat/agent.conf\n"
-    "  --url URL              the heartbeat endpoint (https://…/heartbeat.fcgi)\n"
-    "  --status-url URL       default: url with heartbeat.fcgi replaced by status.fcgi\n"
-    "  --token-file FILE      the token (or HEARTBEAT_TOKEN, or token in the config)\n"
-    "  --device NAME          default: this computer's short host name\n"
-    "  --interval S           post at least every S seconds in run (>= 10, default 60)\n"
-    "  --check-interval S     look at the idle state every S seconds (>= 1, default 5)\n"
-    "  --idle-threshold S     idle after S seconds without input (default 300)\n"
-    "  --idle-source SRC      auto|iokit|x11|logind|command|none (default auto)\n"
-    "  --idle-command CMD     prints idle seconds, optionally followed by 'locked'\n"
-    "  --ca-file FILE         trust this CA too (verification is always on)\n"
-    "  --timeout S            one request, in seconds (default 10)\n"
-    "\n"
-    "Exit codes: 0 sent, 2 usage or config error, 3 refused by the server, 4 network or server "
-    "unavailable.\n";
 
 std::string HostName() {
   char name[256] = {};
@@ -68,6 +34,14 @@ std::string HostName() {
 int main(int argc, char** argv) {
   using namespace heartbeat::agent;
   SetUpAgentLog();
+  if (auto help = HelpFor(argc, argv)) {
+    if (!help->ok()) {
+      LogAction("help", help->status().message(), "");
+      return kExitUsage;
+    }
+    std::fputs(help->value().c_str(), stdout);
+    return 0;
+  }
   if (argc >= 2 && std::string(argv[1]) == "setup") return RunSetup(argc, argv);
   auto loaded = LoadAgentConfig(
       argc, argv, [](const char* name) -> const char* { return std::getenv(name); }, HostName());
@@ -77,10 +51,6 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const AgentConfig& config = loaded.value();
-  if (config.command == Command::kHelp) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
   if (config.command == Command::kVersion) {
     std::printf("heartbeat-agent %s\n", HEARTBEAT_VERSION);
     return 0;
