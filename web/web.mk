@@ -5,7 +5,7 @@
 # writes it, and the tests fail while the committed copy is stale.
 # fonts-droid-fallback: Japanese and Chinese glyphs for the screenshots of the card.
 
-APT_PACKAGES += nodejs chromium gzip fonts-droid-fallback
+APT_PACKAGES += nodejs chromium gzip fonts-droid-fallback openssl
 WEB_TEST_MODULES = tests/web/node_modules/.package-lock.json
 
 .PHONY: test-web web-minify
@@ -19,3 +19,10 @@ web-minify: $(WEB_TEST_MODULES)
 
 test-web: $(PROGRAMS) $(WEB_TEST_MODULES)
 	@tests/run-step.sh web node --test --test-concurrency=1 --test-reporter=tap tests/web/widget.test.mjs tests/web/card.test.mjs tests/web/a11y.test.mjs tests/web/hook.test.mjs tests/web/cache.test.mjs tests/web/csp.test.mjs
+
+# The Subresource Integrity of the shipped widget, for <script src=… integrity=… crossorigin>
+# (web/README.md, "Content-Security-Policy"); `make dist` prints it too.
+.PHONY: web-integrity
+dist: web-integrity
+web-integrity:
+	@echo "  web/heartbeat.js integrity=\"sha384-$$(openssl dgst -sha384 -binary web/heartbeat.js | openssl base64 -A)\""

@@ -1,7 +1,9 @@
 // How web/heartbeat.js is made, in one place: web/src/heartbeat.js with web/card-look.ts bundled
 // into one dependency-free script (an IIFE) by the pinned esbuild, minified, with the source's
 // leading /*! … */ comment on top, where a person who opens the file sees it first.
-// `make web-minify` runs this file; the widget test compares its output with the committed copy.
+// `make web-minify` runs this file; the widget test compares its output with the committed copy,
+// and the csp test web/README.md's integrity="…" with the file's hash.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,4 +22,13 @@ export async function bundleWidget() {
   return result.outputFiles[0].text;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) fs.writeFileSync(SHIPPED, await bundleWidget());
+// The Subresource Integrity of a heartbeat.js, as `<script integrity=…>` takes it.
+export const integrity = (text) => "sha384-" + createHash("sha384").update(text).digest("base64");
+
+// Writes web/heartbeat.js and puts its integrity into web/README.md (the csp test compares).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const text = await bundleWidget();
+  fs.writeFileSync(SHIPPED, text);
+  const readme = path.join(ROOT, "web", "README.md");
+  fs.writeFileSync(readme, fs.readFileSync(readme, "utf8").replace(/integrity="sha384-[^"]*"/g, `integrity="${integrity(text)}"`));
+}
