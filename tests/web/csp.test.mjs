@@ -100,7 +100,12 @@ async function watchedPage(options = {}) {
   return page;
 }
 
-const violations = (page) => page.evaluate(() => window.violations);
+// The violations seen, reported in the test's output with the console errors for the record.
+async function violations(page, where = "") {
+  const seen = await page.evaluate(() => window.violations);
+  if (where) console.log(`# csp ${where}: ${seen.length} securitypolicyviolation events, ${page.errors.length} console errors`);
+  return seen;
+}
 
 // What each state looks like, from the stylesheet: the dot's colour, fill and ring.
 const GREY = "rgb(125, 133, 144)";
@@ -185,7 +190,7 @@ for (const [policy, value] of Object.entries(POLICIES)) {
         assert.deepEqual(hours.map, { maxWidth: "100%", drawn: true }, where);
         assert.match(await page.locator("#hours .hb-usual").textContent(), /^usually online \S/);
         await shoot(page, policy, `${name}-${colorScheme}`);
-        assert.deepEqual(await violations(page), [], where);
+        assert.deepEqual(await violations(page, where), [], where);
         assert.deepEqual(page.errors, [], where);
         assert.deepEqual(page.warnings, [], where);
         await page.context().close();
@@ -206,7 +211,7 @@ for (const [policy, value] of Object.entries(POLICIES)) {
       assert.equal(shown.note, "In a meeting", where);
       assert.deepEqual(shown.map, { maxWidth: "100%", drawn: true }, where);
       await shoot(page, policy, `react-busy-${colorScheme}`);
-      assert.deepEqual(await violations(page), [], where);
+      assert.deepEqual(await violations(page, where), [], where);
       assert.deepEqual(page.errors, [], where);
       await page.context().close();
     }
@@ -230,7 +235,7 @@ test("the README's lines for a site on another origin: the widget, the badge and
   assertStyled(await styles(page, "#card"), "online", "widget");
   assert.deepEqual((await styles(page, "#hours")).map, { maxWidth: "100%", drawn: true });
   await shoot(page, "readme", "widget");
-  assert.deepEqual(await violations(page), []);
+  assert.deepEqual(await violations(page, "README widget"), []);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 
