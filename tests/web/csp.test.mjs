@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { integrity } from "./bundle-widget.mjs";
+import { SHIPPED_CSS, integrity, styleSheet } from "./bundle-widget.mjs";
 import { buildReactPage } from "./react-page.mjs";
 import { BUILD, ROOT, Stack, freePort, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
 
@@ -70,6 +70,9 @@ before(async () => {
     `<script src="${OWNER}/heartbeat.js" integrity="${INTEGRITY}" crossorigin="anonymous"></script>`);
   files["sri/bad.html"] = page(cards(status) + `<script src="${OWNER}/heartbeat.js" integrity="sha384-` +
     `${createHash("sha384").update("another file").digest("base64")}" crossorigin="anonymous"></script>`);
+  files["heartbeat.css"] = fs.readFileSync(SHIPPED_CSS, "utf8");
+  files["strict/linked.html"] = page(cards("/cgi-bin/status.fcgi") + '<script src="/heartbeat.js"></script>',
+    '<link rel="stylesheet" href="/heartbeat.css">');
   prepareWebRoot(files);
   await buildReactPage();
   fs.rmSync(SHOTS, { recursive: true, force: true });
@@ -271,7 +274,10 @@ test("the README's lines for a site on another origin: the widget, the badge and
 
 test("Subresource Integrity: make web-integrity and web/README.md give heartbeat.js's hash; a wrong one is refused", async () => {
   const made = execFileSync("make", ["-s", "--no-print-directory", "web-integrity"], { cwd: ROOT, encoding: "utf8" });
-  assert.match(made, new RegExp(`integrity="${INTEGRITY.replace(/[+/]/g, "\\$&")}"`));
+  assert.ok(made.includes(`web/heartbeat.js integrity="${INTEGRITY}"`), made);
+  // make dist prints the same line (its recipe, listed without building anything).
+  const dist = execFileSync("make", ["-n", "--no-print-directory", "dist"], { cwd: ROOT, encoding: "utf8" });
+  assert.match(dist, /integrity=.*openssl dgst -sha384 -binary web\/heartbeat\.js/);
   const readme = fs.readFileSync(path.join(ROOT, "web", "README.md"), "utf8");
   assert.ok(readme.includes(`integrity="${INTEGRITY}"`), "web/README.md has the integrity of web/heartbeat.js: run make web-minify");
   await stack.heartbeat("active", "laptop", { note: null });
@@ -289,5 +295,20 @@ test("Subresource Integrity: make web-integrity and web/README.md give heartbeat
   assert.equal(await page.evaluate(() => typeof window.Heartbeat), "undefined");
   assert.equal(await page.locator(".hb").count(), 0);
   assert.ok(page.errors.some((e) => /integrity/i.test(e) && e.includes(`${OWNER}/heartbeat.js`)), page.errors.join("\n"));
+  await page.context().close();
+});
+
+test("a browser without constructed stylesheets: the linked heartbeat.css styles the card; only the script's <style> is refused", async () => {
+  assert.equal(fs.readFileSync(SHIPPED_CSS, "utf8"), await styleSheet(), "web/heartbeat.css is stale: run make web-minify");
+  await stack.heartbeat("active", "laptop", { note: null });
+  const page = await watchedPage();
+  await page.addInitScript(() => { delete window.CSSStyleSheet; });  // as in Safari before 16.4
+  await page.goto(`${stack.url}/strict/linked.html`);
+  await page.waitForFunction(() => document.querySelector("#card")?.dataset.state === "online" &&
+    document.querySelector("img.hb-map")?.complete);
+  assert.equal(await page.evaluate(() => typeof window.CSSStyleSheet), "undefined");
+  assertStyled(await styles(page, "#card"), "online", "heartbeat.css");
+  assert.deepEqual((await styles(page, "#hours")).map, { maxWidth: "100%", drawn: true });
+  assert.deepEqual(await violations(page, "heartbeat.css, no CSSStyleSheet"), ["style-src-elem inline"]);
   await page.context().close();
 });
