@@ -10,9 +10,10 @@
 //
 // While online, no request until the answer's max-age has passed (the answer kept in
 // sessionStorage, shared with heartbeat.js), a fresh check on each page load otherwise; the
-// browser's HTTP cache is respected. A network error or an error status shows "offline" and logs one warning. With
-// { refresh: true } it checks again when the tab becomes visible, never more often than the last
-// answer's max-age. The clock and the note's end are looked at each minute, with no request.
+// browser's HTTP cache is respected. A network error or an error status shows "offline" and
+// logs one warning. With { refresh: true } it checks again when the tab becomes visible, never
+// more often than the last answer's max-age. The clock and the note's end are looked at each
+// minute, with no request.
 import { useEffect, useState } from "react";
 
 export type OnlineState = "online" | "away" | "offline" | "unknown";
