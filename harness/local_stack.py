@@ -215,7 +215,8 @@ def main(argv):
     start.add_argument("dir")
     start.add_argument("--web", help="the folder nginx serves at /")
     start.add_argument("--config", action="append", default=[], help="an extra config line")
-    start.add_argument("--nginx", action="append", default=[], help="an extra line of nginx's server block")
+    start.add_argument("--nginx", action="append", default=[],
+                       help="an extra line of nginx's server block")
     stop = sub.add_parser("stop", help="stop what `start` started in DIR")
     stop.add_argument("dir")
     args = parser.parse_args(argv[1:])
@@ -223,8 +224,8 @@ def main(argv):
     directory = pathlib.Path(args.dir).resolve()
     pids = directory / "stack.pids"
     if args.command == "start":
-        stack = LocalStack(directory=directory, web_root=args.web, config_extra="\n".join(args.config),
-                           server_extra=args.nginx)
+        stack = LocalStack(directory=directory, web_root=args.web,
+                           config_extra="\n".join(args.config), server_extra=args.nginx)
         stack.start()
         pids.write_text("\n".join(str(p.pid) for p in stack.processes.values()) + "\n")
         (directory / "token").write_text(stack.token + "\n")
