@@ -9,7 +9,7 @@ temp folders. Nothing touches the system's nginx.
         stack.request("GET", "/cgi-bin/status.fcgi")
 
 Command line (used by `make demo` and the browser tests), from the repository's root:
-    python3 -m harness.local_stack start DIR [--web DIR] [--config LINE]...
+    python3 -m harness.local_stack start DIR [--web DIR] [--config LINE]... [--nginx LINE]...
     python3 -m harness.local_stack stop DIR
 """
 import http.client
@@ -37,7 +37,7 @@ server {{
     root {web};
     location = /cgi-bin/heartbeat.fcgi {{ {write} }}
     location ~ ^/cgi-bin/status\\.fcgi(/.*)?$ {{ {status} }}
-    location /cgi-bin/ {{ return 404; }}
+    location /cgi-bin/ {{ return 404; }}{server_extra}
 }}
 """
 
@@ -46,8 +46,10 @@ class LocalStack:
     """nginx + status.fcgi + heartbeat.fcgi in a private folder, on a free loopback port."""
 
     def __init__(self, directory=None, bin_dir=None, config_extra="", web_root=None,
-                 with_token=True, tls=None):
-        """`tls`: (certificate, key) files to also serve HTTPS on `self.tls_port`."""
+                 with_token=True, tls=None, server_extra=()):
+        """`tls`: (certificate, key) files to also serve HTTPS on `self.tls_port`.
+        `server_extra`: more lines of nginx's server block (another `listen`, a location that
+        adds a header to some pages)."""
         self.bin_dir = pathlib.Path(bin_dir or BIN_DIR)
         self._own_dir = directory is None
         self.dir = pathlib.Path(directory or tempfile.mkdtemp(prefix="heartbeat-stack-"))
@@ -59,6 +61,7 @@ class LocalStack:
         self._with_token = with_token
         self.tls = tls
         self.tls_port = free_port() if tls else None
+        self.server_extra = list(server_extra)
 
     # --- lifecycle ---------------------------------------------------------------------
     def start(self):
@@ -80,6 +83,7 @@ class LocalStack:
         program_config = [("HEARTBEAT_CONFIG", self.dir / "heartbeat.conf")]
         http = HTTP_BLOCK.format(
             dir=self.dir, port=self.port, web=self.web_root, tls=tls,
+            server_extra="".join("\n    " + line for line in self.server_extra),
             write=nginx.fastcgi_pass("heartbeat_write", program_config),
             status=nginx.fastcgi_pass("heartbeat_status", [("PATH_INFO", "$1")] + program_config))
         with open(self.dir / "nginx.out", "ab") as log:
@@ -211,6 +215,8 @@ def main(argv):
     start.add_argument("dir")
     start.add_argument("--web", help="the folder nginx serves at /")
     start.add_argument("--config", action="append", default=[], help="an extra config line")
+    start.add_argument("--nginx", action="append", default=[],
+                       help="an extra line of nginx's server block")
     stop = sub.add_parser("stop", help="stop what `start` started in DIR")
     stop.add_argument("dir")
     args = parser.parse_args(argv[1:])
@@ -218,7 +224,8 @@ def main(argv):
     directory = pathlib.Path(args.dir).resolve()
     pids = directory / "stack.pids"
     if args.command == "start":
-        stack = LocalStack(directory=directory, web_root=args.web, config_extra="\n".join(args.config))
+        stack = LocalStack(directory=directory, web_root=args.web,
+                           config_extra="\n".join(args.config), server_extra=args.nginx)
         stack.start()
         pids.write_text("\n".join(str(p.pid) for p in stack.processes.values()) + "\n")
         (directory / "token").write_text(stack.token + "\n")

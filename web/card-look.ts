@@ -1,6 +1,7 @@
 // What the presence card says and how it looks, shared by web/heartbeat.js (bundled into it by
 // `make web-minify`) and the React card (web/presence-card.tsx): the words of each language, the
-// stylesheet, and the formatting of "active 5 minutes ago" and of day names.
+// stylesheet (and how it reaches the page), and the formatting of "active 5 minutes ago" and of
+// day names.
 
 export type LabelKey = "online" | "away" | "offline" | "unknown" | "busy" | "time" | "seen" | "usually" | "hours";
 export type Labels = Record<LabelKey, string>;
@@ -63,3 +64,21 @@ export const STYLE =
   ".hb-meta,.hb-usual{font-size:.9em}.hb-map{max-width:100%;height:auto}" +
   "@keyframes hb-pulse{0%{box-shadow:0 0 0 0 #1f883d66}70%{box-shadow:0 0 0 .35em #1f883d00}}" +
   "@media (prefers-reduced-motion:reduce){.hb-dot{animation:none!important}}";
+
+// The stylesheet, once per document, as a constructed sheet: a Content-Security-Policy's
+// style-src governs <style> elements and style="" attributes, not adoptedStyleSheets, so the
+// card keeps its looks under `style-src 'self'`. A browser without them gets a <style> element
+// (or, under such a policy, the page links heartbeat.css).
+export function adoptStyle(doc: Document & { hbStyled?: boolean }) {
+  if (doc.hbStyled) return;
+  doc.hbStyled = true;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    doc.adoptedStyleSheets.push(sheet); // a frozen array (before 2022) throws: the fallback
+  } catch {
+    const style = doc.createElement("style");
+    style.textContent = STYLE;  // before it is in the page: one check by a policy, not two
+    doc.head.append(style);
+  }
+}

@@ -6,8 +6,9 @@
 // the stylesheet are card-look.ts, which both use), so a page's own CSS for the widget styles
 // both. Props: src; lang (default: the page's); refresh; hours (true: the "usually" line, "map":
 // the heatmap too); labels (your own words, as data-label-*).
+import { useLayoutEffect } from "react";
 import { usePresence, pageLanguage, type PresenceOptions } from "./use-online-status";
-import { STYLE, fill, labelWidth, localDays, seenAgo, wordsFor, type Labels } from "./card-look";
+import { adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor, type Labels } from "./card-look";
 
 export type { LabelKey, Labels } from "./card-look";
 
@@ -34,18 +35,23 @@ export function PresenceCard({ src, lang, refresh, hours, labels, className }: P
     !online && presence.lastSeen && fill(words.seen, seenAgo(presence.lastSeen.getTime(), Date.now(), tag)),
   ].filter(Boolean).join(" · ");
   const usually = presence.hours?.usually;
+  // Before the first paint; a constructed sheet, so that a strict style-src allows it.
+  useLayoutEffect(() => adoptStyle(document), []);
+  const width = labelWidth(words);
   return (
     <span className={className ? `hb ${className}` : "hb"} data-state={shown} lang={lang}>
-      <style href="heartbeat-card" precedence="default">{STYLE}</style>
       {/* Only the state is a live region: the clock ticking below it is never announced. */}
       <span className="hb-status" role="status">
         <span className="hb-dot" aria-hidden="true" />
-        <span className="hb-label" style={{ minWidth: labelWidth(words) }}>{words[shown]}</span>
+        {/* Through the CSSOM, not a style="" attribute (which a strict style-src refuses when
+            the card is rendered on a server). */}
+        <span className="hb-label" ref={(node) => { if (node) node.style.minWidth = width; }}>{words[shown]}</span>
       </span>
       {presence.note && <span className="hb-note">{presence.note.text}</span>}
       {meta && <span className="hb-meta">{meta}</span>}
       {usually && <span className="hb-usual">{fill(words.usually, localDays(usually, tag))}</span>}
-      {hours === "map" && presence.hours && (
+      {/* An empty grid tells a visitor nothing: the heatmap once there are usual hours. */}
+      {hours === "map" && usually && (
         <img className="hb-map" alt={words.hours} src={`${src}${src.includes("?") ? "&" : "?"}format=hours.svg`} />
       )}
     </span>

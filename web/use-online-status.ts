@@ -8,11 +8,12 @@
 //   presence.lastSeen   a Date when the server reveals it (config `last_seen`), else null
 //   presence.hours      the usual hours ({ hours: true } only), else null
 //
-// One request per visit while online (the answer kept in sessionStorage, shared with
-// heartbeat.js), a fresh check on each page load otherwise; the browser's HTTP cache is
-// respected. A network error or an error status shows "offline" and logs one warning. With
-// { refresh: true } it checks again when the tab becomes visible, never more often than the last
-// answer's max-age. The clock and the note's end are looked at each minute, with no request.
+// While online, no request until the answer's max-age has passed (the answer kept in
+// sessionStorage, shared with heartbeat.js), a fresh check on each page load otherwise; the
+// browser's HTTP cache is respected. A network error or an error status shows "offline" and
+// logs one warning. With { refresh: true } it checks again when the tab becomes visible, never
+// more often than the last answer's max-age. The clock and the note's end are looked at each
+// minute, with no request.
 import { useEffect, useState } from "react";
 
 export type OnlineState = "online" | "away" | "offline" | "unknown";
@@ -71,10 +72,17 @@ function sessionStore(): Storage | null {
   }
 }
 
+// The entry shared with heartbeat.js: an online answer and when its max-age ends (ms).
+interface Saved {
+  until: number;
+  body: StatusBody;
+}
+
+/** The saved online answer, while its max-age lasts (after that the next load asks again). */
 function savedOnline(src: string): StatusBody | null {
   try {
-    const saved = JSON.parse(sessionStore()?.getItem(PREFIX + src) ?? "null") as StatusBody | null;
-    return saved?.state === "online" ? saved : null;
+    const saved = JSON.parse(sessionStore()?.getItem(PREFIX + src) ?? "null") as Saved | null;
+    return saved && saved.until > Date.now() && saved.body.state === "online" ? saved.body : null;
   } catch {
     return null; // another program's entry
   }
@@ -152,7 +160,8 @@ export function usePresence(src: string, options: PresenceOptions = {}): Presenc
         const answer = await getJson(src);
         const status = (answer.body ?? {}) as StatusBody;
         maxAge = answer.maxAge;
-        if (status.state === "online") store?.setItem(PREFIX + src, JSON.stringify(status));
+        const saved: Saved = { until: Date.now() + answer.maxAge * 1000, body: status };
+        if (status.state === "online") store?.setItem(PREFIX + src, JSON.stringify(saved));
         else store?.removeItem(PREFIX + src);
         if (!cancelled) {
           setNow(Date.now());

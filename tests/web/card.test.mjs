@@ -91,7 +91,7 @@ test("the owner's local time from the server's zone, each minute on the minute, 
   assert.equal((await parts(page)).meta, "bei mir 14:06");
   assert.equal(stack.statusRequestsSeen(), requests);
 
-  await page.goto(`${stack.url}/card-en.html`);  // same visit: from sessionStorage, no request
+  await page.goto(`${stack.url}/card-en.html`);  // same visit: past the saved answer's max-age on this clock, but the browser's cache (on the real one) answers
   await settled(page);
   assert.match((await parts(page)).meta, /^2:0\d\s?PM for me$/u);
   assert.equal(stack.statusRequestsSeen(), requests);

@@ -18,6 +18,7 @@ export function prepareWebRoot(extraFiles = {}) {
     fs.copyFileSync(path.join(ROOT, "web", name), path.join(WWW, name));
   }
   for (const [name, content] of Object.entries(extraFiles)) {
+    fs.mkdirSync(path.dirname(path.join(WWW, name)), { recursive: true });  // "csp/card.html"
     fs.writeFileSync(path.join(WWW, name), content);
   }
 }
@@ -25,11 +26,13 @@ export function prepareWebRoot(extraFiles = {}) {
 let stacks = 0;
 
 export class Stack {
-  constructor(configLines = []) {
+  // nginxLines: more lines of nginx's server block (another listen, headers for some pages).
+  constructor(configLines = [], nginxLines = []) {
     this.dir = path.join(BUILD, `stack-${process.pid}-${stacks++}`);
     fs.rmSync(this.dir, { recursive: true, force: true });
     const args = ["-m", "harness.local_stack", "start", this.dir, "--web", WWW];
     for (const line of configLines) args.push("--config", line);
+    for (const line of nginxLines) args.push("--nginx", line);
     this.url = execFileSync("python3", args, { cwd: ROOT, encoding: "utf8" }).trim();
     this.token = fs.readFileSync(path.join(this.dir, "token"), "utf8").trim();
   }

@@ -1,7 +1,7 @@
 /*! heartbeat.js: the owner's presence card in any element with data-heartbeat-src. No dependencies.
     Readable source: web/src/heartbeat.js and web/card-look.ts; web/heartbeat.js is them bundled and
     minified (make web-minify). */
-import { STYLE, fill, labelWidth, localDays, seenAgo, wordsFor } from "../card-look";
+import { adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor } from "../card-look";
 
 var PREFIX = "heartbeat:";
 var requests = {};  // url -> {at, answer, maxAge}: the elements of one page share one request
@@ -31,11 +31,7 @@ function show(node, text) {
 }
 
 function setUp(el) {
-  if (!document.getElementById("hb-style")) {
-    var style = part(document.head, "style", "style");
-    style.id = "hb-style";
-    style.textContent = STYLE;
-  }
+  adoptStyle(document);
   setLanguage(el);
   el.classList.add("hb");
   el.textContent = "";
@@ -95,8 +91,9 @@ function check(el, after) {
   request.answer.then(function (body) {
     el.hbMaxAge = request.maxAge;
     body = body || {};
+    // Kept for the rest of the visit, but used only within the answer's max-age.
     if (store) {
-      if (body.state === "online") store.setItem(PREFIX + src, JSON.stringify(body));
+      if (body.state === "online") store.setItem(PREFIX + src, JSON.stringify({ until: Date.now() + request.maxAge * 1e3, body: body }));
       else store.removeItem(PREFIX + src);
     }
     render(el, body);
@@ -113,7 +110,8 @@ function showHours(el, src) {
   ask(url, 0, true).answer.then(function (hours) {
     var usually = hours && hours.usually;
     show(el.hbUsual, usually && fill(el.hbWords.usually, localDays(String(usually), el.hbTag)));
-    if (el.getAttribute("data-heartbeat-hours") === "map") {
+    // An empty grid tells a visitor nothing: the heatmap once there are usual hours.
+    if (usually && el.getAttribute("data-heartbeat-hours") === "map") {
       var map = part(el, "map", "img");
       map.alt = el.hbWords.hours;
       map.src = url + ".svg";
@@ -135,9 +133,9 @@ function start(el) {
   setUp(el);
   var src = el.getAttribute("data-heartbeat-src"), saved = null;
   try { saved = JSON.parse(storage().getItem(PREFIX + src)); } catch (e) {}
-  // While the owner was seen online, one request per visit is enough (the original strategy).
-  if (saved && saved.state === "online") {
-    render(el, saved);
+  // While the owner was seen online, no request until that answer's max-age has passed.
+  if (saved && saved.until > Date.now() && saved.body.state === "online") {
+    render(el, saved.body);
     el.hbChecked = Date.now();
   } else {
     render(el, null);
