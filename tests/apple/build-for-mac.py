@@ -225,13 +225,16 @@ def build_target(zig, name, arch, zig_arch, version, plan, curl_dir, out_root):
     major = sdk_major(version)
     write_stubs(out / "stubs", symbols(objects, "--undefined-only"), libsystem_names(zig, major),
                 curl_dir, frameworks)
-    libsystem = pathlib.Path(zig).resolve().parent / f"lib/libc/darwin/libSystem.{major}.tbd"
+    # Zig adds its libSystem by itself for macOS 11 and later, and none for an older target.
+    libsystem = []
+    if int(version.split(".")[0]) < SDK_MAJORS[0]:
+        libsystem = [str(pathlib.Path(zig).resolve().parent / f"lib/libc/darwin/libSystem.{major}.tbd")]
 
     def linker(words):
         return ([zig, "cc", "-target", f"{zig_arch}-macos.{version}"] +
                 [moved(w, out) for w in words[1:]] +
-                ["-L", str(out / "stubs"), "-F", str(out / "stubs"), str(out / "stubs/libc++.1.tbd"),
-                 str(libsystem)])
+                ["-L", str(out / "stubs"), "-F", str(out / "stubs"), str(out / "stubs/libc++.1.tbd")] +
+                libsystem)
 
     program = out / "heartbeat-agent"
     ok, output = run(linker(link))
@@ -257,8 +260,11 @@ def refuse_controls(zig_clang, linker, out, plan):
         how = "compile"
         refused = not compiled
         if compiled:
-            # A control that compiles must fail the link: the same link, with its object added.
+            # A control that compiles must fail the link.
+            # The same link, with the control's object added and its own output (a failed link
+            # leaves an empty file behind).
             with_control = link[:1] + [obj] + link[1:]
+            with_control[with_control.index("-o") + 1] = "build/release/controls/heartbeat-agent"
             linked, output = run(linker(with_control))
             refused, how = not linked, "link"
         check(refused, f"control {rel} is refused ({how})",
