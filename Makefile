@@ -42,7 +42,7 @@ ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
 # Every step of `make test`, in the order it runs; each is defined beside what it tests
 # (agent/agent.mk, bench/bench.mk, deploy/deploy.mk, hardening/hardening.mk, web/web.mk).
 TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan \
-  test-agent-unit test-agent-apple-syntax test-agent-clang test-agent-make-portability \
+  test-agent-unit test-agent-mac test-agent-clang test-agent-make-portability \
   test-agent-integration test-bench-quick test-deploy test-cache test-fuzz test-faults \
   test-soak test-web test-any-day test-format
 

@@ -15,7 +15,15 @@ namespace heartbeat::agent {
 struct IdleReading {
   double idle_seconds = 0;  // since the last keyboard or mouse input
   bool locked = false;      // screen locked, screen saver on, or asleep
+  // False when the source cannot see the screen (macOS outside a login session: cron, ssh);
+  // `locked` is then false and the idle time alone decides.
+  bool lock_known = true;
 };
+
+// "yes", "no" or "unknown", as `heartbeat-agent idle` prints it.
+inline const char* LockedWord(const IdleReading& reading) {
+  return !reading.lock_known ? "unknown" : reading.locked ? "yes" : "no";
+}
 
 class IdleSource {
  public:

@@ -1,6 +1,20 @@
 // macOS: IOKit's HIDIdleTime (nanoseconds since the last keyboard or mouse input), and the
-// session dictionary's lock flag. Built only on Apple platforms.
+// session dictionary's lock flag. The source itself exists only on Apple platforms; the rule that
+// joins the two queries is built everywhere.
 #include "idle_iokit.h"
+
+namespace heartbeat::agent {
+
+IdleReading IokitReading(int64_t hid_idle_ns, const SessionLockQuery& session_locked) {
+  IdleReading reading;
+  reading.idle_seconds = static_cast<double>(hid_idle_ns) / 1e9;
+  const std::optional<bool> locked = session_locked();
+  reading.lock_known = locked.has_value();
+  reading.locked = locked.value_or(false);
+  return reading;
+}
+
+}  // namespace heartbeat::agent
 
 #ifdef __APPLE__
 #include <ApplicationServices/ApplicationServices.h>
@@ -18,9 +32,12 @@ struct CfReleaser {
   }
 };
 
-bool ScreenIsLocked() {
+// The session of the screen this process belongs to. CGSessionCopyCurrentDictionary returns NULL
+// outside a graphical login session: a job that cron or sshd started has none, even while the
+// owner is logged in at the screen (launchd's LaunchAgents run inside the session).
+std::optional<bool> SessionScreenLocked() {
   CFDictionaryRef session = CGSessionCopyCurrentDictionary();
-  if (!session) return true;  // no graphical session: nobody is at the screen
+  if (!session) return std::nullopt;
   CfReleaser release{session};
   CFTypeRef locked = CFDictionaryGetValue(session, CFSTR("CGSSessionScreenIsLocked"));
   return locked && CFGetTypeID(locked) == CFBooleanGetTypeID() &&
@@ -45,10 +62,7 @@ class IokitSource final : public IdleSource {
         !CFNumberGetValue(static_cast<CFNumberRef>(property), kCFNumberSInt64Type, &nanoseconds)) {
       return Status::Unavailable("HIDIdleTime is not a number");
     }
-    IdleReading reading;
-    reading.idle_seconds = static_cast<double>(nanoseconds) / 1e9;
-    reading.locked = ScreenIsLocked();
-    return reading;
+    return IokitReading(nanoseconds, SessionScreenLocked);
   }
 };
 

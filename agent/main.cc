@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
       return kExitUnavailable;
     }
     std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\n", idle.value()->name(),
-                reading->idle_seconds, reading->locked ? "yes" : "no",
+                reading->idle_seconds, LockedWord(reading.value()),
                 heartbeat::DeviceStateName(DecideState(reading, config.idle_threshold_s)));
     return 0;
   }

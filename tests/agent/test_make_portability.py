@@ -119,6 +119,9 @@ class DryRunAsOnAMac(unittest.TestCase):
         self.assertIn("uname -s", self.calls)
         self.assertRegex(self.proc.stdout, r"-o agent/heartbeat-agent .*-framework IOKit")
         self.assertIn("agent/idle_iokit.cc", self.proc.stdout)
+        # Only the files a Mac uses: logind's sleep watcher would be an empty object there.
+        self.assertIn("agent/sleep_iokit.cc", self.proc.stdout)
+        self.assertNotIn("agent/sleep_logind.cc", self.proc.stdout)
 
     def test_no_tool_missing_on_a_mac_is_asked_for(self):
         # "not found" would mean make ran something the stand-in PATH (a bare Mac) lacks.

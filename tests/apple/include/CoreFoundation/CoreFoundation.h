@@ -2,14 +2,11 @@
 // tests/apple/README.md). Each block names the SDK header it stands for.
 #pragma once
 
+// Boolean, SInt32, UInt32: Apple's own MacTypes.h, which CoreFoundation/CFBase.h includes.
+#include <MacTypes.h>
 #include <stdint.h>
 
 extern "C" {
-
-// MacTypes.h
-typedef unsigned char Boolean;
-typedef signed int SInt32;
-typedef unsigned int UInt32;
 
 // CoreFoundation/CFBase.h
 typedef signed long CFIndex;
@@ -21,9 +18,15 @@ extern const CFAllocatorRef kCFAllocatorDefault;
 CFTypeID CFGetTypeID(CFTypeRef cf);
 void CFRelease(CFTypeRef cf);
 
-// CoreFoundation/CFString.h (the non-builtin form of CFSTR)
+// CoreFoundation/CFString.h. clang defines __CONSTANT_CFSTRINGS__ for Apple targets: a CFSTR
+// literal is then built by the compiler and refers to CoreFoundation's
+// __CFConstantStringClassReference.
 CFStringRef __CFStringMakeConstantString(const char* cStr);
+#ifdef __CONSTANT_CFSTRINGS__
+#define CFSTR(cStr) ((CFStringRef)__builtin___CFStringMakeConstantString("" cStr ""))
+#else
 #define CFSTR(cStr) __CFStringMakeConstantString("" cStr "")
+#endif
 
 // CoreFoundation/CFDictionary.h
 typedef const struct __CFDictionary* CFDictionaryRef;

@@ -3,15 +3,13 @@
 #pragma once
 
 #include <CoreFoundation/CoreFoundation.h>
+// kern_return_t, mach_port_t and MACH_PORT_NULL: Apple's own mach headers, which IOKit/IOTypes.h
+// includes.
+#include <mach/kern_return.h>
+#include <mach/port.h>
 #include <stdint.h>
 
 extern "C" {
-
-// mach/kern_return.h, mach/port.h (through mach/machine/vm_types.h: natural_t is unsigned int)
-typedef int kern_return_t;
-typedef unsigned int natural_t;
-typedef natural_t mach_port_t;
-#define MACH_PORT_NULL 0
 
 // IOKit/IOTypes.h, IOKit/IOReturn.h
 typedef mach_port_t io_object_t;

@@ -4,9 +4,9 @@
 
 #include <IOKit/IOKitLib.h>
 
-// mach/error.h
-#define err_system(x) ((signed)((((unsigned)(x)) & 0x3f) << 26))
-#define err_sub(x) (((x)&0xfff) << 14)
+// err_system and err_sub: Apple's own mach/error.h, which IOKit/IOReturn.h includes.
+#include <mach/error.h>
+
 // IOKit/IOReturn.h
 #define sys_iokit err_system(0x38)
 #define sub_iokit_common err_sub(0)

@@ -1,4 +1,4 @@
-// The syntax check's control: the line that once broke the Mac build (a comment swallowed the
+// Control: the line that once broke the Mac build (a comment swallowed the
 // second argument). It must NOT compile against tests/apple/include.
 #include <IOKit/IOKitLib.h>
 
