@@ -49,7 +49,7 @@ const char* kUsage =
     "  --interval S           post at least every S seconds in run (>= 10, default 60)\n"
     "  --check-interval S     look at the idle state every S seconds (>= 1, default 5)\n"
     "  --idle-threshold S     idle after S seconds without input (default 300)\n"
-    "  --idle-source SRC      auto|iokit|x11|logind|command|none (default auto)\n"
+    "  --idle-source SRC      auto|iokit|x11|gnome|freedesktop|logind|command|none (default auto)\n"
     "  --idle-command CMD     prints idle seconds, optionally followed by 'locked'\n"
     "  --ca-file FILE         trust this CA too (verification is always on)\n"
     "  --timeout S            one request, in seconds (default 10)\n"
@@ -115,16 +115,19 @@ int main(int argc, char** argv) {
     LogAction("config", idle.status().message(), config.token);
     return kExitUsage;
   }
+  const IdleChoice& chosen = idle.value()->choice();
+  if (!chosen.warning.empty()) LogAction("idle", "warning: " + chosen.warning, config.token);
   if (config.command == Command::kIdle) {
     auto reading = idle.value()->Read();
     if (!reading.ok()) {
-      std::printf("source=%s error=%s state=idle\n", idle.value()->name(),
-                  reading.status().message().c_str());
+      std::printf("source=%s error=%s state=idle\nwhy: %s\n", idle.value()->name(),
+                  reading.status().message().c_str(), chosen.reason.c_str());
       return kExitUnavailable;
     }
-    std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\n", idle.value()->name(),
+    std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\nwhy: %s\n", idle.value()->name(),
                 reading->idle_seconds, reading->locked ? "yes" : "no",
-                heartbeat::DeviceStateName(DecideState(reading, config.idle_threshold_s)));
+                heartbeat::DeviceStateName(DecideState(reading, config.idle_threshold_s)),
+                chosen.reason.c_str());
     return 0;
   }
   if (config.command == Command::kRun) {
