@@ -106,7 +106,8 @@ std::optional<IdleChoice> FirstDesktopSource(const IdleSession& session, const s
         session.probe ? session.probe(desktop.source) : Status::Unavailable("not asked");
     if (answered.ok()) {
       return Chose(desktop.source, why + ", and " + desktop.service +
-                                       " answered on the session bus (" + desktop.desktop + ")");
+                                       " answered on the session bus (" + desktop.desktop + ")" +
+                                       (tried->empty() ? "" : "; not " + *tried));
     }
     if (!tried->empty()) *tried += "; ";
     *tried += desktop.source + std::string(": ") + answered.message();

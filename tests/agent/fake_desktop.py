@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Plays a desktop's idle services on a private session bus for tests/agent/test_agent_idle.py.
+
+Debian's python3-dbus, so it runs with /usr/bin/python3. `fake_desktop.py ADDRESS KIND`, KIND:
+- gnome: owns org.gnome.Mutter.IdleMonitor (/org/gnome/Mutter/IdleMonitor/Core, GetIdletime,
+  uint64 milliseconds) and org.gnome.ScreenSaver (/org/gnome/ScreenSaver, GetActive), as
+  GNOME Shell does;
+- kde: owns org.freedesktop.ScreenSaver (/org/freedesktop/ScreenSaver and /ScreenSaver,
+  GetSessionIdleTime in uint32 milliseconds, GetActive), as KDE's screen locker does on X11;
+- kde-wayland: the same names, but GetSessionIdleTime answers NotSupported, as KDE's screen
+  locker does on Wayland.
+The idle time moves with the clock from the last "input". Commands on stdin, one a line:
+`input` (idle time back to 0), `idle SECONDS` (the last input that long ago), `lock`,
+`unlock`. End of stdin ends it (its names leave the bus). Printed on stdout: `ready`, then
+`ok COMMAND` for each command done.
+"""
+import sys
+import time
+
+import dbus
+import dbus.mainloop.glib
+import dbus.service
+from gi.repository import GLib
+
+
+class Desktop:
+    def __init__(self):
+        self.last_input = time.monotonic()
+        self.locked = False
+
+    def idle_ms(self):
+        return int((time.monotonic() - self.last_input) * 1000)
+
+
+class MutterIdleMonitor(dbus.service.Object):
+    def __init__(self, bus, desktop):
+        super().__init__(bus, "/org/gnome/Mutter/IdleMonitor/Core")
+        self.desktop = desktop
+
+    @dbus.service.method("org.gnome.Mutter.IdleMonitor", out_signature="t")
+    def GetIdletime(self):
+        return dbus.UInt64(self.desktop.idle_ms())
+
+
+class GnomeScreenSaver(dbus.service.Object):
+    def __init__(self, bus, desktop):
+        super().__init__(bus, "/org/gnome/ScreenSaver")
+        self.desktop = desktop
+
+    @dbus.service.method("org.gnome.ScreenSaver", out_signature="b")
+    def GetActive(self):
+        return self.desktop.locked
+
+
+class NotSupported(dbus.DBusException):
+    _dbus_error_name = "org.freedesktop.DBus.Error.NotSupported"
+
+
+class FreedesktopScreenSaver(dbus.service.Object):
+    def __init__(self, bus, path, desktop, wayland):
+        super().__init__(bus, path)
+        self.desktop = desktop
+        self.wayland = wayland
+
+    @dbus.service.method("org.freedesktop.ScreenSaver", out_signature="u")
+    def GetSessionIdleTime(self):
+        if self.wayland:
+            raise NotSupported("GetSessionIdleTime is not supported on this platform")
+        return dbus.UInt32(self.desktop.idle_ms())
+
+    @dbus.service.method("org.freedesktop.ScreenSaver", out_signature="b")
+    def GetActive(self):
+        return self.desktop.locked
+
+
+def main(address, kind):
+    dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
+    bus = dbus.bus.BusConnection(address)
+    desktop = Desktop()
+    keep = []
+    if kind == "gnome":
+        keep += [dbus.service.BusName("org.gnome.Mutter.IdleMonitor", bus),
+                 dbus.service.BusName("org.gnome.ScreenSaver", bus),
+                 MutterIdleMonitor(bus, desktop), GnomeScreenSaver(bus, desktop)]
+    elif kind in ("kde", "kde-wayland"):
+        keep += [dbus.service.BusName("org.freedesktop.ScreenSaver", bus),
+                 dbus.service.BusName("org.kde.screensaver", bus)]
+        for path in ("/org/freedesktop/ScreenSaver", "/ScreenSaver"):
+            keep.append(FreedesktopScreenSaver(bus, path, desktop, kind == "kde-wayland"))
+    else:
+        raise SystemExit(f"unknown kind {kind}")
+
+    def command(source, condition):
+        line = sys.stdin.readline()
+        if not line:
+            loop.quit()
+            return False
+        words = line.split()
+        if words == ["input"]:
+            desktop.last_input = time.monotonic()
+        elif len(words) == 2 and words[0] == "idle":
+            desktop.last_input = time.monotonic() - float(words[1])
+        elif words == ["lock"]:
+            desktop.locked = True
+        elif words == ["unlock"]:
+            desktop.locked = False
+        print("ok", *words, flush=True)
+        return True
+
+    loop = GLib.MainLoop()
+    GLib.io_add_watch(sys.stdin, GLib.IO_IN | GLib.IO_HUP, command)
+    print("ready", flush=True)
+    loop.run()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

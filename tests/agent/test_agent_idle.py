@@ -1,0 +1,287 @@
+"""The idle sources of a Wayland desktop, on real buses: a private dbus-daemon as the session
+bus, GNOME's and KDE's idle services played by tests/agent/fake_desktop.py, the agent's posts
+through a recording proxy to the real server (nginx and both programs)."""
+import os
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+from harness import ROOT
+from harness.agent_case import AGENT, AgentCase
+from harness.processes import wait_for
+from harness.stack_case import temp_dir
+from tests.agent.test_agent_sleep import PrivateBus, RecordingProxy
+
+FAKE_DESKTOP = ROOT / "tests" / "agent" / "fake_desktop.py"
+CHECK_INTERVAL = 1
+
+
+class FakeDesktop:
+    """The stand-in: `send` waits until it has done the command."""
+
+    def __init__(self, address, kind):
+        self.proc = subprocess.Popen(["/usr/bin/python3", str(FAKE_DESKTOP), address, kind],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self._expect("ready")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+
+    def _expect(self, wanted):
+        try:
+            line = self.lines.get(timeout=10)
+        except queue.Empty:
+            raise AssertionError(f"the fake desktop did not say '{wanted}'") from None
+        if line != wanted:
+            raise AssertionError(f"the fake desktop said '{line}', not '{wanted}'")
+
+    def send(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        self._expect(f"ok {command}")
+        return time.monotonic()
+
+    def stop(self):
+        """Ends it: its names leave the bus."""
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+        return time.monotonic()
+
+
+class Xvfb:
+    """A real X display, so that choosing x11 would work: only the choice logic keeps it out."""
+
+    def __init__(self):
+        self.number = 90 + (os.getpid() + 400) % 800
+        self.display = f":{self.number}"
+        self.proc = subprocess.Popen(["Xvfb", self.display, "-nolisten", "tcp", "-screen", "0",
+                                      "640x480x24"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        wait_for(lambda: os.path.exists(f"/tmp/.X11-unix/X{self.number}"), what="Xvfb")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class DesktopBus:
+    """A private session bus per test, and stand-ins on it."""
+
+    def start_bus(self):
+        self.bus = PrivateBus(temp_dir(self, "heartbeat-idle-bus-"))
+        self.addCleanup(self.bus.stop)
+
+    def desktop(self, kind):
+        desktop = FakeDesktop(self.bus.address, kind)
+        self.addCleanup(desktop.stop)
+        return desktop
+
+    def session_env(self, **extra):
+        """A Wayland session as GNOME and KDE start it: DISPLAY is set too (XWayland)."""
+        env = {"PATH": os.environ["PATH"], "DBUS_SESSION_BUS_ADDRESS": self.bus.address,
+               "XDG_SESSION_TYPE": "wayland", "DISPLAY": self.xvfb.display}
+        env.update(extra)
+        return {k: v for k, v in env.items() if v is not None}
+
+
+class Choice(DesktopBus, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.xvfb = Xvfb()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.xvfb.stop()
+
+    def setUp(self):
+        self.start_bus()
+
+    def idle(self, *args, expect_rc=0, **env):
+        proc = subprocess.run([str(AGENT), "idle", *args], capture_output=True, text=True,
+                              timeout=30, env={"HOME": "/nonexistent", **self.session_env(**env)})
+        self.assertEqual(proc.returncode, expect_rc, proc.stdout + proc.stderr)
+        if expect_rc == 2:
+            return proc, {}
+        fields = dict(re.findall(r"(\w+)=(\S+)", proc.stdout.splitlines()[0]))
+        fields["why"] = proc.stdout.splitlines()[1]
+        return proc, fields
+
+    def test_gnome_under_wayland_with_display_set_follows_mutter_and_the_lock(self):
+        desktop = self.desktop("gnome")
+        desktop.send("idle 42")
+        proc, seen = self.idle()
+        print(f"\n  GNOME stand-in: {proc.stdout.strip()}", end="")
+        self.assertEqual(seen["source"], "gnome")
+        self.assertIn("why: a Wayland session (XDG_SESSION_TYPE=wayland), and "
+                      "org.gnome.Mutter.IdleMonitor answered on the session bus (GNOME)",
+                      seen["why"])
+        self.assertGreaterEqual(float(seen["idle_seconds"]), 42)
+        self.assertLess(float(seen["idle_seconds"]), 44)
+        self.assertEqual((seen["locked"], seen["state"]), ("no", "active"))
+        self.assertEqual(proc.stderr, "")  # no warning
+        desktop.send("lock")
+        _, seen = self.idle()
+        self.assertEqual((seen["locked"], seen["state"]), ("yes", "idle"))
+        desktop.send("unlock")
+        desktop.send("idle 301")
+        _, seen = self.idle()
+        self.assertEqual((seen["locked"], seen["state"]), ("no", "idle"))
+        desktop.send("input")
+        _, seen = self.idle()
+        self.assertLess(float(seen["idle_seconds"]), 1)
+        self.assertEqual(seen["state"], "active")
+
+    def test_kde_under_wayland_uses_org_freedesktop_screensaver(self):
+        desktop = self.desktop("kde")
+        desktop.send("idle 7.5")
+        proc, seen = self.idle()
+        print(f"\n  KDE stand-in: {proc.stdout.strip()}", end="")
+        self.assertEqual(seen["source"], "freedesktop")
+        self.assertIn("org.freedesktop.ScreenSaver answered on the session bus (KDE and others)",
+                      seen["why"])
+        self.assertIn("gnome: org.gnome.Mutter.IdleMonitor GetIdletime: ", proc.stdout)
+        self.assertGreaterEqual(float(seen["idle_seconds"]), 7.5)
+        self.assertLess(float(seen["idle_seconds"]), 9.5)
+        desktop.send("lock")
+        _, seen = self.idle()
+        self.assertEqual((seen["locked"], seen["state"]), ("yes", "idle"))
+
+    def test_gnome_comes_before_org_freedesktop_screensaver(self):
+        self.desktop("kde")
+        self.desktop("gnome")
+        _, seen = self.idle()
+        self.assertEqual(seen["source"], "gnome")
+
+    def test_wayland_display_alone_marks_a_wayland_session(self):
+        self.desktop("gnome")
+        _, seen = self.idle(XDG_SESSION_TYPE=None, WAYLAND_DISPLAY="wayland-0")
+        self.assertEqual(seen["source"], "gnome")
+        self.assertIn("(WAYLAND_DISPLAY=wayland-0)", seen["why"])
+
+    def test_kde_on_wayland_gives_no_idle_time_so_logind_with_a_warning_or_a_usage_error(self):
+        self.desktop("kde-wayland")
+        proc, seen = self.idle(expect_rc=4, XDG_SESSION_ID="7")  # no loginctl answer here
+        print(f"\n  KDE-on-Wayland stand-in: {proc.stdout.strip()}", end="")
+        self.assertEqual(seen["source"], "logind")
+        self.assertEqual(seen["state"], "idle")
+        self.assertIn("GetSessionIdleTime is not supported on this platform", seen["why"])
+        self.assertIn("idle: warning: no desktop idle time in this Wayland session", proc.stderr)
+        self.assertIn("set idle_command (agent/README.md", proc.stderr)
+        proc, _ = self.idle(expect_rc=2)
+        self.assertIn("and no $XDG_SESSION_ID for logind: set idle_command", proc.stderr)
+        self.assertIn("org.freedesktop.ScreenSaver GetSessionIdleTime: GetSessionIdleTime is not "
+                      "supported", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+
+    def test_an_x11_session_keeps_x11_even_with_gnome_on_the_bus(self):
+        self.desktop("gnome")
+        subprocess.run(["xdotool", "mousemove", "5", "5"], env={"DISPLAY": self.xvfb.display},
+                       check=True)
+        proc, seen = self.idle(XDG_SESSION_TYPE="x11")
+        self.assertEqual(seen["source"], "x11")
+        self.assertIn(f"why: DISPLAY={self.xvfb.display} in a session that is not Wayland "
+                      "(XDG_SESSION_TYPE=x11)", seen["why"])
+        self.assertLess(float(seen["idle_seconds"]), 60)  # Xvfb's own count, not the stand-in's
+
+    def test_named_sources_and_their_failures(self):
+        self.desktop("kde")
+        _, seen = self.idle("--idle-source", "freedesktop")
+        self.assertEqual(seen["source"], "freedesktop")
+        self.assertEqual(seen["why"], "why: idle_source = freedesktop (flag or config)")
+        proc, seen = self.idle("--idle-source", "gnome", expect_rc=4)
+        self.assertEqual(seen["state"], "idle")
+        self.assertIn("error=org.gnome.Mutter.IdleMonitor", proc.stdout)
+        proc, _ = self.idle("--idle-source", "x11")
+        self.assertIn("warning: x11 in a Wayland session", proc.stderr)
+
+
+class Run(DesktopBus, AgentCase):
+    """`run` under each stand-in, against the real server: the posts follow the desktop."""
+
+    def setUp(self):
+        super().setUp()
+        self.xvfb = Xvfb()
+        self.addCleanup(self.xvfb.stop)
+        self.start_bus()
+        self.proxy = RecordingProxy(self.stack.port)
+        self.addCleanup(self.proxy.stop)
+        self.stack.post_heartbeat({"device": "test-mac", "state": "offline"})
+
+    def start_run(self, threshold):
+        self.log = self.home / "agent.log"
+        with open(self.log, "w") as log:
+            proc = subprocess.Popen(
+                [str(AGENT), "run", "--check-interval", str(CHECK_INTERVAL), "--idle-threshold",
+                 str(threshold), "--url", self.proxy.url],
+                env={**self.env(), **self.session_env()}, stderr=log, stdout=subprocess.DEVNULL)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        return proc
+
+    def posted_after(self, since, state, timeout=5):
+        """Seconds from `since` to the server's answer to the first post of `state` after it."""
+        def first():
+            return next((at for at, s, status in list(self.proxy.answers)
+                         if at > since and s == state and status == 200), None)
+        wait_for(lambda: first() is not None, timeout=timeout, what=f"a post of {state}")
+        return first() - since
+
+    def follow(self, kind):
+        desktop = self.desktop(kind)
+        agent = self.start_run(threshold=3)
+        took = {}
+        self.posted_after(0, "active", timeout=10)
+        self.assertEqual(self.state(), "online")
+
+        # The idle time moves by itself: "idle" once it passes the threshold, not before.
+        start = desktop.send("input")
+        took["threshold"] = self.posted_after(start, "idle", timeout=8)
+        self.assertGreaterEqual(took["threshold"], 3 - 0.1)
+        self.assertLess(took["threshold"], 3 + CHECK_INTERVAL + 0.75)
+        self.assertEqual(self.state(), "away")
+        # Input while locked changes nothing; the unlock then brings "active" back (the
+        # input keeps the idle time under the threshold whatever the timing).
+        for commands, state, shown in ((["input"], "active", "online"), (["lock"], "idle", "away"),
+                                       (["input", "unlock"], "active", "online"),
+                                       (["idle 600"], "idle", "away"), (["input"], "active", "online")):
+            for command in commands:
+                at = desktop.send(command)
+            took[command] = self.posted_after(at, state)
+            self.assertLess(took[command], CHECK_INTERVAL + 0.75, f"{command}: {took}")
+            self.assertEqual(self.state(), shown, command)
+
+        # The service goes away while the owner is active: one warning, "idle", never "active".
+        gone = desktop.stop()
+        took["gone"] = self.posted_after(gone, "idle")
+        self.assertLess(took["gone"], CHECK_INTERVAL + 0.75)
+        time.sleep(3 * CHECK_INTERVAL + 0.75)  # three more checks without the service
+        self.assertEqual([s for at, s, _ in self.proxy.answers if at > gone], ["idle"])
+        self.assertEqual(self.state(), "away")
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(timeout=10), 0)
+        log = self.log.read_text()
+        self.assertEqual(log.count("idle: warning:"), 1, log)  # once, however many checks
+        self.assertRegex(log, rf"idle: warning: {'gnome' if kind == 'gnome' else 'freedesktop'}: "
+                              r".*; reporting idle")
+        self.assertIn(f"started: idle source {'gnome' if kind == 'gnome' else 'freedesktop'}", log)
+        self.assertNotIn(self.stack.token, log)
+        print(f"\n  {kind}: post after the change, s: " +
+              ", ".join(f"{k} {v:.2f}" for k, v in took.items()), end="")
+
+    def test_posts_follow_the_gnome_stand_in(self):
+        self.follow("gnome")
+
+    def test_posts_follow_the_kde_stand_in(self):
+        self.follow("kde")
+
+
+if __name__ == "__main__":
+    unittest.main()
