@@ -88,7 +88,7 @@ Result<uint64_t> SessionBus::Call(const BusMethod& method, char type) {
 namespace heartbeat::agent {
 
 SessionBus::~SessionBus() = default;
-void SessionBus::Close() {}
+void SessionBus::Close() { bus_ = nullptr; }
 Status SessionBus::Connect() { return Status::Unavailable("built without sd-bus"); }
 Result<uint64_t> SessionBus::Call(const BusMethod&, char) { return Connect(); }
 
