@@ -265,6 +265,10 @@ class Run(DesktopBus, AgentCase):
         time.sleep(3 * CHECK_INTERVAL + 0.75)  # three more checks without the service
         self.assertEqual([s for at, s, _ in self.proxy.answers if at > gone], ["idle"])
         self.assertEqual(self.state(), "away")
+        # Back again (the desktop restarted): followed at the next check, no restart needed.
+        back = self.desktop(kind).send("input")
+        took["back"] = self.posted_after(back, "active")
+        self.assertLess(took["back"], CHECK_INTERVAL + 0.75)
         agent.send_signal(signal.SIGTERM)
         self.assertEqual(agent.wait(timeout=10), 0)
         log = self.log.read_text()
