@@ -9,6 +9,8 @@
 APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev libsystemd-dev xvfb xdotool openssl clang
 # The sleep test: a private D-Bus daemon, and Debian's Python with its D-Bus binding playing logind.
 APT_PACKAGES += dbus-daemon python3-dbus python3-gi
+# The Wayland idle test: a headless wlroots compositor, its idle daemon and a virtual keyboard.
+APT_PACKAGES += sway swayidle wtype
 AGENT_SOURCES = $(filter-out agent/main.cc,$(wildcard agent/*.cc))
 AGENT_TEST_SOURCES = $(wildcard tests/agent/*_test.cc)
 AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/release/%.o)

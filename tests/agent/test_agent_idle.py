@@ -4,6 +4,7 @@ through a recording proxy to the real server (nginx and both programs)."""
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -285,6 +286,115 @@ class Run(DesktopBus, AgentCase):
 
     def test_posts_follow_the_kde_stand_in(self):
         self.follow("kde")
+
+
+NOBODY = 65534  # sway refuses to run as root; the compositor and its clients run as nobody
+
+
+def readme_block(language, containing):
+    """The fenced block of agent/README.md in `language` that contains `containing`."""
+    text = (ROOT / "agent" / "README.md").read_text()
+    for block in re.findall(rf"```{language}\n(.*?)```", text, re.S):
+        if containing in block:
+            return block.strip()
+    raise AssertionError(f"no ```{language} block with {containing!r} in agent/README.md")
+
+
+class Wlroots(AgentCase):
+    """sway (wlroots) headless, swayidle and wtype's virtual keyboard as the owner's input:
+    the README's swayidle line and idle_command, with swayidle's timeout 60 made 2."""
+
+    def setUp(self):
+        super().setUp()
+        self.runtime = self.temp_dir("heartbeat-sway-")
+        os.chown(self.runtime, NOBODY, NOBODY)
+        (self.runtime / "config").write_text("output HEADLESS-1 resolution 640x480\n")
+        self.sway = self.as_nobody(["sway", "-c", str(self.runtime / "config")],
+                                   WLR_BACKENDS="headless", WLR_LIBINPUT_NO_DEVICES="1",
+                                   WLR_RENDERER="pixman")
+        wait_for(lambda: self.sockets(), timeout=10, what="sway's Wayland socket")
+        self.wayland_display = self.sockets()[0]
+        swayidle = readme_block("sh", "swayidle").replace("timeout 60", "timeout 2")
+        self.swayidle = self.as_nobody(["sh", "-c", "exec " + swayidle])
+        self.proxy = RecordingProxy(self.stack.port)
+        self.addCleanup(self.proxy.stop)
+
+    def sockets(self):
+        return sorted(p.name for p in self.runtime.glob("wayland-*") if p.suffix != ".lock")
+
+    def as_nobody(self, argv, **extra):
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.runtime),
+               "XDG_RUNTIME_DIR": str(self.runtime), **extra}
+        if hasattr(self, "wayland_display"):
+            env["WAYLAND_DISPLAY"] = self.wayland_display
+        proc = subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                                 "--clear-groups", *argv], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+        def stop():
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+        self.addCleanup(stop)
+        return proc
+
+    def type_a_key(self):
+        typed = self.as_nobody(["wtype", "a"])
+        self.assertEqual(typed.wait(timeout=10), 0)
+        return time.monotonic()
+
+    def posted_after(self, since, state, timeout=8):
+        return Run.posted_after(self, since, state, timeout)
+
+    def test_the_readme_swayidle_line_and_idle_command_follow_input_and_the_lock(self):
+        line = readme_block("ini", "idle_command = f=")
+        command = line.split("=", 1)[1].strip().replace("+ 60", "+ 2")
+        self.type_a_key()
+        idle = subprocess.run([str(AGENT), "idle", "--idle-command", command], capture_output=True,
+                              text=True, timeout=30, env=self.env(
+                                  XDG_RUNTIME_DIR=str(self.runtime), XDG_SESSION_TYPE="wayland",
+                                  WAYLAND_DISPLAY=self.wayland_display))
+        self.assertEqual(idle.returncode, 0, idle.stdout + idle.stderr)
+        print(f"\n  sway + swayidle: {idle.stdout.strip()}", end="")
+        self.assertIn("source=command idle_seconds=0.000 locked=no state=active", idle.stdout)
+        log = open(self.home / "agent.log", "w")
+        self.addCleanup(log.close)
+        agent = subprocess.Popen(
+            [str(AGENT), "run", "--check-interval", str(CHECK_INTERVAL), "--idle-threshold", "4",
+             "--idle-command", command, "--url", self.proxy.url],
+            env=self.env(XDG_RUNTIME_DIR=str(self.runtime), XDG_SESSION_TYPE="wayland",
+                         WAYLAND_DISPLAY=self.wayland_display), stderr=log)
+        self.addCleanup(lambda: agent.poll() is None and agent.kill())
+        took = {}
+        start = self.type_a_key()
+        self.posted_after(start - 1, "active", timeout=10)
+        start = self.type_a_key()
+        took["threshold"] = self.posted_after(start, "idle")  # swayidle's 2 s, then 2 s more
+        self.assertGreaterEqual(took["threshold"], 4 - 0.1)
+        self.assertLess(took["threshold"], 4 + CHECK_INTERVAL + 0.75)
+        typed = self.type_a_key()
+        took["key"] = self.posted_after(typed, "active")
+        self.assertLess(took["key"], CHECK_INTERVAL + 0.75)
+        # A screen locker running (a stand-in by swaylock's name: none can lock a headless sway
+        # as root here): "idle" while it runs.
+        locker = self.runtime / "swaylock"
+        shutil.copy("/bin/sleep", locker)
+        lock = subprocess.Popen([str(locker), "60"])
+        self.addCleanup(lambda: lock.poll() is None and lock.kill())
+        took["lock"] = self.posted_after(time.monotonic(), "idle")
+        self.assertLess(took["lock"], CHECK_INTERVAL + 0.75)
+        self.assertEqual(self.state(), "away")
+        lock.kill()
+        lock.wait()
+        self.type_a_key()
+        took["unlock"] = self.posted_after(time.monotonic(), "active")
+        self.assertLess(took["unlock"], CHECK_INTERVAL + 0.75)
+        self.assertEqual(self.state(), "online")
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(timeout=10), 0)
+        self.assertNotIn("idle: warning", (self.home / "agent.log").read_text())
+        print(f"\n  sway: post after the change, s: " +
+              ", ".join(f"{k} {v:.2f}" for k, v in took.items()), end="")
 
 
 if __name__ == "__main__":
