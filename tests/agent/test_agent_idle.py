@@ -62,12 +62,17 @@ class Xvfb:
     """A real X display, so that choosing x11 would work: only the choice logic keeps it out."""
 
     def __init__(self):
-        self.number = 90 + (os.getpid() + 400) % 800
-        self.display = f":{self.number}"
-        self.proc = subprocess.Popen(["Xvfb", self.display, "-nolisten", "tcp", "-screen", "0",
-                                      "640x480x24"], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        wait_for(lambda: os.path.exists(f"/tmp/.X11-unix/X{self.number}"), what="Xvfb")
+        # -displayfd: Xvfb takes a free display number itself and writes it there.
+        read_end, write_end = os.pipe()
+        self.proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
+                                      "-screen", "0", "640x480x24"], pass_fds=(write_end,),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_end)
+        with os.fdopen(read_end) as numbers:
+            number = numbers.readline().strip()
+        if not number:
+            raise AssertionError("Xvfb did not start")
+        self.display = f":{number}"
 
     def stop(self):
         self.proc.terminate()
