@@ -1,6 +1,7 @@
 """The idle sources of a Wayland desktop, on real buses: a private dbus-daemon as the session
 bus, GNOME's and KDE's idle services played by tests/agent/fake_desktop.py, the agent's posts
-through a recording proxy to the real server (nginx and both programs)."""
+through a recording proxy to the real server (nginx and both programs); and for wlroots, the
+README's swayidle lines under a headless sway."""
 import os
 import queue
 import re
@@ -19,6 +20,15 @@ from tests.agent.test_agent_sleep import PrivateBus, RecordingProxy
 
 FAKE_DESKTOP = ROOT / "tests" / "agent" / "fake_desktop.py"
 CHECK_INTERVAL = 1
+
+
+def posted_after(proxy, since, state, timeout=5):
+    """Seconds from `since` to the server's answer to the first post of `state` after it."""
+    def first():
+        return next((at for at, s, status in list(proxy.answers)
+                     if at > since and s == state and status == 200), None)
+    wait_for(lambda: first() is not None, timeout=timeout, what=f"a post of {state}")
+    return first() - since
 
 
 class FakeDesktop:
@@ -189,7 +199,7 @@ class Choice(DesktopBus, unittest.TestCase):
         self.assertEqual(proc.stdout, "")
 
     def test_an_x11_session_keeps_x11_even_with_gnome_on_the_bus(self):
-        self.desktop("gnome")
+        self.desktop("gnome").send("idle 500")
         subprocess.run(["xdotool", "mousemove", "5", "5"], env={"DISPLAY": self.xvfb.display},
                        check=True)
         proc, seen = self.idle(XDG_SESSION_TYPE="x11")
@@ -233,12 +243,7 @@ class Run(DesktopBus, AgentCase):
         return proc
 
     def posted_after(self, since, state, timeout=5):
-        """Seconds from `since` to the server's answer to the first post of `state` after it."""
-        def first():
-            return next((at for at, s, status in list(self.proxy.answers)
-                         if at > since and s == state and status == 200), None)
-        wait_for(lambda: first() is not None, timeout=timeout, what=f"a post of {state}")
-        return first() - since
+        return posted_after(self.proxy, since, state, timeout)
 
     def follow(self, kind):
         desktop = self.desktop(kind)
@@ -349,7 +354,7 @@ class Wlroots(AgentCase):
         return time.monotonic()
 
     def posted_after(self, since, state, timeout=8):
-        return Run.posted_after(self, since, state, timeout)
+        return posted_after(self.proxy, since, state, timeout)
 
     def test_the_readme_swayidle_line_and_idle_command_follow_input_and_the_lock(self):
         line = readme_block("ini", "idle_command = f=")
@@ -364,9 +369,10 @@ class Wlroots(AgentCase):
         self.assertIn("source=command idle_seconds=0.000 locked=no state=active", idle.stdout)
         log = open(self.home / "agent.log", "w")
         self.addCleanup(log.close)
+        # In agent.conf, as the README has it: the config syntax keeps the line as it is.
+        self.write_agent_conf(url=self.proxy.url, idle_command=command, idle_threshold=4)
         agent = subprocess.Popen(
-            [str(AGENT), "run", "--check-interval", str(CHECK_INTERVAL), "--idle-threshold", "4",
-             "--idle-command", command, "--url", self.proxy.url],
+            [str(AGENT), "run", "--check-interval", str(CHECK_INTERVAL)],
             env=self.env(XDG_RUNTIME_DIR=str(self.runtime), XDG_SESSION_TYPE="wayland",
                          WAYLAND_DISPLAY=self.wayland_display), stderr=log)
         self.addCleanup(lambda: agent.poll() is None and agent.kill())
