@@ -256,7 +256,7 @@ class Run(DesktopBus, AgentCase):
         start = desktop.send("input")
         took["threshold"] = self.posted_after(start, "idle", timeout=8)
         self.assertGreaterEqual(took["threshold"], 3 - 0.1)
-        self.assertLess(took["threshold"], 3 + CHECK_INTERVAL + 0.75)
+        self.assertLess(took["threshold"], 3 + CHECK_INTERVAL + 1)
         self.assertEqual(self.state(), "away")
         # Input while locked changes nothing; the unlock then brings "active" back (the
         # input keeps the idle time under the threshold whatever the timing).
@@ -266,20 +266,20 @@ class Run(DesktopBus, AgentCase):
             for command in commands:
                 at = desktop.send(command)
             took[command] = self.posted_after(at, state)
-            self.assertLess(took[command], CHECK_INTERVAL + 0.75, f"{command}: {took}")
+            self.assertLess(took[command], CHECK_INTERVAL + 1, f"{command}: {took}")
             self.assertEqual(self.state(), shown, command)
 
         # The service goes away while the owner is active: one warning, "idle", never "active".
         gone = desktop.stop()
         took["gone"] = self.posted_after(gone, "idle")
-        self.assertLess(took["gone"], CHECK_INTERVAL + 0.75)
-        time.sleep(3 * CHECK_INTERVAL + 0.75)  # three more checks without the service
+        self.assertLess(took["gone"], CHECK_INTERVAL + 1)
+        time.sleep(3 * CHECK_INTERVAL + 0.5)  # three more checks without the service
         self.assertEqual([s for at, s, _ in self.proxy.answers if at > gone], ["idle"])
         self.assertEqual(self.state(), "away")
         # Back again (the desktop restarted): followed at the next check, no restart needed.
         back = self.desktop(kind).send("input")
         took["back"] = self.posted_after(back, "active")
-        self.assertLess(took["back"], CHECK_INTERVAL + 0.75)
+        self.assertLess(took["back"], CHECK_INTERVAL + 1)
         agent.send_signal(signal.SIGTERM)
         self.assertEqual(agent.wait(timeout=10), 0)
         log = self.log.read_text()
@@ -298,7 +298,7 @@ class Run(DesktopBus, AgentCase):
         self.follow("kde")
 
 
-NOBODY = 65534  # sway refuses to run as root; the compositor and its clients run as nobody
+NOBODY = 65534  # sway refuses to run as root: as root, the compositor and its clients run as nobody
 
 
 def readme_block(language, containing):
@@ -317,7 +317,8 @@ class Wlroots(AgentCase):
     def setUp(self):
         super().setUp()
         self.runtime = self.temp_dir("heartbeat-sway-")
-        os.chown(self.runtime, NOBODY, NOBODY)
+        if os.geteuid() == 0:
+            os.chown(self.runtime, NOBODY, NOBODY)
         (self.runtime / "config").write_text("output HEADLESS-1 resolution 640x480\n")
         self.sway = self.as_nobody(["sway", "-c", str(self.runtime / "config")],
                                    WLR_BACKENDS="headless", WLR_LIBINPUT_NO_DEVICES="1",
@@ -337,8 +338,9 @@ class Wlroots(AgentCase):
                "XDG_RUNTIME_DIR": str(self.runtime), **extra}
         if hasattr(self, "wayland_display"):
             env["WAYLAND_DISPLAY"] = self.wayland_display
-        proc = subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                                 "--clear-groups", *argv], env=env, stdout=subprocess.DEVNULL,
+        if os.geteuid() == 0:
+            argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
 
         def stop():
@@ -381,11 +383,12 @@ class Wlroots(AgentCase):
         self.posted_after(start - 1, "active", timeout=10)
         start = self.type_a_key()
         took["threshold"] = self.posted_after(start, "idle")  # swayidle's 2 s, then 2 s more
-        self.assertGreaterEqual(took["threshold"], 4 - 0.1)
-        self.assertLess(took["threshold"], 4 + CHECK_INTERVAL + 0.75)
+        # The command counts whole seconds (date +%s, stat's %Y): up to 1 s early.
+        self.assertGreaterEqual(took["threshold"], 4 - 1 - 0.1)
+        self.assertLess(took["threshold"], 4 + CHECK_INTERVAL + 1)
         typed = self.type_a_key()
         took["key"] = self.posted_after(typed, "active")
-        self.assertLess(took["key"], CHECK_INTERVAL + 0.75)
+        self.assertLess(took["key"], CHECK_INTERVAL + 1)
         # A screen locker running (a stand-in by swaylock's name: none can lock a headless sway
         # as root here): "idle" while it runs.
         locker = self.runtime / "swaylock"
@@ -393,13 +396,13 @@ class Wlroots(AgentCase):
         lock = subprocess.Popen([str(locker), "60"])
         self.addCleanup(lambda: lock.poll() is None and lock.kill())
         took["lock"] = self.posted_after(time.monotonic(), "idle")
-        self.assertLess(took["lock"], CHECK_INTERVAL + 0.75)
+        self.assertLess(took["lock"], CHECK_INTERVAL + 1)
         self.assertEqual(self.state(), "away")
         lock.kill()
         lock.wait()
         self.type_a_key()
         took["unlock"] = self.posted_after(time.monotonic(), "active")
-        self.assertLess(took["unlock"], CHECK_INTERVAL + 0.75)
+        self.assertLess(took["unlock"], CHECK_INTERVAL + 1)
         self.assertEqual(self.state(), "online")
         agent.send_signal(signal.SIGTERM)
         self.assertEqual(agent.wait(timeout=10), 0)
