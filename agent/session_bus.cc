@@ -13,10 +13,16 @@ namespace {
 // A desktop that does not answer must not hold up the agent's loop (check_interval >= 1 s).
 constexpr uint64_t kCallTimeoutUs = 1'000'000;
 
+// The words come from whichever program answered: no control character of theirs reaches a
+// log line or the terminal.
 std::string Describe(const sd_bus_error& error, int code) {
-  if (error.message) return error.message;
-  if (error.name) return error.name;
-  return std::strerror(-code);
+  std::string words = error.message ? error.message
+                      : error.name  ? error.name
+                                    : std::strerror(-code);
+  for (char& c : words) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return words;
 }
 
 }  // namespace

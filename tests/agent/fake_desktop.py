@@ -11,7 +11,7 @@ Debian's python3-dbus, so it runs with /usr/bin/python3. `fake_desktop.py ADDRES
   locker does on Wayland.
 The idle time moves with the clock from the last "input". Commands on stdin, one a line:
 `input` (idle time back to 0), `idle SECONDS` (the last input that long ago), `lock`,
-`unlock`. End of stdin ends it (its names leave the bus). Printed on stdout: `ready`, then
+`unlock`, `fail` (GetIdletime answers an error with control characters in its words). End of stdin ends it (its names leave the bus). Printed on stdout: `ready`, then
 `ok COMMAND` for each command done.
 """
 import sys
@@ -27,6 +27,7 @@ class Desktop:
     def __init__(self):
         self.last_input = time.monotonic()
         self.locked = False
+        self.failing = ""  # the words of an error to answer GetIdletime with
 
     def idle_ms(self):
         return int((time.monotonic() - self.last_input) * 1000)
@@ -39,6 +40,8 @@ class MutterIdleMonitor(dbus.service.Object):
 
     @dbus.service.method("org.gnome.Mutter.IdleMonitor", out_signature="t")
     def GetIdletime(self):
+        if self.desktop.failing:
+            raise dbus.DBusException(self.desktop.failing, name="org.example.Error.Failed")
         return dbus.UInt64(self.desktop.idle_ms())
 
 
@@ -104,6 +107,8 @@ def main(address, kind):
             desktop.locked = True
         elif words == ["unlock"]:
             desktop.locked = False
+        elif words == ["fail"]:  # an error whose words carry a terminal escape and a newline
+            desktop.failing = "idle monitor \x1b[31mbroken\nforged line"
         print("ok", *words, flush=True)
         return True
 

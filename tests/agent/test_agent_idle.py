@@ -208,6 +208,13 @@ class Choice(DesktopBus, unittest.TestCase):
                       "(XDG_SESSION_TYPE=x11)", seen["why"])
         self.assertLess(float(seen["idle_seconds"]), 60)  # Xvfb's own count, not the stand-in's
 
+    def test_an_error_from_the_bus_is_printed_without_its_control_characters(self):
+        self.desktop("gnome").send("fail")
+        proc, seen = self.idle("--idle-source", "gnome", expect_rc=4)
+        self.assertIn("error=org.gnome.Mutter.IdleMonitor GetIdletime: idle monitor ?[31mbroken?"
+                      "forged line state=idle", proc.stdout)
+        self.assertNotIn("\x1b", proc.stdout + proc.stderr)
+
     def test_named_sources_and_their_failures(self):
         self.desktop("kde")
         _, seen = self.idle("--idle-source", "freedesktop")
