@@ -49,24 +49,11 @@ Result<IdleReading> ParseIdleCommandOutput(std::string_view output) {
   return reading;
 }
 
-Result<IdleReading> ParseLoginctlOutput(std::string_view output, long long now_us) {
-  std::string idle_hint, locked_hint;
-  long long idle_since_us = -1;
-  std::istringstream lines{std::string(output)};
-  std::string line;
-  while (std::getline(lines, line)) {
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "IdleHint") idle_hint = value;
-    if (key == "LockedHint") locked_hint = value;
-    if (key == "IdleSinceHint" && !value.empty())
-      idle_since_us = std::strtoll(value.c_str(), nullptr, 10);
-  }
-  if (idle_hint != "yes" && idle_hint != "no") return Status::Invalid("no IdleHint from loginctl");
+IdleReading LogindReading(bool idle_hint, long long idle_since_us, bool locked_hint,
+                          long long now_us) {
   IdleReading reading;
-  reading.locked = locked_hint == "yes";
-  if (idle_hint == "yes") {
+  reading.locked = locked_hint;
+  if (idle_hint) {
     // Idle since a known moment, or since an unknown one (then: at least "very long").
     reading.idle_seconds = idle_since_us > 0 && idle_since_us <= now_us
                                ? static_cast<double>(now_us - idle_since_us) / 1e6

@@ -72,12 +72,13 @@ DeviceState DecideState(const Result<IdleReading>& reading, int idle_threshold_s
 // optionally followed by the word "locked".
 Result<IdleReading> ParseIdleCommandOutput(std::string_view output);
 
-// Parses `loginctl show-session` output (IdleHint, IdleSinceHint in µs, LockedHint), with the
-// current time in µs since the epoch.
-Result<IdleReading> ParseLoginctlOutput(std::string_view output, long long now_us);
+// What logind's session says: IdleHint, IdleSinceHint (µs since the epoch, when IdleHint last
+// changed) and LockedHint, at `now_us`.
+IdleReading LogindReading(bool idle_hint, long long idle_since_us, bool locked_hint,
+                          long long now_us);
 
 // For --idle-source none. The other sources have a header each (idle_command.h, idle_x11.h,
-// idle_iokit.h, idle_gnome.h, idle_freedesktop.h).
+// idle_iokit.h, idle_gnome.h, idle_freedesktop.h, idle_logind.h).
 std::unique_ptr<IdleSource> MakeAlwaysActiveSource();
 
 }  // namespace heartbeat::agent

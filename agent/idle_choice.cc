@@ -9,6 +9,7 @@
 #include "idle_freedesktop.h"
 #include "idle_gnome.h"
 #include "idle_iokit.h"
+#include "idle_logind.h"
 #include "idle_x11.h"
 
 namespace heartbeat::agent {
@@ -137,7 +138,7 @@ Result<std::unique_ptr<IdleSource>> MakeIdleSource(const AgentConfig& config) {
   const std::string& source = choice->source;
   std::unique_ptr<IdleSource> made;
   if (source == "command") made = MakeCommandIdleSource(config.idle_command);
-  if (source == "logind") made = MakeLogindIdleSource();
+  if (source == "logind") made = MakeLogindIdleSource(session.session_id);
   if (source == "x11") made = MakeX11IdleSource();
   if (source == "gnome") made = MakeGnomeIdleSource();
   if (source == "freedesktop") made = MakeFreedesktopIdleSource();

@@ -4,7 +4,7 @@
 #include "idle_freedesktop.h"
 
 #ifdef HEARTBEAT_WITH_LOGIND
-#include "session_bus.h"
+#include "bus_client.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -30,7 +30,7 @@ class FreedesktopSource final : public IdleSource {
   }
 
  private:
-  SessionBus bus_;
+  BusClient bus_{BusKind::kSession};
 };
 
 }  // namespace

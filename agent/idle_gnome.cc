@@ -3,7 +3,7 @@
 #include "idle_gnome.h"
 
 #ifdef HEARTBEAT_WITH_LOGIND
-#include "session_bus.h"
+#include "bus_client.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -30,7 +30,7 @@ class GnomeSource final : public IdleSource {
   }
 
  private:
-  SessionBus bus_;
+  BusClient bus_{BusKind::kSession};
 };
 
 }  // namespace

@@ -8,7 +8,10 @@ Debian's python3-dbus, so it runs with /usr/bin/python3. `fake_desktop.py ADDRES
 - kde: owns org.freedesktop.ScreenSaver (/org/freedesktop/ScreenSaver and /ScreenSaver,
   GetSessionIdleTime in uint32 milliseconds, GetActive), as KDE's screen locker does on X11;
 - kde-wayland: the same names, but GetSessionIdleTime answers NotSupported, as KDE's screen
-  locker does on Wayland.
+  locker does on Wayland;
+- logind: owns org.freedesktop.login1 (on the bus given: the test's system bus) with
+  Manager.GetSession("7") and that session's IdleHint (set 2 s after the last input, as a
+  desktop sets it after its delay), IdleSinceHint (when IdleHint last changed) and LockedHint.
 The idle time moves with the clock from the last "input". Commands on stdin, one a line:
 `input` (idle time back to 0), `idle SECONDS` (the last input that long ago), `lock`,
 `unlock`, `fail` (GetIdletime answers an error with control characters in its words). End of stdin ends it (its names leave the bus). Printed on stdout: `ready`, then
@@ -28,6 +31,9 @@ class Desktop:
         self.last_input = time.monotonic()
         self.locked = False
         self.failing = ""  # the words of an error to answer GetIdletime with
+        # logind's IdleHint is set by the desktop after its own delay (GNOME's idle-delay);
+        # here 2 s without input.
+        self.idle_hint_after = 2
 
     def idle_ms(self):
         return int((time.monotonic() - self.last_input) * 1000)
@@ -76,6 +82,42 @@ class FreedesktopScreenSaver(dbus.service.Object):
         return self.desktop.locked
 
 
+class LogindManager(dbus.service.Object):
+    def __init__(self, bus):
+        super().__init__(bus, "/org/freedesktop/login1")
+
+    @dbus.service.method("org.freedesktop.login1.Manager", in_signature="s", out_signature="o")
+    def GetSession(self, session_id):
+        if session_id != "7":
+            raise dbus.DBusException(f"No session '{session_id}' known",
+                                     name="org.freedesktop.login1.NoSuchSession")
+        return dbus.ObjectPath("/org/freedesktop/login1/session/_37")
+
+
+class LogindSession(dbus.service.Object):
+    """Session 7's hints, read as logind serves them: properties of org.freedesktop.login1.Session."""
+
+    def __init__(self, bus, desktop):
+        super().__init__(bus, "/org/freedesktop/login1/session/_37")
+        self.desktop = desktop
+
+    def hints(self):
+        quiet = time.monotonic() - self.desktop.last_input
+        idle = quiet >= self.desktop.idle_hint_after
+        # IdleSinceHint: when IdleHint last changed, in µs of the wall clock.
+        since = time.time() - quiet + (self.desktop.idle_hint_after if idle else 0)
+        return {"IdleHint": dbus.Boolean(idle), "IdleSinceHint": dbus.UInt64(int(since * 1e6)),
+                "LockedHint": dbus.Boolean(self.desktop.locked)}
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="ss", out_signature="v")
+    def Get(self, interface, name):
+        return self.hints()[name]
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="s", out_signature="a{sv}")
+    def GetAll(self, interface):
+        return self.hints()
+
+
 def main(address, kind):
     dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
     bus = dbus.bus.BusConnection(address)
@@ -90,6 +132,9 @@ def main(address, kind):
                  dbus.service.BusName("org.kde.screensaver", bus)]
         for path in ("/org/freedesktop/ScreenSaver", "/ScreenSaver"):
             keep.append(FreedesktopScreenSaver(bus, path, desktop, kind == "kde-wayland"))
+    elif kind == "logind":
+        keep += [dbus.service.BusName("org.freedesktop.login1", bus), LogindManager(bus),
+                 LogindSession(bus, desktop)]
     else:
         raise SystemExit(f"unknown kind {kind}")
 

@@ -185,7 +185,8 @@ class Choice(DesktopBus, unittest.TestCase):
 
     def test_kde_on_wayland_gives_no_idle_time_so_logind_with_a_warning_or_a_usage_error(self):
         self.desktop("kde-wayland")
-        proc, seen = self.idle(expect_rc=4, XDG_SESSION_ID="7")  # no loginctl answer here
+        proc, seen = self.idle(expect_rc=4, XDG_SESSION_ID="7",  # and no system bus
+                               DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent/bus")
         print(f"\n  KDE-on-Wayland stand-in: {proc.stdout.strip()}", end="")
         self.assertEqual(seen["source"], "logind")
         self.assertEqual(seen["state"], "idle")
@@ -303,6 +304,89 @@ class Run(DesktopBus, AgentCase):
 
     def test_posts_follow_the_kde_stand_in(self):
         self.follow("kde")
+
+
+class LogindUnderWayland(DesktopBus, AgentCase):
+    """KDE on Wayland gives no idle time on the bus: auto falls to logind, played on a second
+    private bus as the system bus, the desktop setting IdleHint 2 s after the last input."""
+
+    def setUp(self):
+        super().setUp()
+        self.xvfb = Xvfb()
+        self.addCleanup(self.xvfb.stop)
+        self.start_bus()
+        self.desktop("kde-wayland")
+        self.system_bus = PrivateBus(temp_dir(self, "heartbeat-idle-system-bus-"))
+        self.addCleanup(self.system_bus.stop)
+        self.logind = FakeDesktop(self.system_bus.address, "logind")
+        self.addCleanup(self.logind.stop)
+        self.proxy = RecordingProxy(self.stack.port)
+        self.addCleanup(self.proxy.stop)
+
+    def logind_env(self):
+        return {**self.env(), **self.session_env(XDG_SESSION_ID="7",
+                                                 DBUS_SYSTEM_BUS_ADDRESS=self.system_bus.address)}
+
+    def idle(self):
+        proc = subprocess.run([str(AGENT), "idle"], capture_output=True, text=True, timeout=30,
+                              env=self.logind_env())
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return proc, dict(re.findall(r"(\w+)=(\S+)", proc.stdout.splitlines()[0]))
+
+    def test_idle_follows_idle_hint_idle_since_hint_and_locked_hint(self):
+        self.logind.send("idle 32")  # IdleHint set 2 s after that input: idle for 30 s
+        proc, seen = self.idle()
+        print(f"\n  KDE-on-Wayland and logind stand-ins: {proc.stdout.strip()}", end="")
+        self.assertEqual(seen["source"], "logind")
+        self.assertIn("idle: warning: no desktop idle time in this Wayland session", proc.stderr)
+        self.assertGreaterEqual(float(seen["idle_seconds"]), 30)
+        self.assertLess(float(seen["idle_seconds"]), 31.5)
+        self.logind.send("lock")
+        _, seen = self.idle()
+        self.assertEqual((seen["locked"], seen["state"]), ("yes", "idle"))
+        self.logind.send("unlock")
+        self.logind.send("input")
+        _, seen = self.idle()
+        self.assertEqual((seen["idle_seconds"], seen["locked"], seen["state"]),
+                         ("0.000", "no", "active"))
+
+    def test_run_follows_the_hints_and_a_logind_that_goes_away(self):
+        log = self.home / "agent.log"
+        with open(log, "w") as out:
+            agent = subprocess.Popen(
+                [str(AGENT), "run", "--check-interval", str(CHECK_INTERVAL), "--idle-threshold",
+                 "3", "--url", self.proxy.url], env=self.logind_env(), stderr=out)
+        self.addCleanup(lambda: agent.poll() is None and agent.kill())
+        took = {}
+        start = self.logind.send("input")
+        posted_after(self.proxy, 0, "active", timeout=10)
+        # IdleHint after 2 s, then 3 s of idle time past IdleSinceHint.
+        took["threshold"] = posted_after(self.proxy, start, "idle", timeout=10)
+        self.assertGreaterEqual(took["threshold"], 2 + 3 - 0.1)
+        self.assertLess(took["threshold"], 2 + 3 + CHECK_INTERVAL + 1)
+        for commands, state in ((["input"], "active"), (["lock"], "idle"),
+                                (["input", "unlock"], "active")):
+            for command in commands:
+                at = self.logind.send(command)
+            took[command] = posted_after(self.proxy, at, state)
+            self.assertLess(took[command], CHECK_INTERVAL + 1, f"{command}: {took}")
+        gone = self.logind.stop()
+        took["gone"] = posted_after(self.proxy, gone, "idle")
+        self.assertLess(took["gone"], CHECK_INTERVAL + 1)
+        time.sleep(3 * CHECK_INTERVAL + 0.5)
+        self.assertEqual([s for at, s, _ in self.proxy.answers if at > gone], ["idle"])
+        self.logind = FakeDesktop(self.system_bus.address, "logind")  # logind restarted
+        self.addCleanup(self.logind.stop)
+        back = self.logind.send("input")
+        took["back"] = posted_after(self.proxy, back, "active")
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(timeout=10), 0)
+        text = log.read_text()
+        self.assertIn("started: idle source logind", text)
+        self.assertEqual(text.count("idle: warning: logind: "), 1, text)  # once, however many checks
+        self.assertNotIn(self.stack.token, text)
+        print(f"\n  logind: post after the change, s: " +
+              ", ".join(f"{k} {v:.2f}" for k, v in took.items()), end="")
 
 
 NOBODY = 65534  # sway refuses to run as root: as root, the compositor and its clients run as nobody
