@@ -23,6 +23,8 @@ else
 AGENT_OTHER_PLATFORM = $(AGENT_MAC_ONLY)
 endif
 AGENT_SOURCES = $(filter-out agent/main.cc $(AGENT_OTHER_PLATFORM),$(wildcard agent/*.cc))
+# The Wayland idle test: a headless wlroots compositor, its idle daemon and a virtual keyboard.
+APT_PACKAGES += sway swayidle wtype
 AGENT_TEST_SOURCES = $(wildcard tests/agent/*_test.cc)
 AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/release/%.o)
 AGENT_TEST_OBJECTS = $(AGENT_TEST_SOURCES:%.cc=build/release/%.o)

@@ -76,7 +76,8 @@ Result<OwnFile> ReadOwnFile(const std::string& path) {
   return file;
 }
 
-const char* const kIdleSources[] = {"auto", "iokit", "x11", "logind", "command", "none"};
+const char* const kIdleSources[] = {"auto",        "iokit",  "x11",     "gnome",
+                                    "freedesktop", "logind", "command", "none"};
 
 // Applies one setting, from any source. `where` names the source for messages.
 Status Apply(AgentConfig* config, const std::string& key, const std::string& value,
@@ -103,8 +104,9 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
     bool known = false;
     for (const char* source : kIdleSources) known = known || value == source;
     if (!known) {
-      return Status::Invalid(where +
-                             ": idle_source must be auto, iokit, x11, logind, command or none");
+      return Status::Invalid(
+          where +
+          ": idle_source must be auto, iokit, x11, gnome, freedesktop, logind, command or none");
     }
     config->idle_source = value;
   } else if (key == "token") {

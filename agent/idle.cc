@@ -3,10 +3,6 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "idle_command.h"
-#include "idle_iokit.h"
-#include "idle_x11.h"
-
 namespace heartbeat::agent {
 namespace {
 
@@ -53,59 +49,17 @@ Result<IdleReading> ParseIdleCommandOutput(std::string_view output) {
   return reading;
 }
 
-Result<IdleReading> ParseLoginctlOutput(std::string_view output, long long now_us) {
-  std::string idle_hint, locked_hint;
-  long long idle_since_us = -1;
-  std::istringstream lines{std::string(output)};
-  std::string line;
-  while (std::getline(lines, line)) {
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "IdleHint") idle_hint = value;
-    if (key == "LockedHint") locked_hint = value;
-    if (key == "IdleSinceHint" && !value.empty())
-      idle_since_us = std::strtoll(value.c_str(), nullptr, 10);
-  }
-  if (idle_hint != "yes" && idle_hint != "no") return Status::Invalid("no IdleHint from loginctl");
+IdleReading LogindReading(bool idle_hint, long long idle_since_us, bool locked_hint,
+                          long long now_us) {
   IdleReading reading;
-  reading.locked = locked_hint == "yes";
-  if (idle_hint == "yes") {
+  reading.locked = locked_hint;
+  if (idle_hint) {
     // Idle since a known moment, or since an unknown one (then: at least "very long").
     reading.idle_seconds = idle_since_us > 0 && idle_since_us <= now_us
                                ? static_cast<double>(now_us - idle_since_us) / 1e6
                                : 1e9;
   }
   return reading;
-}
-
-Result<std::unique_ptr<IdleSource>> MakeIdleSource(const AgentConfig& config) {
-  std::string source = config.idle_source;
-  if (source == "auto") {
-    const char* display = std::getenv("DISPLAY");
-    const char* session = std::getenv("XDG_SESSION_ID");
-    if (!config.idle_command.empty()) {
-      source = "command";
-    } else if (auto iokit = MakeIokitIdleSource()) {
-      return std::unique_ptr<IdleSource>(std::move(iokit));
-    } else if (display && *display && MakeX11IdleSource()) {
-      source = "x11";
-    } else if (session && *session) {
-      source = "logind";
-    } else {
-      return Status::Invalid(
-          "no idle source found (no IOKit, no $DISPLAY, no $XDG_SESSION_ID): set idle_command, "
-          "or --idle-source none to report active whenever the agent runs");
-    }
-  }
-  std::unique_ptr<IdleSource> made;
-  if (source == "command") made = MakeCommandIdleSource(config.idle_command);
-  if (source == "logind") made = MakeLogindIdleSource();
-  if (source == "x11") made = MakeX11IdleSource();
-  if (source == "iokit") made = MakeIokitIdleSource();
-  if (source == "none") made = MakeAlwaysActiveSource();
-  if (!made) return Status::Invalid("idle source '" + source + "' is not built into this program");
-  return made;
 }
 
 }  // namespace heartbeat::agent

@@ -1,10 +1,9 @@
-// idle_command: any program that prints idle seconds; also runs loginctl for the logind source.
+// idle_command: any program that prints idle seconds.
 #include "idle_command.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,28 +38,11 @@ class CommandSource final : public IdleSource {
   std::string command_;
 };
 
-class LogindSource final : public IdleSource {
- public:
-  const char* name() const override { return "logind"; }
-  Result<IdleReading> Read() override {
-    auto output = RunCommand(
-        "loginctl show-session \"$XDG_SESSION_ID\" -p IdleHint -p IdleSinceHint -p LockedHint",
-        kIdleCommandTimeoutS);
-    if (!output.ok()) return output.status();
-    timeval now;
-    gettimeofday(&now, nullptr);
-    return ParseLoginctlOutput(output.value(),
-                               static_cast<long long>(now.tv_sec) * 1000000 + now.tv_usec);
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<IdleSource> MakeCommandIdleSource(const std::string& command) {
   return std::make_unique<CommandSource>(command);
 }
-
-std::unique_ptr<IdleSource> MakeLogindIdleSource() { return std::make_unique<LogindSource>(); }
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The idle sources that ask another program: idle_command, and loginctl for logind.
+// The idle source that asks another program: idle_command.
 #pragma once
 
 #include <memory>
@@ -10,7 +10,6 @@
 namespace heartbeat::agent {
 
 std::unique_ptr<IdleSource> MakeCommandIdleSource(const std::string& command);
-std::unique_ptr<IdleSource> MakeLogindIdleSource();
 
 // Runs `/bin/sh -c command` with stdin closed and the agent's environment less HEARTBEAT_TOKEN,
 // and returns its standard output; Unavailable on a failure, a non-zero exit or when it has not

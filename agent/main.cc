@@ -85,16 +85,19 @@ int main(int argc, char** argv) {
     LogAction("config", idle.status().message(), config.token);
     return kExitUsage;
   }
+  const IdleChoice& chosen = idle.value()->choice();
+  if (!chosen.warning.empty()) LogAction("idle", "warning: " + chosen.warning, config.token);
   if (config.command == Command::kIdle) {
     auto reading = idle.value()->Read();
     if (!reading.ok()) {
-      std::printf("source=%s error=%s state=idle\n", idle.value()->name(),
-                  reading.status().message().c_str());
+      std::printf("source=%s error=%s state=idle\nwhy: %s\n", idle.value()->name(),
+                  reading.status().message().c_str(), chosen.reason.c_str());
       return kExitUnavailable;
     }
-    std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\n", idle.value()->name(),
+    std::printf("source=%s idle_seconds=%.3f locked=%s state=%s\nwhy: %s\n", idle.value()->name(),
                 reading->idle_seconds, LockedWord(reading.value()),
-                heartbeat::DeviceStateName(DecideState(reading, config.idle_threshold_s)));
+                heartbeat::DeviceStateName(DecideState(reading, config.idle_threshold_s)),
+                chosen.reason.c_str());
     return 0;
   }
   if (config.command == Command::kRun) {

@@ -16,7 +16,7 @@ constexpr const char* kFlags =
     "  --interval S           post at least every S seconds in run (>= 10, default 60)\n"
     "  --check-interval S     look at the idle state every S seconds (>= 1, default 5)\n"
     "  --idle-threshold S     idle after S seconds without input (default 300)\n"
-    "  --idle-source SRC      auto|iokit|x11|logind|command|none (default auto)\n"
+    "  --idle-source SRC      auto|iokit|x11|gnome|freedesktop|logind|command|none (default auto)\n"
     "  --idle-command CMD     prints idle seconds, optionally followed by 'locked'\n"
     "  --ca-file FILE         trust this CA too (verification is always on)\n"
     "  --timeout S            one request, in seconds (default 10)\n";

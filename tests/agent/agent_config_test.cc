@@ -84,6 +84,19 @@ BOOST_AUTO_TEST_CASE(defaults_and_the_default_config_path) {
   BOOST_TEST(config->idle_source == "auto");
 }
 
+BOOST_AUTO_TEST_CASE(the_desktop_idle_sources_are_accepted_in_the_config_and_as_flags) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("agent.conf"),
+                     "url = https://x.example/heartbeat.fcgi\nidle_source = freedesktop\n");
+  auto from_file = Load({"once", "--config", dir.File("agent.conf")}, {{"HEARTBEAT_TOKEN", "t"}});
+  BOOST_REQUIRE(from_file.ok());
+  BOOST_TEST(from_file->idle_source == "freedesktop");
+  auto from_flag = Load({"once", "--config", dir.File("agent.conf"), "--idle-source", "gnome"},
+                        {{"HEARTBEAT_TOKEN", "t"}});
+  BOOST_REQUIRE(from_flag.ok());
+  BOOST_TEST(from_flag->idle_source == "gnome");
+}
+
 BOOST_AUTO_TEST_CASE(usage_errors) {
   testing::TempDir dir;
   testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
@@ -105,7 +118,9 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
       {{"dance", "--config", config}, "unknown command or argument 'dance' (see --help)"},
       {{"once", "--config", config, "--colour", "red"}, "--colour: unknown setting 'colour'"},
       {{"once", "--config", config, "--idle-source", "magic"},
-       "--idle-source: idle_source must be auto, iokit, x11, logind, command or none"},
+       "--idle-source: idle_source must be auto, iokit, x11, gnome, freedesktop, logind, command "
+       "or "
+       "none"},
       {{"once", "--config", config, "--url", "http://example.com/heartbeat.fcgi"},
        "url 'http://example.com/heartbeat.fcgi': http:// only to localhost, 127.0.0.1 or [::1] "
        "(use https://)"},

@@ -65,19 +65,17 @@ BOOST_AUTO_TEST_CASE(idle_command_output) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(loginctl_output) {
+BOOST_AUTO_TEST_CASE(logind_hints) {
   const long long now = 1'800'000'000'000'000;
-  auto active = ParseLoginctlOutput("IdleHint=no\nIdleSinceHint=0\nLockedHint=no\n", now);
-  BOOST_REQUIRE(active.ok());
-  BOOST_TEST(active->idle_seconds == 0.0);
-  BOOST_TEST(!active->locked);
-  auto idle = ParseLoginctlOutput(
-      "IdleHint=yes\nIdleSinceHint=" + std::to_string(now - 90'000'000) + "\nLockedHint=yes\n",
-      now);
-  BOOST_REQUIRE(idle.ok());
-  BOOST_TEST(idle->idle_seconds == 90.0);
-  BOOST_TEST(idle->locked);
-  BOOST_TEST(!ParseLoginctlOutput("Failed to get session", now).ok());
+  IdleReading active = LogindReading(false, now - 5'000'000, false, now);
+  BOOST_TEST(active.idle_seconds == 0.0);  // IdleSinceHint then says when input came back
+  BOOST_TEST(!active.locked);
+  IdleReading idle = LogindReading(true, now - 90'000'000, true, now);
+  BOOST_TEST(idle.idle_seconds == 90.0);
+  BOOST_TEST(idle.locked);
+  // Idle since an unknown moment (0, or a clock that went back): very long, never active.
+  BOOST_TEST(LogindReading(true, 0, false, now).idle_seconds >= 1e9);
+  BOOST_TEST(LogindReading(true, now + 1, false, now).idle_seconds >= 1e9);
 }
 
 BOOST_AUTO_TEST_CASE(which_answers_are_retried_and_exit_codes) {
