@@ -2,7 +2,7 @@
 # test. `make fuzz` runs each fuzzer FUZZ_SECONDS (default 60); `make soak` soaks for 5 minutes.
 # `make test` runs short versions of all three.
 
-APT_PACKAGES += clang libclang-rt-14-dev
+APT_PACKAGES += clang libclang-rt-14-dev libexpat1-dev
 FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses fastcgi_framing
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
@@ -16,7 +16,7 @@ build/fuzz/obj/%.o: %.cc
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.cc $(FUZZ_LIB_SOURCES:%.cc=build/fuzz/obj/%.o)
-	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.cc %.o,$^) -o $@ -lsqlite3 -lsodium -lfcgi
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $(filter %.cc %.o,$^) -o $@ -lsqlite3 -lsodium -lfcgi -lexpat
 
 FUZZERS = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 
