@@ -118,4 +118,22 @@ Result<std::string> CleanTextField(std::string_view text, size_t max_code_points
   return std::string(text.substr(begin, end - begin));
 }
 
+std::string TerminalText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  uint32_t c;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t start = pos;
+    if (!NextCodePoint(text, &pos, &c)) {
+      out += '?';
+      pos = start + 1;
+    } else if (IsControl(c) || IsBidiControl(c)) {
+      out += '?';
+    } else {
+      out.append(text, start, pos - start);
+    }
+  }
+  return out;
+}
+
 }  // namespace heartbeat

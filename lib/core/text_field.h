@@ -23,4 +23,9 @@ size_t CountCodePoints(std::string_view text);
 Result<std::string> CleanTextField(std::string_view text, size_t max_code_points,
                                    std::string_view what);
 
+// `text` as it may reach a terminal: every control character (C0, DEL, C1), bidirectional
+// control and byte that is not valid UTF-8 becomes '?', so that text from a server can neither
+// send an escape sequence (a lone 0x9B byte is CSI to some terminals) nor reorder the line.
+std::string TerminalText(std::string_view text);
+
 }  // namespace heartbeat
