@@ -191,6 +191,54 @@ while True:
 """
 
 
+class SocketHandedOver(unittest.TestCase):
+    """spawn-fcgi opens the socket and hands it to the program on descriptor 0."""
+
+    def setUp(self):
+        self.stack = LocalStack().start()
+        self.addCleanup(self.stack.stop)
+        self.attacker_dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-mine-"))
+        self.attacker_token, line = new_token(BIN_DIR)
+        self.forged = self.attacker_dir / "mine.conf"
+        self.forged.write_text(f"{line}\ndatabase = {self.stack.dir / 'heartbeat.db'}\n")
+
+    def spawn(self, *where):
+        log = open(self.stack.dir / "spawned.log", "ab")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen(["spawn-fcgi", "-n", *where, "--", str(BIN_DIR / "heartbeat.fcgi")],
+                                env=dict(os.environ, HEARTBEAT_CONFIG=str(self.stack.dir / "heartbeat.conf")),
+                                stdout=log, stderr=log)
+        self.addCleanup(lambda: (proc.send_signal(signal.SIGTERM), proc.wait(timeout=5)))
+        return proc
+
+    def test_a_tcp_socket_on_descriptor_0_is_treated_like_listen(self):
+        # Any local user can connect to 127.0.0.1:PORT, as to a --listen socket.
+        port = free_port()
+        self.spawn("-a", "127.0.0.1", "-p", str(port))
+        wait_for(lambda: port_open(port), what="spawn-fcgi's port")
+        code, _, body = fcgi_request(("127.0.0.1", port), post_params(self.attacker_token, config=self.forged))
+        self.assertEqual((code, json_body(body)["error"]), (503, "config_refused"))
+        self.assertEqual(self.stack.status()[2]["state"], "offline")
+        # The start-up config, named or not, is served as before.
+        self.assertEqual(fcgi_request(("127.0.0.1", port), post_params(self.stack.token))[0], 200)
+        self.assertEqual(fcgi_request(("127.0.0.1", port), post_params(
+            self.stack.token, config=self.stack.dir / "heartbeat.conf"))[0], 200)
+        self.assertIn("TCP socket on descriptor 0",
+                      (self.stack.dir / "spawned.log").read_text(errors="replace"))
+
+    def test_a_unix_socket_on_descriptor_0_stays_the_process_managers(self):
+        # A unix socket is protected by its folder: its peer is the web server, whose
+        # HEARTBEAT_CONFIG parameter is trusted (a second site's config, here).
+        site = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-site-"))
+        token, line = new_token(BIN_DIR)
+        (site / "site.conf").write_text(f"{line}\ndatabase = {site / 'site.db'}\n")
+        sock = self.stack.dir / "spawned.sock"
+        self.spawn("-s", str(sock))
+        wait_for(sock.exists, what="spawn-fcgi's socket")
+        code, _, _ = fcgi_request(sock, post_params(token, config=site / "site.conf"))
+        self.assertEqual(code, 200)
+
+
 class ListeningOffLoopback(unittest.TestCase):
     def run_listen(self, address, env_extra=None):
         env = dict(os.environ, HEARTBEAT_CONFIG="/nonexistent/heartbeat.conf")
