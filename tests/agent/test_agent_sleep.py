@@ -26,6 +26,7 @@ from harness.stack_case import StackTestCase
 
 
 FAKE_LOGIND = ROOT / "tests" / "agent" / "fake_logind.py"
+FORGER = ROOT / "tests" / "agent" / "forge_sleep_signal.py"
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -193,6 +194,33 @@ class SleepOnLinux(StackTestCase):
         self.assertIn("sleep watch logind", log)
         self.assertIn("sleep: offline as test-linux sent (HTTP 200)", log)
         self.assertNotIn(self.stack.token, log)
+
+    def test_a_prepare_for_sleep_from_another_sender_than_logind_is_ignored(self):
+        # Any local user may put a signal on the system bus, addressed to the agent itself:
+        # only the one from the current owner of org.freedesktop.login1 counts.
+        proxy = RecordingProxy(self.stack.port)
+        self.addCleanup(proxy.stop)
+        agent = self.start_agent(proxy.url)
+        self.logind.next("inhibit")
+        wait_for(lambda: self.state() == "online", timeout=10, what="online")
+        for _ in range(3):
+            forged = subprocess.run(["/usr/bin/python3", str(FORGER), self.bus_address],
+                                    capture_output=True, text=True, timeout=30)
+            self.assertEqual(forged.returncode, 0, forged.stderr)
+            self.assertRegex(forged.stdout, r"^sent :")  # the agent was among the targets
+        time.sleep(2)
+        self.assertEqual(self.state(), "online")
+        self.assertEqual([s for _, s, _ in proxy.answers if s == "offline"], [])
+        self.assertNotIn("released", [name for name, _, _ in self.logind.seen])
+        # logind's own signal still works.
+        self.logind.send("sleep")
+        wait_for(lambda: self.state() == "offline", timeout=5, what="offline after logind's signal")
+        self.logind.next("released", timeout=5)
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(timeout=10), 0)
+        log = self.log.read_text()
+        self.assertIn("ignored a PrepareForSleep", log)
+        self.assertEqual(log.count("ignored a PrepareForSleep"), 1, log)  # once, not per signal
 
     def test_with_the_server_unreachable_the_lock_is_still_released_within_5_s(self):
         with socket.socket() as silent:  # accepts connections, never answers
