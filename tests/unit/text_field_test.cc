@@ -120,15 +120,42 @@ BOOST_AUTO_TEST_CASE(a_text_needs_a_visible_character) {
   }
   BOOST_TEST(!CleanTextField(all, 140, "t").ok());
   // Bidirectional controls and noncharacters are named.
-  BOOST_TEST(CleanTextField("a\xe2\x80\xae" "b", 9, "t").status().message() ==
-             "t holds a bidirectional control");
-  BOOST_TEST(CleanTextField("a\xef\xbf\xbe" "b", 9, "t").status().message() ==
-             "t holds a noncharacter");
+  BOOST_TEST(CleanTextField("a\xe2\x80\xae"
+                            "b",
+                            9, "t")
+                 .status()
+                 .message() == "t holds a bidirectional control");
+  BOOST_TEST(CleanTextField("a\xef\xbf\xbe"
+                            "b",
+                            9, "t")
+                 .status()
+                 .message() == "t holds a noncharacter");
   // Length is counted in code points: 140 four-byte ones are 140.
   std::string long_text;
   for (int i = 0; i < 140; ++i) long_text += Utf8(0x1F3D6);
   BOOST_TEST(CleanTextField(long_text, 140, "t").ok());
   BOOST_TEST(!CleanTextField(long_text + Utf8(0x1F3D6), 140, "t").ok());
+}
+
+BOOST_AUTO_TEST_CASE(terminal_text_keeps_no_control_bidi_or_stray_byte) {
+  BOOST_TEST(TerminalText("caf\xc3\xa9 \xe2\x82\xac <ok>") == "caf\xc3\xa9 \xe2\x82\xac <ok>");
+  BOOST_TEST(TerminalText("\x1b]0;PWNED\x07\x1b[2J") == "?]0;PWNED??[2J");
+  BOOST_TEST(TerminalText("a\xc2\x9b"
+                          "31m") == "a?31m");  // C1 CSI as UTF-8
+  BOOST_TEST(TerminalText("a\x9b"
+                          "31m") == "a?31m");  // ... and as a lone byte
+  BOOST_TEST(TerminalText("a\xe2\x80\xae"
+                          "b") == "a?b");                          // U+202E
+  BOOST_TEST(TerminalText("\xe2\x81\xa6x\xe2\x81\xa9") == "?x?");  // U+2066, U+2069
+  BOOST_TEST(TerminalText("\xed\xa0\x80") == "???");               // a surrogate: three bytes
+  // Over every code point: what remains holds no C0, DEL, C1 or bidi control.
+  for (uint32_t c = 0; c <= 0x10FFFF; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    bool unsafe = c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+                  (c >= 0x2066 && c <= 0x2069);
+    std::string out = TerminalText(Utf8(c));
+    if ((out == "?") != unsafe && c != '?') BOOST_ERROR("U+" << std::hex << c);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
