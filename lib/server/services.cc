@@ -32,8 +32,9 @@ Entry& CachedEntry(std::map<Key, Entry>& entries, const Key& key, uint64_t* uses
 }
 
 // What the policy makes of the path a request names: trusted as it is (no realpath per
-// request), allowed once resolved, or refused.
-enum class Verdict { kTrusted, kResolved, kRefused };
+// request), another spelling of the start-up config, a file in a --config-dir once resolved,
+// or refused.
+enum class Verdict { kTrusted, kStartUp, kInConfigDir, kRefused };
 
 Verdict Check(const std::string& path, Services& services, std::string* resolved) {
   ConfigPolicy& policy = services.config_policy;
@@ -44,9 +45,9 @@ Verdict Check(const std::string& path, Services& services, std::string* resolved
   if (resolved->empty()) return Verdict::kRefused;
   if (!policy.resolved_fallback)
     policy.resolved_fallback = ResolvedPath(services.fallback_config_path);
-  if (*resolved == *policy.resolved_fallback) return Verdict::kResolved;
+  if (*resolved == *policy.resolved_fallback) return Verdict::kStartUp;
   for (const std::string& dir : policy.allowed_dirs) {
-    if (resolved->compare(0, dir.size(), dir) == 0) return Verdict::kResolved;
+    if (resolved->compare(0, dir.size(), dir) == 0) return Verdict::kInConfigDir;
   }
   return Verdict::kRefused;
 }
@@ -165,7 +166,11 @@ const Result<ServerConfig>& ConfigFor(const Request& request, Services& services
   switch (Check(path, services, &resolved)) {
     case Verdict::kTrusted:
       return services.configs.Get(path);
-    case Verdict::kResolved:
+    case Verdict::kStartUp:
+      // The start-up config itself, by its own path: the file the request's path led to at
+      // the check is never opened, so no link swapped since can bring in another.
+      return services.configs.Get(services.fallback_config_path);
+    case Verdict::kInConfigDir:
       return services.configs.GetResolved(resolved);
     case Verdict::kRefused:
       break;
