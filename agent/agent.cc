@@ -8,6 +8,7 @@
 #include "json_text.h"
 #include "log.h"
 #include "status_summary.h"
+#include "text_field.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -56,7 +57,8 @@ void SetUpAgentLog() {
 }
 
 void LogAction(const std::string& action, const std::string& outcome, const std::string& secret) {
-  LogLine(Redact(action + ": " + outcome, secret));
+  // Outcomes carry text from servers and the bus (curl's errors, messages): never raw.
+  LogLine(TerminalText(Redact(action + ": " + outcome, secret)));
 }
 
 std::string HeartbeatJson(const std::string& device, DeviceState state, const NoteRequest* note) {
@@ -140,10 +142,12 @@ int Agent::PrintStatus() {
   HttpResponse response = http_.Send(request);
   Outcome outcome = Classify(response);
   if (outcome == Outcome::kSent) {
-    std::printf("%s\n", response.body.c_str());
-    // The JSON stays the first line, as before, for scripts; the summary follows.
+    // The body is shown only once it parsed as the status JSON, and even then with no control
+    // or bidirectional character: it is the server's text in the owner's terminal. The JSON
+    // stays the first line, as before, for scripts; the summary follows.
     auto fields = ParseStatusFields(response.body);
     if (fields.ok()) {
+      std::printf("%s\n", TerminalText(response.body).c_str());
       std::fputs(StatusSummary(fields.value(), wall_.NowMs() / 1000).c_str(), stdout);
     } else {
       LogAction("status", "warning: " + fields.status().message(), config_.token);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "key_value.h"
+#include "text_field.h"
 #include "unique_fd.h"
 
 extern char** environ;  // POSIX; declared by no header on macOS
@@ -17,7 +18,10 @@ extern char** environ;  // POSIX; declared by no header on macOS
 namespace heartbeat::agent {
 namespace {
 
-void Say(const std::string& text) { std::fprintf(stderr, "setup: %s\n", text.c_str()); }
+// What setup says holds text from the server (curl's errors) and the owner's paths: never raw.
+void Say(const std::string& text) {
+  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
+}
 
 std::string Join(const std::vector<std::string>& words) {
   std::string line;
@@ -25,6 +29,8 @@ std::string Join(const std::vector<std::string>& words) {
   return line;
 }
 
+// Text as XML character data or an attribute value. setup refuses control characters before
+// this (XML 1.0 allows none but tab and line ends, and a plist is read as XML 1.0).
 std::string XmlEscaped(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -34,16 +40,28 @@ std::string XmlEscaped(const std::string& text) {
       out += "&lt;";
     else if (c == '>')
       out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else if (c == '\'')
+      out += "&apos;";
     else
       out += c;
   }
   return out;
 }
 
-// One ExecStart= word: quoted, with systemd's specifier and variable signs doubled.
+// One ExecStart= word: quoted, with systemd's specifier and variable signs doubled, and every
+// control character as a C escape, so that no value can end the line (systemd.syntax(7)).
 std::string SystemdQuoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      out += escaped;
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     if (c == '%') out += '%';
     if (c == '$') out += '$';

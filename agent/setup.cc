@@ -18,6 +18,7 @@
 #include "key_value.h"
 #include "retry_policy.h"
 #include "service_install.h"
+#include "text_field.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -27,9 +28,22 @@ struct SetupFlags {
   std::string service;
   std::string ca_file;
   bool install = true;
+  bool allow_root = false;
 };
 
-void Say(const std::string& text) { std::fprintf(stderr, "setup: %s\n", text.c_str()); }
+// What setup says holds text from the server (curl's errors) and the owner's paths: never raw.
+void Say(const std::string& text) {
+  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
+}
+
+// A path or value setup writes into a file (agent.conf, the token file, the unit, the plist):
+// a control character would start a line of its own there (a newline in a path put an
+// ExecStartPre= line into the unit), so anything TerminalText would change is refused.
+bool Writable(const std::string& what, const std::string& value) {
+  if (TerminalText(value) == value) return true;
+  Say(what + " holds a control character or a byte that is not UTF-8: refused");
+  return false;
+}
 
 // The terminal's settings while the token is typed, put back on Ctrl-C too.
 termios g_saved_terminal;
@@ -137,12 +151,18 @@ std::string Setting(const std::string& text, const std::string& key) {
   return value;
 }
 
-// The server's "error" code from a JSON answer, for the message.
+// The server's "error" code from a JSON answer, for the message: only a code as the server
+// writes them (lower-case letters and '_', at most 40), never other text of the body.
 std::string ErrorCode(const std::string& body) {
   size_t key = body.find("\"error\":\"");
   if (key == std::string::npos) return "";
   size_t start = key + 9, end = body.find('"', start);
-  return end == std::string::npos ? "" : body.substr(start, end - start);
+  if (end == std::string::npos || end - start > 40) return "";
+  std::string code = body.substr(start, end - start);
+  for (char c : code) {
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return "";
+  }
+  return code;
 }
 
 // One post of "active" (the owner is at the keyboard, typing this): what it proves, or what to
@@ -220,6 +240,8 @@ int RunSetup(int argc, const char* const* argv) {
     bool ok = true;
     if (arg == "--no-install")
       flags.install = false;
+    else if (arg == "--allow-root")
+      flags.allow_root = true;
     else if (arg == "--config")
       ok = value(&flags.config);
     else if (arg == "--service")
@@ -230,9 +252,16 @@ int RunSetup(int argc, const char* const* argv) {
       ok = false;
     if (!ok) {
       Say("usage: heartbeat-agent setup [--config FILE] [--ca-file FILE] [--no-install] "
-          "[--service launchd|systemd]");
+          "[--service launchd|systemd] [--allow-root]");
       return kExitUsage;
     }
+  }
+  // The agent is the owner's, in the owner's session: run as root (sudo), setup would give
+  // root a user service and a config under root's HOME. Only when asked for.
+  if (geteuid() == 0 && !flags.allow_root) {
+    Say("refusing to run as root: run setup as the user whose presence it reports, or pass "
+        "--allow-root to set it up for root");
+    return kExitUsage;
   }
   if (flags.config.empty() || flags.config[0] != '/') {
     char cwd[PATH_MAX];
@@ -243,6 +272,13 @@ int RunSetup(int argc, const char* const* argv) {
     if (realpath(flags.ca_file.c_str(), resolved)) flags.ca_file = resolved;
   }
 
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (!Writable("HOME", home) || !Writable("the config path", flags.config) ||
+      !Writable("the --ca-file path", flags.ca_file) ||
+      !Writable("XDG_CONFIG_HOME", xdg ? xdg : "") ||
+      !Writable("the agent's own path", OwnPath(argv[0]))) {
+    return kExitUsage;
+  }
   auto existing = ReadWholeFile(flags.config);
   const std::string current = existing.ok() ? existing.value() : "";
   const std::string folder = flags.config.substr(0, flags.config.rfind('/'));
@@ -265,6 +301,7 @@ int RunSetup(int argc, const char* const* argv) {
     return kExitUsage;
   }
   if (url.empty()) url = current_url;
+  if (!Writable("the URL", url) || !Writable("the token_file path", token_file)) return kExitUsage;
   if (Status checked = CheckUrl(url); !checked.ok()) {
     Say("url '" + url + "': " + checked.message());
     return kExitUsage;
@@ -276,7 +313,8 @@ int RunSetup(int argc, const char* const* argv) {
     return kExitUsage;
   }
   if (token.empty()) token = current_token;
-  if (token.empty() || token.find_first_of(" \t\r\n\"\\") != std::string::npos) {
+  if (token.empty() || token.find_first_of(" \t\r\n\"\\") != std::string::npos ||
+      TerminalText(token) != token) {
     Say("the token is one word: the first line that `heartbeat.fcgi --new-token` printed");
     return kExitUsage;
   }
@@ -329,7 +367,6 @@ int RunSetup(int argc, const char* const* argv) {
   InstallPlan plan;
   plan.service = flags.service;
   plan.home = home;
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
   plan.config_home = xdg && xdg[0] == '/' ? xdg : home + "/.config";
   plan.program = OwnPath(argv[0]);
   plan.config = flags.config;

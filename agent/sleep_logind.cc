@@ -21,6 +21,11 @@ namespace {
 constexpr const char* kLogind = "org.freedesktop.login1";
 constexpr const char* kPath = "/org/freedesktop/login1";
 constexpr const char* kManager = "org.freedesktop.login1.Manager";
+constexpr const char* kBus = "org.freedesktop.DBus";
+constexpr const char* kBusPath = "/org/freedesktop/DBus";
+constexpr const char* kOwnerChangedRule =
+    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+    "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='org.freedesktop.login1'";
 // A method call that logind does not answer must not hold up the agent's loop.
 constexpr uint64_t kCallTimeoutUs = 2'000'000;
 
@@ -34,20 +39,28 @@ class LogindSleepWatcher final : public QueuedSleepWatcher {
  public:
   ~LogindSleepWatcher() override {
     sd_bus_slot_unref(slot_);
+    sd_bus_slot_unref(owner_slot_);
     sd_bus_flush_close_unref(bus_);
   }
   const char* name() const override { return "logind"; }
 
   // Connects to the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else the standard socket), listens
   // for PrepareForSleep first, then takes the lock, so that no signal falls between the two.
+  // Which connection is logind is followed from the bus itself (NameOwnerChanged, then
+  // GetNameOwner), so that a change of owner between the two is not missed.
   Status Start() {
     int r = sd_bus_open_system(&bus_);
     if (r < 0) return Status::Unavailable(std::string("no system bus: ") + std::strerror(-r));
     sd_bus_set_method_call_timeout(bus_, kCallTimeoutUs);
+    r = sd_bus_add_match(bus_, &owner_slot_, kOwnerChangedRule, &LogindSleepWatcher::OnOwnerChanged,
+                         this);
+    if (r < 0)
+      return Status::Unavailable(std::string("cannot follow logind: ") + std::strerror(-r));
     r = sd_bus_match_signal(bus_, &slot_, kLogind, kPath, kManager, "PrepareForSleep",
                             &LogindSleepWatcher::OnPrepareForSleep, this);
     if (r < 0)
       return Status::Unavailable(std::string("cannot listen to logind: ") + std::strerror(-r));
+    ReadOwner();
     return TakeInhibitor();
   }
 
@@ -101,16 +114,59 @@ class LogindSleepWatcher final : public QueuedSleepWatcher {
     return status;
   }
 
+  void ReadOwner() {
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* reply = nullptr;
+    const char* owner = nullptr;
+    if (sd_bus_call_method(bus_, kBus, kBusPath, kBus, "GetNameOwner", &error, &reply, "s",
+                           kLogind) >= 0 &&
+        sd_bus_message_read(reply, "s", &owner) >= 0 && owner) {
+      owner_ = owner;
+    }
+    sd_bus_message_unref(reply);
+    sd_bus_error_free(&error);
+  }
+
+  // Only the bus itself can send as org.freedesktop.DBus: the sender is checked here too,
+  // since a unicast signal reaches the agent whatever its match rules say.
+  static int OnOwnerChanged(sd_bus_message* message, void* self, sd_bus_error*) {
+    const char* sender = sd_bus_message_get_sender(message);
+    const char *name = nullptr, *old_owner = nullptr, *new_owner = nullptr;
+    if (!sender || std::strcmp(sender, kBus) != 0) return 0;
+    if (sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0) return 0;
+    if (name && std::strcmp(name, kLogind) == 0) {
+      static_cast<LogindSleepWatcher*>(self)->owner_ = new_owner ? new_owner : "";
+    }
+    return 0;
+  }
+
+  // A PrepareForSleep counts only from the connection that owns org.freedesktop.login1 now:
+  // any local user may send one to the agent's own name on the system bus. The first forged
+  // one is logged, not every one, so that a sender cannot fill the log.
   static int OnPrepareForSleep(sd_bus_message* message, void* self, sd_bus_error*) {
+    auto* watcher = static_cast<LogindSleepWatcher*>(self);
+    const char* sender = sd_bus_message_get_sender(message);
+    if (!sender || watcher->owner_.empty() || watcher->owner_ != sender) {
+      if (!watcher->forgery_logged_) {
+        LogAction("sleep",
+                  std::string("warning: ignored a PrepareForSleep from ") +
+                      (sender ? sender : "an unknown sender") + ", which is not logind",
+                  "");
+        watcher->forgery_logged_ = true;
+      }
+      return 0;
+    }
     int sleeping = 0;
     if (sd_bus_message_read(message, "b", &sleeping) < 0) return 0;
-    static_cast<LogindSleepWatcher*>(self)->Queue(sleeping ? PowerEvent::kWillSleep
-                                                           : PowerEvent::kHasWoken);
+    watcher->Queue(sleeping ? PowerEvent::kWillSleep : PowerEvent::kHasWoken);
     return 0;
   }
 
   sd_bus* bus_ = nullptr;
   sd_bus_slot* slot_ = nullptr;
+  sd_bus_slot* owner_slot_ = nullptr;
+  std::string owner_;  // the unique name of logind's connection; empty while it has none
+  bool forgery_logged_ = false;
   UniqueFd inhibitor_;  // the delay lock: held while open
 };
 

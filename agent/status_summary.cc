@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "note_request.h"
+#include "text_field.h"
 #include "time_zone.h"
 
 namespace heartbeat::agent {
@@ -234,26 +235,6 @@ std::string LocalMinute(const std::string& zone, int64_t utc_s, std::string* off
   return text;
 }
 
-// The note comes from the server: control characters (C0, DEL, C1) are shown as '?' so that
-// none can move the cursor or recolour the terminal.
-std::string Printable(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) {
-      out += '?';
-    } else if (c == 0xC2 && i + 1 < text.size() &&
-               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
-      out += '?';
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<StatusFields> ParseStatusFields(const std::string& json) {
@@ -278,10 +259,10 @@ std::string StatusSummary(const StatusFields& fields, int64_t now_s) {
         until =
             LocalMinute(fields.timezone, until_ms.value() / 1000, nullptr) + " " + fields.timezone;
       }
-      details += (details.empty() ? "until " : ", until ") + until;
+      details += (details.empty() ? "until " : ", until ") + TerminalText(until);
     }
-    out += "note: " + Printable(*fields.note_text) + (details.empty() ? "" : " (" + details + ")") +
-           "\n";
+    out += "note: " + TerminalText(*fields.note_text) +
+           (details.empty() ? "" : " (" + details + ")") + "\n";
   }
   if (!fields.timezone.empty()) {
     if (zone_known) {
@@ -289,8 +270,8 @@ std::string StatusSummary(const StatusFields& fields, int64_t now_s) {
       std::string now = LocalMinute(fields.timezone, now_s, &offset);
       out += "local time: " + now + " " + fields.timezone + " (" + offset + ")\n";
     } else {
-      out +=
-          "local time: " + Printable(fields.timezone) + " (not a time zone this computer knows)\n";
+      out += "local time: " + TerminalText(fields.timezone) +
+             " (not a time zone this computer knows)\n";
     }
   }
   return out;

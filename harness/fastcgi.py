@@ -33,10 +33,12 @@ def fcgi_message(params, stdin=b"", keep=False, request_id=1):
 
 
 def fcgi_request(sock_path, params, stdin=b"", timeout=10):
-    """Sends one FastCGI request; returns (status, headers dict lower-cased, body bytes)."""
-    with socket.socket(socket.AF_UNIX) as s:
+    """Sends one FastCGI request to a unix socket's path, or to a (host, port) pair over TCP;
+    returns (status, headers dict lower-cased, body bytes)."""
+    tcp = isinstance(sock_path, tuple)
+    with socket.socket(socket.AF_INET if tcp else socket.AF_UNIX) as s:
         s.settimeout(timeout)
-        s.connect(str(sock_path))
+        s.connect(sock_path if tcp else str(sock_path))
         s.sendall(fcgi_message(params, stdin))
         return parse_cgi_output(_read_stdout(s))
 

@@ -67,17 +67,23 @@ Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text,
 
 Result<std::string> ReadWholeFile(const std::string& path) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::Unavailable(path + ": " + std::strerror(errno));
-  }
+  if (!fd.valid()) return OpenFailure(path);
+  return ReadOpenFile(fd.get(), path);
+}
+
+Status OpenFailure(const std::string& path) {
+  if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+  return Status::Unavailable(path + ": " + std::strerror(errno));
+}
+
+Result<std::string> ReadOpenFile(int fd, const std::string& path) {
   struct stat st;
-  if (fstat(fd.get(), &st) != 0) return Status::Unavailable(path + ": " + std::strerror(errno));
+  if (fstat(fd, &st) != 0) return Status::Unavailable(path + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return Status::Unavailable(path + ": not a regular file");
   std::string content;
   char buffer[4096];
   for (;;) {
-    ssize_t n = read(fd.get(), buffer, sizeof buffer);
+    ssize_t n = read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::Unavailable(path + ": " + std::strerror(errno));
     if (n == 0) break;

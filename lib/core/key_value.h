@@ -24,6 +24,11 @@ Result<std::vector<KeyValueLine>> ParseKeyValueText(std::string_view text, std::
 
 // Reads a whole file. NotFound if it does not exist, Unavailable if it cannot be read.
 Result<std::string> ReadWholeFile(const std::string& path);
+// What ReadWholeFile does once the file is open: `fd` must be a regular file; `path` names it
+// in messages.
+Result<std::string> ReadOpenFile(int fd, const std::string& path);
+// The Status of an open of `path` that failed, from errno: NotFound or Unavailable.
+Status OpenFailure(const std::string& path);
 
 // Parses a whole number in [min, max]; false on anything else (signs, blanks, overflow).
 bool ParseIntInRange(std::string_view text, long long min, long long max, long long* out);

@@ -1,6 +1,7 @@
 #include "server_program.h"
 
 #include <fcgiapp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +101,16 @@ int ServeOwnSocket(const char* listen, int processes, RequestHandler& handler) {
   return code;
 }
 
+// A TCP socket handed over on descriptor 0 (spawn-fcgi -p) can be reached by every local user,
+// as a --listen socket can; a unix socket there is the process manager's (mod_fcgid,
+// spawn-fcgi -s), protected by its folder.
+bool InheritedTcpSocket() {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (getsockname(STDIN_FILENO, reinterpret_cast<sockaddr*>(&address), &length) != 0) return false;
+  return address.ss_family == AF_INET || address.ss_family == AF_INET6;
+}
+
 }  // namespace
 
 bool StartedAsCgi() {
@@ -136,6 +147,12 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   ProgramHandler handler(program, services);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
   if (cgi || FCGX_IsCGI()) return ServeCgi(handler);
+  if (InheritedTcpSocket()) {
+    services.config_policy.param_trusted = false;
+    LogLine(
+        "serving the TCP socket on descriptor 0: as with --listen, a request may name only "
+        "the start-up config");
+  }
   FCGX_Init();
   return ServeFastCgi(handler, 0);
 }

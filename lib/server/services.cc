@@ -1,20 +1,22 @@
 #include "services.h"
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 
 #include "key_value.h"
 #include "log.h"
+#include "open_resolved.h"
 #include "path_name.h"
 
 namespace heartbeat {
 namespace {
 
-// The entry for `path`, made room for: at kMaxCachedFiles entries, the least recently used
+// The entry for `key`, made room for: at kMaxCachedFiles entries, the least recently used
 // other one is dropped first.
-template <typename Entry>
-Entry& CachedEntry(std::map<std::string, Entry>& entries, const std::string& path, uint64_t* uses) {
-  auto found = entries.find(path);
+template <typename Key, typename Entry>
+Entry& CachedEntry(std::map<Key, Entry>& entries, const Key& key, uint64_t* uses) {
+  auto found = entries.find(key);
   if (found == entries.end()) {
     if (entries.size() >= kMaxCachedFiles) {
       auto oldest = entries.begin();
@@ -23,14 +25,62 @@ Entry& CachedEntry(std::map<std::string, Entry>& entries, const std::string& pat
       }
       entries.erase(oldest);
     }
-    found = entries.emplace(path, Entry{}).first;
+    found = entries.emplace(key, Entry{}).first;
   }
   found->second.used = ++*uses;
   return found->second;
 }
 
-// `path` with symbolic links and `..` resolved, also when the file itself does not exist (its
-// folder is resolved); empty when even the folder cannot be.
+// What the policy makes of the path a request names: trusted as it is (no realpath per
+// request), another spelling of the start-up config, a file in a --config-dir once resolved,
+// or refused.
+enum class Verdict { kTrusted, kStartUp, kInConfigDir, kRefused };
+
+Verdict Check(const std::string& path, Services& services, std::string* resolved) {
+  ConfigPolicy& policy = services.config_policy;
+  if (policy.param_trusted || path == services.fallback_config_path) return Verdict::kTrusted;
+  // Resolved once: the file opened afterwards is the one at this path, never the one a link
+  // names by the time it is opened.
+  *resolved = ResolvedPath(path);
+  if (resolved->empty()) return Verdict::kRefused;
+  if (!policy.resolved_fallback)
+    policy.resolved_fallback = ResolvedPath(services.fallback_config_path);
+  if (*resolved == *policy.resolved_fallback) return Verdict::kStartUp;
+  for (const std::string& dir : policy.allowed_dirs) {
+    if (resolved->compare(0, dir.size(), dir) == 0) return Verdict::kInConfigDir;
+  }
+  return Verdict::kRefused;
+}
+
+constexpr int64_t kRefusalLogIntervalMs = 60 * 1000;
+
+void LogRefusal(const std::string& path, Services& services) {
+  ConfigPolicy& policy = services.config_policy;
+  int64_t now = services.clock.NowMs();
+  if (policy.refusal_logged_ms >= 0 && now >= policy.refusal_logged_ms &&
+      now - policy.refusal_logged_ms < kRefusalLogIntervalMs) {
+    ++policy.refusals_not_logged;
+    return;
+  }
+  std::string line =
+      "refused a config named by a request (not the start-up config nor in a --config-dir): " +
+      path;
+  if (policy.refusals_not_logged > 0) {
+    line += " (and " + std::to_string(policy.refusals_not_logged) + " more since the last line)";
+  }
+  LogLine(line);
+  policy.refusal_logged_ms = now;
+  policy.refusals_not_logged = 0;
+}
+
+bool SameFile(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+}  // namespace
+
 std::string ResolvedPath(const std::string& path) {
   char resolved[PATH_MAX];
   if (realpath(path.c_str(), resolved)) return resolved;
@@ -42,53 +92,42 @@ std::string ResolvedPath(const std::string& path) {
   return dir + (dir.size() > 1 ? "/" : "") + base;
 }
 
-bool MayRead(const std::string& path, Services& services) {
-  ConfigPolicy& policy = services.config_policy;
-  if (policy.param_trusted || path == services.fallback_config_path) return true;
-  std::string resolved = ResolvedPath(path);
-  if (resolved.empty()) return false;
-  if (!policy.resolved_fallback)
-    policy.resolved_fallback = ResolvedPath(services.fallback_config_path);
-  if (resolved == *policy.resolved_fallback) return true;
-  for (const std::string& dir : policy.allowed_dirs) {
-    if (resolved.compare(0, dir.size(), dir) == 0) return true;
-  }
-  return false;
-}
-
-bool SameFile(const struct stat& a, const struct stat& b) {
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
-         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
-         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
-}
-
-}  // namespace
-
-const Result<ServerConfig>& ConfigCache::Get(const std::string& path) {
-  Entry& entry = CachedEntry(entries_, path, &uses_);
+const Result<ServerConfig>& ConfigCache::Lookup(const std::string& path, bool resolved) {
+  Entry& entry = CachedEntry(entries_, Key(resolved, path), &uses_);
   int64_t now = clock_.NowMs();
   bool checked_recently = now >= entry.checked_ms && now - entry.checked_ms < kRecheckIntervalMs;
   if (entry.loaded && checked_recently) return entry.config;
   entry.checked_ms = now;
 
+  // Only a look for change: what is read is the file Load opens, and the identity kept is
+  // that open file's.
   struct stat identity;
-  bool exists = stat(path.c_str(), &identity) == 0;
+  bool exists = (resolved ? lstat(path.c_str(), &identity) : stat(path.c_str(), &identity)) == 0;
   bool unchanged =
       exists ? entry.have_identity && SameFile(identity, entry.identity) : !entry.have_identity;
   if (entry.loaded && unchanged) return entry.config;
-  Load(path, &entry, exists ? &identity : nullptr);
+  Load(path, resolved, &entry);
   return entry.config;
 }
 
-void ConfigCache::Load(const std::string& path, Entry* entry, const struct stat* identity) {
+void ConfigCache::Load(const std::string& path, bool resolved, Entry* entry) {
   entry->loaded = true;
-  entry->have_identity = identity != nullptr;
-  if (identity) entry->identity = *identity;
-  auto text = ReadWholeFile(path);
-  if (!text.ok()) {
-    entry->config = text.status();
+  entry->have_identity = false;
+  // The file is opened at its resolved path without following a link again, and a relative
+  // `database` is taken from that file's folder, never from the folder of a link to it.
+  std::string file = resolved ? path : ResolvedPath(path);
+  UniqueFd fd = file.empty() ? UniqueFd() : OpenResolved(file);
+  if (!fd.valid()) {
+    if (file.empty()) errno = ENOENT;
+    entry->config = OpenFailure(path);
   } else {
-    entry->config = ParseServerConfig(text.value(), DirName(path), BaseName(path));
+    entry->have_identity = fstat(fd.get(), &entry->identity) == 0;
+    auto text = ReadOpenFile(fd.get(), path);
+    if (!text.ok()) {
+      entry->config = text.status();
+    } else {
+      entry->config = ParseServerConfig(text.value(), DirName(file), BaseName(path));
+    }
   }
   if (!entry->config.ok()) LogLine("config " + path + ": " + entry->config.status().message());
 }
@@ -123,19 +162,23 @@ const std::string& ConfigPathFor(const Request& request, const Services& service
 
 const Result<ServerConfig>& ConfigFor(const Request& request, Services& services) {
   const std::string& path = ConfigPathFor(request, services);
-  if (!MayRead(path, services)) {
-    static const Result<ServerConfig> kRefused(
-        Status::Refused("the request names a config outside the allowed folders"));
-    // Once per process: a peer that keeps asking must not fill the log.
-    static bool logged = false;
-    if (!logged)
-      LogLine(
-          "refused a config named by a request (not the start-up config nor in a --config-dir): " +
-          path);
-    logged = true;
-    return kRefused;
+  std::string resolved;
+  switch (Check(path, services, &resolved)) {
+    case Verdict::kTrusted:
+      return services.configs.Get(path);
+    case Verdict::kStartUp:
+      // The start-up config itself, by its own path: the file the request's path led to at
+      // the check is never opened, so no link swapped since can bring in another.
+      return services.configs.Get(services.fallback_config_path);
+    case Verdict::kInConfigDir:
+      return services.configs.GetResolved(resolved);
+    case Verdict::kRefused:
+      break;
   }
-  return services.configs.Get(path);
+  static const Result<ServerConfig> kRefused(
+      Status::Refused("the request names a config outside the allowed folders"));
+  LogRefusal(path, services);
+  return kRefused;
 }
 
 Result<std::string> ResolveConfigDir(const std::string& dir) {

@@ -42,9 +42,17 @@ class ConfigCache {
  public:
   explicit ConfigCache(const Clock& clock) : clock_(clock) {}
 
-  // The parsed config at `path`. A missing file is NotFound, an unreadable one Unavailable,
-  // an invalid one Invalid; each failure is logged once per change of the file.
-  const Result<ServerConfig>& Get(const std::string& path);
+  // The parsed config at `path`, a path the caller trusts (the start-up config, or one the
+  // web server names): symbolic links in it are resolved when the file is (re)read. A missing
+  // file is NotFound, an unreadable one Unavailable, an invalid one Invalid; each failure is
+  // logged once per change of the file.
+  const Result<ServerConfig>& Get(const std::string& path) { return Lookup(path, false); }
+  // The same for a path already resolved and checked (ResolvedPath): it is opened as it is,
+  // following no symbolic link, so that a link put on the way after the check lets nothing
+  // else in. Entries are keyed by that path, so every spelling of a file shares one.
+  const Result<ServerConfig>& GetResolved(const std::string& resolved) {
+    return Lookup(resolved, true);
+  }
   size_t size() const { return entries_.size(); }
 
  private:
@@ -56,10 +64,13 @@ class ConfigCache {
     int64_t checked_ms = 0;
     uint64_t used = 0;  // when it was last asked for, in Get calls
   };
-  void Load(const std::string& path, Entry* entry, const struct stat* identity);
+  // A trusted path and a resolved one are kept apart even when spelled alike.
+  using Key = std::pair<bool, std::string>;
+  const Result<ServerConfig>& Lookup(const std::string& path, bool resolved);
+  void Load(const std::string& path, bool resolved, Entry* entry);
 
   const Clock& clock_;
-  std::map<std::string, Entry> entries_;
+  std::map<Key, Entry> entries_;
   uint64_t uses_ = 0;
 };
 
@@ -96,6 +107,10 @@ struct ConfigPolicy {
   // The start-up config's path resolved, on the first request that names another spelling of
   // a path: resolving it again for each such request would cost a realpath each time.
   std::optional<std::string> resolved_fallback;
+  // Refusals are logged at most once a minute, with the number since the last line, so that a
+  // peer that keeps asking cannot fill the log.
+  int64_t refusal_logged_ms = -1;
+  uint64_t refusals_not_logged = 0;
 };
 
 struct Services {
@@ -115,6 +130,10 @@ const std::string& ConfigPathFor(const Request& request, const Services& service
 // The config for one request: the one at ConfigPathFor, or Refused, without opening the
 // file, when the policy does not let the request name it.
 const Result<ServerConfig>& ConfigFor(const Request& request, Services& services);
+
+// `path` with symbolic links and `..` resolved, also when the file itself does not exist (its
+// folder is resolved); empty when even the folder cannot be.
+std::string ResolvedPath(const std::string& path);
 
 // A --config-dir argument as ConfigPolicy keeps it: resolved, ending in '/'. Invalid if the
 // folder does not exist.

@@ -225,6 +225,11 @@ Response HandleStatus(const Request& request, Services& services) {
   } else {
     response = Answer(request, services, loaded, format.value(), view.value());
   }
+  // A refusal is never kept by a cache (Varnish keeps a 404 for two minutes by default); a
+  // 503 already says no-store with its Retry-After.
+  if (response.status >= 400 && !response.FindHeader("Cache-Control")) {
+    response.AddHeader("Cache-Control", "no-store");
+  }
   AddCorsHeaders(origins, request.origin, &response);
   response.omit_body = request.method == "HEAD";
   return response;

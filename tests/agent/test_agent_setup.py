@@ -22,6 +22,8 @@ from harness.stack_case import StackTestCase
 
 
 UNIT = "heartbeat-agent.service"
+# setup refuses to run as root unless asked; these tests may run as root.
+AS_ROOT = ["--allow-root"] if os.geteuid() == 0 else []
 
 
 class SetupCase(StackTestCase):
@@ -44,9 +46,19 @@ class SetupCase(StackTestCase):
         if self.record.exists():
             self.record.unlink()
         env = {"HOME": str(self.home), "PATH": f"{self.bin}:{os.environ['PATH']}", "HOSTNAME": "x"}
-        proc = subprocess.run([str(AGENT), "setup", *flags], input=answers, env=env,
+        proc = subprocess.run([str(AGENT), "setup", *AS_ROOT, *flags], input=answers, env=env,
                               capture_output=True, text=True, timeout=60)
         self.assertNotIn(self.stack.token, proc.stdout + proc.stderr)
+        proc.calls = self.record.read_text().splitlines() if self.record.exists() else []
+        return proc
+
+    def setup_with(self, answers, flags, extra_env):
+        """setup with bytes the text mode of `setup` cannot carry (a newline in an argument)."""
+        if self.record.exists():
+            self.record.unlink()
+        env = {"HOME": str(self.home), "PATH": f"{self.bin}:{os.environ['PATH']}", **extra_env}
+        proc = subprocess.run([str(AGENT), "setup", *AS_ROOT, *flags], input=answers, env=env,
+                              capture_output=True, text=True, timeout=60)
         proc.calls = self.record.read_text().splitlines() if self.record.exists() else []
         return proc
 
@@ -186,11 +198,64 @@ class Certificate(SetupCase):
         self.assertEqual(self.state(), "online")
 
 
+class WrittenValues(SetupCase):
+    def test_a_path_with_a_control_character_is_refused_before_anything_is_written(self):
+        injected = "\nExecStartPre=/bin/touch /tmp/heartbeat-pwned\n"
+        for flags, env in ((["--config", str(self.home / f"agent{injected}.conf")], {}),
+                           ([], {"XDG_CONFIG_HOME": str(self.home / f"xdg{injected}")}),
+                           (["--ca-file", f"/tmp/ca\x1b[2J.pem"], {})):
+            with self.subTest(flags=flags, env=env):
+                proc = self.setup_with(self.answers(), flags, env)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn("control character", proc.stderr)
+                self.assertEqual(proc.calls, [])
+                self.assertNotIn("\x1b", proc.stderr)
+                written = [p for p in self.home.rglob("*") if p.is_file() and "fake-bin" not in p.parts]
+                self.assertEqual([p for p in written if p.name != "service-manager-calls"], [])
+
+    def test_a_url_with_a_control_character_is_refused(self):
+        proc = self.setup(f"{self.stack.heartbeat_url}\x1b[2J\n{self.stack.token}\n")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertFalse(self.conf.exists())
+
+    def test_the_unit_and_the_plist_quote_every_value_for_their_files(self):
+        odd = self.home / "a \"quoted\" $HOME %h & <b> 'x'"
+        odd.mkdir()
+        conf = odd / "agent.conf"
+        proc = self.setup(self.answers(), "--config", str(conf))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        unit = self.unit.read_text()
+        exec_start = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+        self.assertEqual(len(exec_start), 1, unit)
+        self.assertIn('"' + str(conf).replace('"', '\\"').replace("$", "$$").replace("%", "%%") + '"',
+                      exec_start[0])
+        proc = self.setup("\n\n", "--config", str(conf), "--service", "launchd")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        plist = self.home / "Library" / "LaunchAgents" / "local.heartbeat-agent.plist"
+        self.assertIn(str(conf), plistlib.loads(plist.read_bytes())["ProgramArguments"])
+
+    def test_root_is_refused_unless_asked(self):
+        # As root here, or as root of a user namespace of its own (unshare -r) otherwise.
+        prefix = [] if os.geteuid() == 0 else ["unshare", "-r"]
+        env = {"HOME": str(self.home), "PATH": f"{self.bin}:{os.environ['PATH']}"}
+        proc = subprocess.run([*prefix, str(AGENT), "setup", "--no-install"], input=self.answers(),
+                              env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("refusing to run as root", proc.stderr)
+        self.assertIn("--allow-root", proc.stderr)
+        self.assertFalse(self.conf.exists())
+        proc = subprocess.run([*prefix, str(AGENT), "setup", "--no-install", "--allow-root"],
+                              input=self.answers(), env=env, capture_output=True, text=True,
+                              timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(self.conf.exists())
+
+
 class Terminal(SetupCase):
     def test_the_token_is_not_echoed_on_a_terminal(self):
         master, slave = pty.openpty()
         env = {"HOME": str(self.home), "PATH": f"{self.bin}:{os.environ['PATH']}"}
-        proc = subprocess.Popen([str(AGENT), "setup", "--no-install"], stdin=slave, stdout=slave,
+        proc = subprocess.Popen([str(AGENT), "setup", *AS_ROOT, "--no-install"], stdin=slave, stdout=slave,
                                 stderr=slave, env=env)
         os.close(slave)
         screen = b""

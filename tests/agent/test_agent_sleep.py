@@ -1,4 +1,5 @@
-"""`heartbeat-agent run` and sleep on Linux, for real: a private dbus-daemon, logind played by
+"""`heartbeat-agent run` and sleep on Linux, for real: a private dbus-daemon with the system
+bus's policy, logind played by
 tests/agent/fake_logind.py on it (Inhibit and PrepareForSleep), the real server behind a
 forwarding proxy that notes when each answer came back, so that the order of "the server has
 stored offline" and "the agent released its inhibitor lock" can be seen on one clock
@@ -9,6 +10,7 @@ import json
 import os
 import pathlib
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -26,27 +28,39 @@ from harness.stack_case import StackTestCase
 
 
 FAKE_LOGIND = ROOT / "tests" / "agent" / "fake_logind.py"
+FORGER = ROOT / "tests" / "agent" / "forge_sleep_signal.py"
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
-  <type>session</type>
+  <type>system</type>
   <listen>unix:path={socket}</listen>
   <auth>EXTERNAL</auth>
+  {default_policy}
+  <!-- As logind's own policy: only root owns its name, anyone may call it. -->
+  <policy user="root">
+    <allow own="org.freedesktop.login1"/>
+    <allow send_destination="org.freedesktop.login1"/>
+  </policy>
   <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
+    <allow send_destination="org.freedesktop.login1"/>
   </policy>
 </busconfig>
 """
+# The host's system bus policy for everyone (dbus-system-bus-common): any user may connect and
+# send signals, also to another connection's unique name.
+SYSTEM_CONF = pathlib.Path("/usr/share/dbus-1/system.conf")
+
+
+def system_bus_default_policy():
+    return re.search(r'<policy context="default">.*?</policy>', SYSTEM_CONF.read_text(), re.S).group(0)
 
 
 class PrivateBus:
     def __init__(self, directory):
         self.socket = directory / "system_bus_socket"
         config = directory / "bus.conf"
-        config.write_text(BUS_CONFIG.format(socket=self.socket))
+        config.write_text(BUS_CONFIG.format(socket=self.socket,
+                                            default_policy=system_bus_default_policy()))
         self.proc = subprocess.Popen(["dbus-daemon", "--nofork", f"--config-file={config}"],
                                      stdout=subprocess.DEVNULL)
         wait_for(self.socket.exists, what="dbus-daemon's socket")
@@ -193,6 +207,37 @@ class SleepOnLinux(StackTestCase):
         self.assertIn("sleep watch logind", log)
         self.assertIn("sleep: offline as test-linux sent (HTTP 200)", log)
         self.assertNotIn(self.stack.token, log)
+
+    def test_a_prepare_for_sleep_from_another_sender_than_logind_is_ignored(self):
+        # Any local user may put a signal on the system bus, addressed to the agent itself:
+        # only the one from the current owner of org.freedesktop.login1 counts.
+        proxy = RecordingProxy(self.stack.port)
+        self.addCleanup(proxy.stop)
+        agent = self.start_agent(proxy.url)
+        self.logind.next("inhibit")
+        wait_for(lambda: self.state() == "online", timeout=10, what="online")
+        # Another user where there is one to be (the tests may run as root).
+        other_user = (["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+                      if os.geteuid() == 0 else [])
+        os.chmod(self.tmp, 0o755)  # so that it can reach the bus's socket
+        for _ in range(3):
+            forged = subprocess.run([*other_user, "/usr/bin/python3", str(FORGER), self.bus_address],
+                                    capture_output=True, text=True, timeout=30)
+            self.assertEqual(forged.returncode, 0, forged.stderr)
+            self.assertRegex(forged.stdout, r"^sent :")  # the agent was among the targets
+        time.sleep(2)
+        self.assertEqual(self.state(), "online")
+        self.assertEqual([s for _, s, _ in proxy.answers if s == "offline"], [])
+        self.assertNotIn("released", [name for name, _, _ in self.logind.seen])
+        # logind's own signal still works.
+        self.logind.send("sleep")
+        wait_for(lambda: self.state() == "offline", timeout=5, what="offline after logind's signal")
+        self.logind.next("released", timeout=5)
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(timeout=10), 0)
+        log = self.log.read_text()
+        self.assertIn("ignored a PrepareForSleep", log)
+        self.assertEqual(log.count("ignored a PrepareForSleep"), 1, log)  # once, not per signal
 
     def test_with_the_server_unreachable_the_lock_is_still_released_within_5_s(self):
         with socket.socket() as silent:  # accepts connections, never answers

@@ -58,6 +58,8 @@ ALLOWED_RECIPES = [
     r"rm -f \S+",
     r"ar rcs \S+( \S+)+",
     r"(g\+\+|c\+\+|clang\+\+) .*",
+    # build/release/flags (hardening/hardening.mk): POSIX echo and cmp, no option beyond -s.
+    r"echo '[^']*' \| cmp -s - \S+ \|\| echo '[^']*' > \S+",
 ]
 
 

@@ -182,6 +182,23 @@ class SharedCache(unittest.TestCase):
         lines, _ = self.origin_lines(start)
         self.assertEqual(sum("/cgi-bin/heartbeat.fcgi" in line for line in lines), 9, lines)
 
+    def test_6_refusals_of_status_are_never_cached(self):
+        # Varnish's built-in rules keep a 404 for two minutes when nothing says otherwise.
+        refusals = [("GET", "/cgi-bin/status.fcgi/nothing-here", 404),
+                    ("GET", "/cgi-bin/status.fcgi?format=nope", 400),
+                    ("GET", "/cgi-bin/status.fcgi?format=svg&label=%FF", 400),
+                    ("DELETE", "/cgi-bin/status.fcgi", 405)]
+        _, start = self.origin_lines()
+        for method, path, expected in refusals:
+            for _ in range(3):
+                status, headers, _ = ask(self.port, method, path)
+                self.assertEqual(status, expected, path)
+                self.assertEqual(headers.get("cache-control"), "no-store", path)
+                self.assertEqual(headers.get("age", "0"), "0", path)
+        lines, _ = self.origin_lines(start)
+        for method, path, _ in refusals:
+            self.assertEqual(sum(f"{method} {path} " in line for line in lines), 3, lines)
+
 
 if __name__ == "__main__":
     unittest.main()

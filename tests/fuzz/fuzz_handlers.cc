@@ -1,6 +1,7 @@
 // Both handlers on a Request made of fuzz bytes, against a real config and SQLite file.
 // Fields are separated by '\n': method, query, path info, Authorization, Content-Type,
 // If-None-Match, Origin, Content-Length, then the body.
+#include <expat.h>
 #include <stdlib.h>
 
 #include <cstddef>
@@ -35,6 +36,14 @@ struct World {
   heartbeat::StoreCache stores{clock};
   heartbeat::Services services{configs, stores, clock, "", {}, {}};
 };
+
+// Whether `body` is a well-formed XML document, by expat (a parser of its own, not ours).
+bool IsWellFormedXml(const std::string& body) {
+  XML_Parser parser = XML_ParserCreate("UTF-8");
+  bool ok = XML_Parse(parser, body.data(), static_cast<int>(body.size()), 1) == XML_STATUS_OK;
+  XML_ParserFree(parser);
+  return ok;
+}
 
 std::string_view NextField(std::string_view* rest) {
   size_t end = rest->find('\n');
@@ -74,6 +83,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     // No byte of a request (a note, a label) ever becomes markup or a header of its own.
     if (response.body.find("<script") != std::string::npos) __builtin_trap();
+    // Every SVG answered 200 is well-formed XML, whatever the label.
+    const std::string* type = response.FindHeader("Content-Type");
+    if (response.status == 200 && type && type->find("svg") != std::string::npos &&
+        !IsWellFormedXml(response.body))
+      __builtin_trap();
+    // A refusal is never kept by a cache.
+    if (response.status >= 400 && response.FindHeader("Cache-Control") == nullptr) __builtin_trap();
     for (const auto& header : response.headers) {
       if (header.second.find_first_of("\r\n") != std::string::npos) __builtin_trap();
     }

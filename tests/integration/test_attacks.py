@@ -6,6 +6,7 @@ import pathlib
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -130,6 +131,112 @@ class WhoChoosesTheConfig(unittest.TestCase):
         self.assertEqual(code, 200)
         code, _, body = fcgi_request(sock, post_params(self.attacker_token, config=self.forged))
         self.assertEqual((code, json_body(body)["error"]), (503, "config_refused"))
+
+
+    def test_a_symbolic_link_swapped_between_check_and_open_never_lets_a_forged_config_in(self):
+        # A link flipped between the owner's config and the forged one as fast as a process
+        # can, while a peer names it with a new spelling on each try.
+        flip = self.attacker_dir / "flip"
+        flipper = subprocess.Popen([sys.executable, "-c", FLIPPER, str(flip),
+                                    str(self.stack.dir / "heartbeat.conf"), str(self.forged)])
+        self.addCleanup(lambda: (flipper.kill(), flipper.wait()))
+        wait_for(lambda: os.path.islink(flip), what="the flipping link")
+        connection = FastCgiConnection(self.stack.dir / "heartbeat.sock", timeout=30)
+        self.addCleanup(connection.close)
+        answers = {}
+        tries = 3000
+        for i in range(tries):
+            spelling = str(self.attacker_dir) + "/." * (i % 60) + "/" * (i // 60 + 1) + "flip"
+            code = connection.request(post_params(self.attacker_token, config=spelling))[0]
+            answers[code] = answers.get(code, 0) + 1
+        self.assertIsNone(flipper.poll(), "the link stopped flipping")
+        self.assertEqual(answers.get(200, 0), 0, f"answers to the forged tries: {answers}")
+        self.assertEqual(self.stack.status()[2]["state"], "offline")
+        # The refusals are logged, but not once per try.
+        log = (self.stack.dir / "heartbeat.log").read_text(errors="replace")
+        refusals = log.count("refused a config")
+        self.assertGreaterEqual(refusals, 1)
+        self.assertLess(refusals, 10, log[-2000:])
+        self.assertLess(len(log.splitlines()), 30, log[-2000:])
+
+    def test_a_relative_database_is_taken_from_the_resolved_configs_folder(self):
+        # The owner's config names its database relatively, as the example config does; a
+        # link to it from the attacker's folder must not put the database there.
+        self.stack.write_config("database = heartbeat.db")
+        time.sleep(1.1)  # the programs look at a config at most once a second
+        self.assertEqual(self.stack.post_heartbeat({})[0], 200)
+        link = self.attacker_dir / "heartbeat.conf"
+        link.symlink_to(self.stack.dir / "heartbeat.conf")
+        code, _, body = fcgi_request(self.stack.dir / "status.sock",
+                                     {"REQUEST_METHOD": "GET", "HEARTBEAT_CONFIG": str(link)})
+        self.assertEqual(code, 200, body)
+        self.assertEqual(json_body(body)["state"], "online")
+        self.assertEqual(sorted(p.name for p in self.attacker_dir.iterdir()),
+                         ["heartbeat.conf", "mine.conf"])
+
+
+# Swaps `link` between two targets forever, each time atomically (a new link renamed over it).
+FLIPPER = """
+import os, sys
+link, targets = sys.argv[1], sys.argv[2:]
+new = link + ".new"
+while True:
+    for target in targets:
+        try:
+            os.symlink(target, new)
+        except FileExistsError:
+            os.remove(new)
+            os.symlink(target, new)
+        os.replace(new, link)
+"""
+
+
+class SocketHandedOver(unittest.TestCase):
+    """spawn-fcgi opens the socket and hands it to the program on descriptor 0."""
+
+    def setUp(self):
+        self.stack = LocalStack().start()
+        self.addCleanup(self.stack.stop)
+        self.attacker_dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-mine-"))
+        self.attacker_token, line = new_token(BIN_DIR)
+        self.forged = self.attacker_dir / "mine.conf"
+        self.forged.write_text(f"{line}\ndatabase = {self.stack.dir / 'heartbeat.db'}\n")
+
+    def spawn(self, *where):
+        log = open(self.stack.dir / "spawned.log", "ab")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen(["spawn-fcgi", "-n", *where, "--", str(BIN_DIR / "heartbeat.fcgi")],
+                                env=dict(os.environ, HEARTBEAT_CONFIG=str(self.stack.dir / "heartbeat.conf")),
+                                stdout=log, stderr=log)
+        self.addCleanup(lambda: (proc.send_signal(signal.SIGTERM), proc.wait(timeout=5)))
+        return proc
+
+    def test_a_tcp_socket_on_descriptor_0_is_treated_like_listen(self):
+        # Any local user can connect to 127.0.0.1:PORT, as to a --listen socket.
+        port = free_port()
+        self.spawn("-a", "127.0.0.1", "-p", str(port))
+        wait_for(lambda: port_open(port), what="spawn-fcgi's port")
+        code, _, body = fcgi_request(("127.0.0.1", port), post_params(self.attacker_token, config=self.forged))
+        self.assertEqual((code, json_body(body)["error"]), (503, "config_refused"))
+        self.assertEqual(self.stack.status()[2]["state"], "offline")
+        # The start-up config, named or not, is served as before.
+        self.assertEqual(fcgi_request(("127.0.0.1", port), post_params(self.stack.token))[0], 200)
+        self.assertEqual(fcgi_request(("127.0.0.1", port), post_params(
+            self.stack.token, config=self.stack.dir / "heartbeat.conf"))[0], 200)
+        self.assertIn("TCP socket on descriptor 0",
+                      (self.stack.dir / "spawned.log").read_text(errors="replace"))
+
+    def test_a_unix_socket_on_descriptor_0_stays_the_process_managers(self):
+        # A unix socket is protected by its folder: its peer is the web server, whose
+        # HEARTBEAT_CONFIG parameter is trusted (a second site's config, here).
+        site = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-site-"))
+        token, line = new_token(BIN_DIR)
+        (site / "site.conf").write_text(f"{line}\ndatabase = {site / 'site.db'}\n")
+        sock = self.stack.dir / "spawned.sock"
+        self.spawn("-s", str(sock))
+        wait_for(sock.exists, what="spawn-fcgi's socket")
+        code, _, _ = fcgi_request(sock, post_params(token, config=site / "site.conf"))
+        self.assertEqual(code, 200)
 
 
 class ListeningOffLoopback(unittest.TestCase):

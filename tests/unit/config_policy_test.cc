@@ -1,7 +1,11 @@
 // Who may choose the config: a program on its own socket reads only its start-up config and
 // those in --config-dir; the caches stay bounded whatever a peer names.
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
+#include "open_resolved.h"
 #include "rate_limit.h"
 #include "test_support.h"
 
@@ -79,6 +83,41 @@ BOOST_AUTO_TEST_CASE(on_its_own_socket_only_the_start_up_config_and_config_dirs_
   Response refused = server.Post(post);
   BOOST_TEST(refused.status == 503);
   BOOST_TEST(ErrorCode(refused) == "config_refused");
+}
+
+BOOST_AUTO_TEST_CASE(a_resolved_path_is_opened_without_following_any_link) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("real.conf"), "online_window = 60\n");
+  BOOST_REQUIRE(mkdir(dir.File("folder").c_str(), 0700) == 0);
+  testing::WriteFile(dir.File("folder/in.conf"), "");
+  BOOST_REQUIRE(symlink(dir.File("real.conf").c_str(), dir.File("link.conf").c_str()) == 0);
+  BOOST_REQUIRE(symlink(dir.File("folder").c_str(), dir.File("linked-folder").c_str()) == 0);
+  BOOST_TEST(OpenResolved(dir.File("real.conf")).valid());
+  BOOST_TEST(OpenResolved(dir.File("folder/in.conf")).valid());
+  // A link as the file or as a folder on the way: refused, never followed.
+  BOOST_TEST(!OpenResolved(dir.File("link.conf")).valid());
+  BOOST_TEST(errno == ELOOP);
+  BOOST_TEST(!OpenResolved(dir.File("linked-folder/in.conf")).valid());
+  BOOST_TEST(errno == ENOTDIR);
+  BOOST_TEST(!OpenResolved(dir.File("missing.conf")).valid());
+  BOOST_TEST(errno == ENOENT);
+  for (const std::string& odd : {std::string("relative.conf"), dir.File("folder/../real.conf"),
+                                 dir.File("./real.conf"), dir.path() + "/"}) {
+    BOOST_TEST_CONTEXT(odd) { BOOST_TEST(!OpenResolved(odd).valid()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(every_spelling_of_an_allowed_file_shares_one_cache_entry) {
+  ServerFixture server;
+  server.services.config_policy.param_trusted = false;
+  testing::TempDir other;
+  BOOST_REQUIRE(
+      symlink(server.services.fallback_config_path.c_str(), other.File("link.conf").c_str()) == 0);
+  for (int i = 0; i < 40; ++i) {
+    std::string spelling = other.path() + std::string(static_cast<size_t>(i), '/') + "/link.conf";
+    BOOST_TEST(server.Send(StatusRequest(spelling)).status == 200);
+  }
+  BOOST_TEST(server.configs.size() == 1u);  // the start-up config, by its own path
 }
 
 BOOST_AUTO_TEST_CASE(a_config_dir_must_exist) {

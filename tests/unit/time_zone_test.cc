@@ -57,8 +57,9 @@ BOOST_AUTO_TEST_CASE(unsafe_or_unknown_names_are_refused) {
       "Europe\\Berlin",
       "Europe/Berlín",
       "Mars/Olympus_Mons",
-      "Europe",    // a folder, not a file
-      "zone.tab",  // a file, but not TZif
+      "Europe",     // a folder, not a file
+      "zone.tab",   // a file, but not TZif
+      "localtime",  // a link to /etc/localtime: the host's setting, outside the folder
   };
   for (const char* name : bad) {
     BOOST_TEST_CONTEXT(name) { BOOST_TEST(!CheckTimeZone(name).ok()); }
@@ -80,6 +81,35 @@ BOOST_AUTO_TEST_CASE(tzdir_is_where_the_names_are_looked_up) {
   BOOST_TEST(!CheckTimeZone("Europe/Berlin").ok());  // only in the system's folder
   ZoneClock clock("Test/Zone");                      // the C library follows TZDIR too
   BOOST_TEST(clock.Local(Utc(2026, 7, 1, 12, 0)).tm_hour == 14);
+}
+
+BOOST_AUTO_TEST_CASE(a_zone_must_resolve_inside_the_zoneinfo_folder) {
+  // The host's folder has links that stay inside (zones renamed, the posix/ copies).
+  for (const char* linked : {"US/Eastern", "UTC", "posix/Europe/Berlin"}) {
+    BOOST_TEST_CONTEXT(linked) { BOOST_TEST(CheckTimeZone(linked).ok()); }
+  }
+  testing::TempDir outside;
+  std::filesystem::copy_file("/usr/share/zoneinfo/Europe/Berlin", outside.File("Zone"));
+  testing::TempDir dir;
+  BOOST_REQUIRE(mkdir(dir.File("Test").c_str(), 0700) == 0);
+  std::filesystem::copy_file("/usr/share/zoneinfo/Europe/Berlin", dir.File("Test/Zone"));
+  BOOST_REQUIRE(symlink("Zone", dir.File("Test/Relative").c_str()) == 0);
+  BOOST_REQUIRE(symlink(dir.File("Test/Zone").c_str(), dir.File("Test/Absolute").c_str()) == 0);
+  BOOST_REQUIRE(symlink("Test", dir.File("Again").c_str()) == 0);
+  BOOST_REQUIRE(symlink(outside.File("Zone").c_str(), dir.File("Test/Out").c_str()) == 0);
+  BOOST_REQUIRE(symlink("../../../../../../../../../../../../../../..", dir.File("Up").c_str()) ==
+                0);
+  BOOST_REQUIRE(symlink(outside.path().c_str(), dir.File("Elsewhere").c_str()) == 0);
+  BOOST_REQUIRE(symlink("Loop", dir.File("Loop").c_str()) == 0);
+  ScopedTzDir scoped(dir.path());
+  for (const char* inside : {"Test/Zone", "Test/Relative", "Test/Absolute", "Again/Relative"}) {
+    BOOST_TEST_CONTEXT(inside) { BOOST_TEST(CheckTimeZone(inside).ok()); }
+  }
+  std::string through_up = "Up" + outside.File("Zone");
+  for (const std::string& out :
+       {std::string("Test/Out"), std::string("Elsewhere/Zone"), through_up, std::string("Loop")}) {
+    BOOST_TEST_CONTEXT(out) { BOOST_TEST(!CheckTimeZone(out).ok()); }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(the_config_key_names_its_line_when_wrong) {
