@@ -24,7 +24,10 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # library's calls, a position-independent executable (its libraries at random addresses) and
 # full RELRO (the GOT read-only once loaded). macOS's linker has no -z: PIE is its default.
 HARDEN_CXXFLAGS = -fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fPIE
-ifeq ($(shell uname -s),Darwin)
+# The platform the build is for; only the agent builds on macOS. `make -n agent AGENT_OS=Darwin`
+# prints what a Mac runs (tests/apple/build-for-mac.py compiles exactly that).
+AGENT_OS := $(shell uname -s)
+ifeq ($(AGENT_OS),Darwin)
 HARDEN_LDFLAGS =
 else
 HARDEN_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now

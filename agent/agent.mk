@@ -10,9 +10,7 @@ APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev libsystemd-dev xvfb x
 # The sleep test: a private D-Bus daemon, and Debian's Python with its D-Bus binding playing logind.
 APT_PACKAGES += dbus-daemon python3-dbus python3-gi
 
-# The platform the agent is built for. `make -n agent AGENT_OS=Darwin` prints what a Mac runs
-# (tests/apple/build-for-mac.py compiles exactly that against Apple's headers).
-AGENT_OS := $(shell uname -s)
+# AGENT_OS (the top Makefile) says which platform the agent is built for.
 # Files that hold code for one platform only. Each platform builds only its own, so that no
 # object is empty (Apple's ar warns "has no symbols" for one).
 AGENT_MAC_ONLY = agent/sleep_iokit.cc
