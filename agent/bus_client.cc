@@ -90,18 +90,27 @@ int NewCall(sd_bus* bus, sd_bus_message** call, const char* service, const char*
 
 }  // namespace
 
-Result<uint64_t> BusClient::Call(const BusMethod& method, char type) {
-  const std::string what = std::string(method.service) + " " + method.name + ": ";
+Result<sd_bus_message*> BusClient::Ask(const BusMethod& method,
+                                       std::initializer_list<const char*> strings,
+                                       const std::string& what) {
   Status connected = Connected();
   if (!connected.ok()) return connected;
   sd_bus_message* call = nullptr;
   int r = NewCall(bus_, &call, method.service, method.path, method.interface, method.name);
+  for (const char* text : strings) {
+    if (r >= 0) r = sd_bus_message_append(call, "s", text);
+  }
   if (r < 0) {
     sd_bus_message_unref(call);
     Close();
     return Status::Unavailable(what + std::strerror(-r));
   }
-  auto reply = Send(call, what);
+  return Send(call, what);
+}
+
+Result<uint64_t> BusClient::Call(const BusMethod& method, char type) {
+  const std::string what = std::string(method.service) + " " + method.name + ": ";
+  auto reply = Ask(method, {}, what);
   if (!reply.ok()) return reply.status();
   auto number = ReadNumber(reply.value(), type, what);
   sd_bus_message_unref(reply.value());
@@ -110,17 +119,7 @@ Result<uint64_t> BusClient::Call(const BusMethod& method, char type) {
 
 Result<std::string> BusClient::CallForPath(const BusMethod& method, const std::string& argument) {
   const std::string what = std::string(method.service) + " " + method.name + ": ";
-  Status connected = Connected();
-  if (!connected.ok()) return connected;
-  sd_bus_message* call = nullptr;
-  int r = NewCall(bus_, &call, method.service, method.path, method.interface, method.name);
-  if (r >= 0) r = sd_bus_message_append(call, "s", argument.c_str());
-  if (r < 0) {
-    sd_bus_message_unref(call);
-    Close();
-    return Status::Unavailable(what + std::strerror(-r));
-  }
-  auto reply = Send(call, what);
+  auto reply = Ask(method, {argument.c_str()}, what);
   if (!reply.ok()) return reply.status();
   const char* path = nullptr;
   Result<std::string> answer = Status::Unavailable(what + "the answer is not an object path");
@@ -132,17 +131,8 @@ Result<std::string> BusClient::CallForPath(const BusMethod& method, const std::s
 Result<uint64_t> BusClient::Property(const char* service, const std::string& path,
                                      const char* interface, const char* property, char type) {
   const std::string what = std::string(service) + " " + property + ": ";
-  Status connected = Connected();
-  if (!connected.ok()) return connected;
-  sd_bus_message* call = nullptr;
-  int r = NewCall(bus_, &call, service, path.c_str(), "org.freedesktop.DBus.Properties", "Get");
-  if (r >= 0) r = sd_bus_message_append(call, "ss", interface, property);
-  if (r < 0) {
-    sd_bus_message_unref(call);
-    Close();
-    return Status::Unavailable(what + std::strerror(-r));
-  }
-  auto reply = Send(call, what);
+  const BusMethod get = {service, path.c_str(), "org.freedesktop.DBus.Properties", "Get"};
+  auto reply = Ask(get, {interface, property}, what);
   if (!reply.ok()) return reply.status();
   const char contents[] = {type, '\0'};
   Result<uint64_t> answer =
@@ -176,6 +166,10 @@ Result<uint64_t> BusClient::Property(const char*, const std::string&, const char
   return Connect();
 }
 Result<sd_bus_message*> BusClient::Send(sd_bus_message*, const std::string&) { return Connect(); }
+Result<sd_bus_message*> BusClient::Ask(const BusMethod&, std::initializer_list<const char*>,
+                                       const std::string&) {
+  return Connect();
+}
 
 }  // namespace heartbeat::agent
 

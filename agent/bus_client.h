@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "result.h"
@@ -55,6 +56,10 @@ class BusClient {
   void Close();
   // Sends `call` (and frees it); the reply, or the failure described with `what`.
   Result<sd_bus_message*> Send(sd_bus_message* call, const std::string& what);
+  // Calls `method` with `strings` as its arguments (each of type 's'); the reply, which the
+  // caller frees, or the failure described with `what`.
+  Result<sd_bus_message*> Ask(const BusMethod& method, std::initializer_list<const char*> strings,
+                              const std::string& what);
   BusKind kind_;
   sd_bus* bus_ = nullptr;
 };

@@ -78,6 +78,8 @@ def make_plan():
         words = shlex.split(line)
         if not words or words[0] in ("mkdir", "rm"):
             continue
+        if words[-1] == "build/release/flags":  # the record of the release flags (hardening.mk)
+            continue
         if words[0] == "ar":
             archives.append(words)
         elif words[0] == "c++" and "-c" in words:
