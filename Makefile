@@ -7,7 +7,7 @@ PKG_CONFIG ?= pkg-config
 OPTIMIZATION ?= -O2
 STD = -std=c++17
 WARN = -Wall -Wextra -Werror
-SERVER_LIBS = fcgi sqlite3 libsodium nlohmann_json
+SERVER_LIBS = sqlite3 libsodium nlohmann_json
 
 # pkg-config runs only once the libraries are there (`make deps` installs them).
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)

@@ -1,6 +1,5 @@
 #include "server_program.h"
 
-#include <fcgiapp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,7 +58,6 @@ int ServeOwnSocket(const char* listen, int processes, RequestHandler& handler) {
             ": off loopback, set FCGI_WEB_SERVER_ADDRS to the web servers allowed to connect");
     return 2;
   }
-  FCGX_Init();
   auto opened = OpenListenSocket(address.value());
   if (!opened.ok()) {
     LogLine(opened.status().message());
@@ -116,8 +114,8 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
                     {}};
   ProgramHandler handler(program, services);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
-  if (cgi || FCGX_IsCGI()) return ServeCgi(handler);
-  FCGX_Init();
+  // Under a process manager the listening socket is descriptor 0; anything else there is CGI.
+  if (cgi || !IsListeningSocket(0)) return ServeCgi(handler);
   return ServeFastCgi(handler, 0);
 }
 

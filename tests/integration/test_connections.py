@@ -94,25 +94,19 @@ class KeptConnections(StackTestCase):
             for connection in connections:
                 connection.close()
 
-    def test_a_body_too_large_to_read_gets_its_413_whole_and_its_rest_is_drained(self):
-        # The program reads 4097 bytes of a 100 kB body and answers 413, while the rest is
-        # still arriving, as nginx sends it. That rest must not be taken for the next request:
-        # the program shuts its end after the answer and reads the rest away, so the sender is
-        # neither blocked nor reset, and the connection ends.
-        for _ in range(3):
-            writer = FastCgiConnection(self.heartbeat_sock)
-            try:
+    def test_a_body_too_large_gets_413_after_it_is_read_and_the_kept_connection_goes_on(self):
+        # The program keeps 4097 bytes of a 100 kB body and reads the rest away; the answer
+        # comes once the body has ended, so the web server's connection stays in step, and the
+        # next request on the same kept connection is answered.
+        writer = FastCgiConnection(self.heartbeat_sock)
+        try:
+            for _ in range(3):
                 code, _, body = writer.request({
                     "REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/json",
                     "HTTP_AUTHORIZATION": f"Bearer {self.stack.token}",
                     "CONTENT_LENGTH": "100000"}, b"x" * 100000)
                 self.assertEqual((code, json_body(body)["error"]), (413, "payload_too_large"))
-                self.assertTrue(writer.at_eof())
-            finally:
-                writer.close()
-        writer = FastCgiConnection(self.heartbeat_sock)
-        try:
-            self.assertEqual(self.post(writer)[0], 200)
+                self.assertEqual(self.post(writer)[0], 200)
         finally:
             writer.close()
 
