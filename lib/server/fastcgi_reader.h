@@ -46,9 +46,9 @@ class FastCgiReader {
 
   // Where the connection is, for its deadlines.
   enum class Phase {
-    kIdle,     // between requests, no byte of a next one waiting
-    kArriving, // a request's first records (or a management record) have begun to arrive
-    kBody,     // a request's params are whole, its body is arriving
+    kIdle,      // between requests, no byte of a next one waiting
+    kArriving,  // a request's first records (or a management record) have begun to arrive
+    kBody,      // a request's params are whole, its body is arriving
   };
   Phase phase() const;
 

@@ -34,14 +34,11 @@ void AppendLength(size_t length, std::string* out) {
 
 void AppendHeader(unsigned char type, uint16_t request_id, size_t content, size_t padding,
                   std::string* out) {
-  const char header[kHeaderBytes] = {static_cast<char>(kVersion),
-                                     static_cast<char>(type),
-                                     static_cast<char>(request_id >> 8),
-                                     static_cast<char>(request_id & 0xff),
-                                     static_cast<char>(content >> 8),
-                                     static_cast<char>(content & 0xff),
-                                     static_cast<char>(padding),
-                                     0};
+  const char header[kHeaderBytes] = {
+      static_cast<char>(kVersion),        static_cast<char>(type),
+      static_cast<char>(request_id >> 8), static_cast<char>(request_id & 0xff),
+      static_cast<char>(content >> 8),    static_cast<char>(content & 0xff),
+      static_cast<char>(padding),         0};
   out->append(header, kHeaderBytes);
 }
 

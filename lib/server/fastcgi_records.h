@@ -81,8 +81,7 @@ void AppendRecord(unsigned char type, uint16_t request_id, std::string_view cont
 
 // A stream (STDOUT, STDERR): `data` cut into records of at most kMaxContentBytes, then the
 // empty record that ends it.
-void AppendStream(unsigned char type, uint16_t request_id, std::string_view data,
-                  std::string* out);
+void AppendStream(unsigned char type, uint16_t request_id, std::string_view data, std::string* out);
 
 void AppendEndRequest(uint16_t request_id, uint32_t app_status, unsigned char protocol_status,
                       std::string* out);

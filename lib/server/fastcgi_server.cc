@@ -390,7 +390,7 @@ class ConnectionLoop {
     AcceptAll(now);
     for (auto it = connections_.begin(); it != connections_.end();) {
       Connection* connection = it->first;
-      ++it;  // Step may drop this one
+      ++it;                                                    // Step may drop this one
       if (connection->Idle()) Step(connection, EPOLLIN, now);  // what has come meanwhile
     }
     DropIdleConnections();
