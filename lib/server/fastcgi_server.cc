@@ -41,7 +41,7 @@ constexpr int64_t kBodyPartMs = 5000;
 constexpr int64_t kBodyWholeMs = 30000;
 constexpr int64_t kAnswerMs = 2000;
 // A connection that has never sent a byte: web servers send a request as soon as they connect.
-constexpr int64_t kSilentMs = 10000;
+constexpr int64_t kSilentMs = 5000;
 // After a stop, what is still arriving has this long (the program exits within 5 s).
 constexpr int64_t kStopGraceMs = 4000;
 // What the web server still sends after an answer on a connection that is then closed, read

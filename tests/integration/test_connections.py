@@ -210,24 +210,6 @@ class KeptConnections(StackTestCase):
         finally:
             greedy.close()
 
-    def test_more_connections_than_the_program_serves_at_once_wait_their_turn(self):
-        # Beyond 256 open connections new ones wait in the listen backlog until some close.
-        idle = []
-        try:
-            for _ in range(300):
-                s = socket.socket(socket.AF_UNIX)
-                s.connect(str(self.status_sock))
-                idle.append(s)
-            late = FastCgiConnection(self.status_sock, timeout=10)
-            late.send(GET)
-            for s in idle[:100]:
-                s.close()
-            self.assertEqual(late.receive()[0], 200)
-            late.close()
-        finally:
-            for s in idle:
-                s.close()
-
     def test_through_nginx_many_requests_on_few_connections(self):
         # The stack's nginx keeps its connections (as nginx.conf.example): every answer right.
         for _ in range(50):
