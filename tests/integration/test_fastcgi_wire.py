@@ -21,7 +21,7 @@ from harness.fastcgi import (FCGI_ABORT_REQUEST, FCGI_CANT_MPX_CONN, FCGI_END_RE
                              FCGI_UNKNOWN_TYPE, RecordReader, decode_pairs, fcgi_begin,
                              fcgi_message, fcgi_pairs, fcgi_record, fcgi_request,
                              parse_cgi_output)
-from harness.processes import wait_for
+from harness.processes import free_port, wait_for, wait_for_port
 from harness.programs import new_token
 
 GET = {"REQUEST_METHOD": "GET"}
@@ -32,25 +32,35 @@ class RawWire(unittest.TestCase):
     """Each test has its own status.fcgi and heartbeat.fcgi, so that one that dies shows."""
 
     processes = 1
+    tcp = ()  # the programs that listen on a loopback TCP port (self.ports) instead
 
     def setUp(self):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         self.dir = pathlib.Path(tmp.name)
+        self.dir.chmod(0o755)  # a web server's own user reaches the sockets
         self.token, line = new_token(BIN_DIR)
         (self.dir / "heartbeat.conf").write_text(f"{line}\ndatabase = {self.dir}/heartbeat.db\n")
         self.programs = {}
+        self.ports = {}
         for name in ("status", "heartbeat"):
             sock = self.dir / f"{name}.sock"
             log = open(self.dir / f"{name}.log", "wb")
             self.addCleanup(log.close)
-            args = [str(BIN_DIR / f"{name}.fcgi"), "--listen", str(sock)]
+            listen = str(sock)
+            if name in self.tcp:
+                self.ports[name] = free_port()
+                listen = f"127.0.0.1:{self.ports[name]}"
+            args = [str(BIN_DIR / f"{name}.fcgi"), "--listen", listen]
             if self.processes > 1:
                 args += ["--processes", str(self.processes)]
             proc = subprocess.Popen(args, stderr=log, env=dict(
                 os.environ, HEARTBEAT_CONFIG=str(self.dir / "heartbeat.conf")))
             self.addCleanup(self.stop, proc)
-            wait_for(sock.exists, what=f"{name} socket")
+            if name in self.tcp:
+                wait_for_port(self.ports[name], what=f"{name} port")
+            else:
+                wait_for(sock.exists, what=f"{name} socket")
             self.programs[name] = (proc, sock)
         self.status_sock = self.programs["status"][1]
         self.heartbeat_sock = self.programs["heartbeat"][1]
