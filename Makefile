@@ -29,7 +29,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
-  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata
+  libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata \
+  lighttpd h2o libfcgi-bin
 
 CORE_SOURCES = $(wildcard lib/core/*.cc)
 SERVER_SOURCES = $(wildcard lib/server/*.cc)

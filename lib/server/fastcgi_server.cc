@@ -126,6 +126,7 @@ struct Connection {
   int64_t stalled_since_ms = 0;
   // Its last answer is written and it is to close; while draining, what comes is dropped.
   bool closing = false;
+  bool peer_closed = false;  // the web server has closed its end (or the connection failed)
   int64_t draining_since_ms = 0;
 
   bool HasOutput() const { return out_sent < out.size(); }
@@ -220,8 +221,8 @@ class ConnectionLoop {
   // False when the connection is to be closed.
   bool Serve(Connection* c, uint32_t events, int64_t now) {
     if (c->draining_since_ms != 0) return Drain(c);
-    bool peer_gone = false;
-    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !c->HasOutput()) {
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !c->HasOutput() &&
+        !c->peer_closed) {
       ssize_t n = recv(c->fd.get(), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
       if (n > 0) {
         c->reader.Append(read_buffer_.data(), static_cast<size_t>(n));
@@ -229,42 +230,49 @@ class ConnectionLoop {
         c->idle_since_ms = now;
         if (c->reader.phase() == FastCgiReader::Phase::kBody) c->body_part_ms = now;
       } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        peer_gone = true;  // what came before the end is still answered, if whole
+        c->peer_closed = true;  // what came before the end is still answered, if whole
       }
     }
-    if (!Answer(c)) return false;
-    if (!Flush(c, now)) return false;
-    if (c->HasOutput()) {
-      // Nothing more is read until the answers are taken.
-      return !peer_gone && SetEvents(c, EPOLLOUT);
+    // Answers are written as they are made; the reader goes on while the socket takes them.
+    for (;;) {
+      const Answered answered = Answer(c);
+      if (answered == Answered::kMalformed || !Flush(c, now)) return false;
+      if (answered == Answered::kAll || c->HasOutput() || c->closing) break;
     }
+    if (c->HasOutput()) return SetEvents(c, EPOLLOUT);  // nothing is read until they are taken
     if (c->closing) return Close(c, now);
-    if (peer_gone) return false;
+    if (c->peer_closed) return false;
     NoteArrival(c, now);
     return SetEvents(c, EPOLLIN | EPOLLRDHUP);
   }
 
+  enum class Answered {
+    kAll,        // every whole request that has come is answered
+    kOutput,     // enough output waits: write it, then go on
+    kMalformed,  // not FastCGI: close
+  };
+
   // Runs the reader over what has come: each whole request is handed to the handler and its
-  // answer framed, until the reader wants more bytes or enough output waits. False for a
-  // connection that is not speaking FastCGI.
-  bool Answer(Connection* c) {
-    while (!c->closing && c->out.size() - c->out_sent < kOutputHighWater) {
+  // answer framed, until the reader wants more bytes or enough output waits.
+  Answered Answer(Connection* c) {
+    while (!c->closing) {
+      if (c->out.size() - c->out_sent >= kOutputHighWater) return Answered::kOutput;
       switch (c->reader.Next(&c->out)) {
         case FastCgiReader::Event::kNeedMore:
-          return true;
+          return Answered::kAll;
         case FastCgiReader::Event::kOutput:
-          return true;
+          return Answered::kOutput;
         case FastCgiReader::Event::kMalformed:
-          return false;
+          return Answered::kMalformed;
         case FastCgiReader::Event::kClose:
           c->closing = true;
-          return true;
+          break;
         case FastCgiReader::Event::kRequest:
           Handle(c);
           break;
       }
     }
-    return true;
+    return Answered::kAll;
   }
 
   void Handle(Connection* c) {

@@ -235,6 +235,18 @@ class Pipelining(RawWire):
         self.assertIsNone(reader.next(PROBE_SECONDS))  # the last asked for no keep
 
 
+    def test_five_hundred_requests_in_one_write_are_all_answered(self):
+        # Far more answers than the program lets wait at once: it writes, then reads on.
+        s = self.connect()
+        sender = threading.Thread(target=s.sendall, args=(fcgi_message(GET, keep=True) * 500,))
+        sender.start()
+        reader = RecordReader(s)
+        codes = [parse_cgi_output(reader.answer(5)[2])[0] for _ in range(500)]
+        sender.join()
+        self.assertEqual(codes, [200] * 500)
+        self.assert_probe_answered()
+
+
 class Bodies(RawWire):
     def test_a_413_keeps_the_connection_for_the_next_request(self):
         s = self.connect(self.heartbeat_sock)
