@@ -13,6 +13,7 @@ import time
 
 from harness import BIN_DIR
 from harness.fastcgi import parse_cgi_output
+from harness.h2o import H2o
 from harness.lighttpd import Lighttpd
 from tests.integration.test_fastcgi_wire import RawWire
 
@@ -124,6 +125,46 @@ class LighttpdStartingThePrograms(LighttpdOnTheSockets):
             dir=self.dir, bin=BIN_DIR.resolve(), config=self.dir / "heartbeat.conf")).start()
         self.addCleanup(self.server.stop)
         self.port = self.server.port
+
+
+class H2oConnecting(ThroughAWebServer, RawWire):
+    """h2o's `fastcgi.connect` through `file.custom-handler` on the programs' folder: a plain
+    path mapping sends an empty SCRIPT_NAME and the whole path as PATH_INFO (404), and
+    `file.file` sends no PATH_INFO at all (the badge path answers JSON). heartbeat.fcgi, which
+    needs no PATH_INFO, is the one file of the folder with a handler of its own."""
+    tcp = ("heartbeat",)
+    PATHS = """\
+"/cgi-bin":
+  file.dir: {www}
+  file.custom-handler:
+    extension: .fcgi
+    fastcgi.connect:
+      port: {status_sock}
+      type: unix
+"/cgi-bin/heartbeat.fcgi":
+  file.file: {www}/heartbeat.fcgi
+  file.custom-handler:
+    extension: .fcgi
+    fastcgi.connect:
+      host: 127.0.0.1
+      port: {heartbeat_port}
+      type: tcp
+"""
+
+    def setUp(self):
+        super().setUp()
+        www = self.dir / "www"
+        www.mkdir()
+        for name in ("status.fcgi", "heartbeat.fcgi"):
+            (www / name).write_text("")  # what the handler is chosen by; never run
+        self.server = H2o(self.dir / "h2o", self.PATHS.format(
+            www=www, status_sock=self.status_sock, heartbeat_port=self.ports["heartbeat"])).start()
+        self.addCleanup(self.server.stop)
+        self.port = self.server.port
+
+    def assert_log_clean(self):
+        bad = [line for line in self.server.log().splitlines() if "is ready to serve" not in line]
+        self.assertEqual(bad, [])
 
 
 class CgiFcgiBridge(RawWire):
