@@ -14,8 +14,8 @@ import unittest
 from harness import BIN_DIR
 from harness.fastcgi import FastCgiConnection, fcgi_message, fcgi_request
 from harness.local_stack import LocalStack
-from harness.processes import (free_port, open_descriptors, proc_stat, signal_pending, wait_for,
-                               wait_for_port)
+from harness.processes import (free_port, open_descriptors, proc_stat, signal_pending,
+                               unix_socket_open, wait_for, wait_for_port)
 from harness.programs import json_body
 from harness.stack_case import StackTestCase
 
@@ -322,7 +322,7 @@ class OutOfDescriptors(unittest.TestCase):
                 env=dict(os.environ, HEARTBEAT_CONFIG=str(config)), stderr=log,
                 preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16)))
             try:
-                wait_for(sock.exists, what="status socket")
+                wait_for(lambda: unix_socket_open(sock), what="status socket")
                 self.assertEqual(fcgi_request(sock, GET)[0], 200)  # the database is open
                 idle = []
                 for _ in range(30):  # more than 16 descriptors allow

@@ -21,7 +21,7 @@ from harness.fastcgi import (FCGI_ABORT_REQUEST, FCGI_CANT_MPX_CONN, FCGI_END_RE
                              FCGI_UNKNOWN_TYPE, RecordReader, decode_pairs, fcgi_begin,
                              fcgi_message, fcgi_pairs, fcgi_record, fcgi_request,
                              parse_cgi_output)
-from harness.processes import free_port, wait_for, wait_for_port
+from harness.processes import free_port, unix_socket_open, wait_for, wait_for_port
 from harness.programs import new_token
 
 GET = {"REQUEST_METHOD": "GET"}
@@ -60,7 +60,7 @@ class RawWire(unittest.TestCase):
             if name in self.tcp:
                 wait_for_port(self.ports[name], what=f"{name} port")
             else:
-                wait_for(sock.exists, what=f"{name} socket")
+                wait_for(lambda: unix_socket_open(sock), what=f"{name} socket")
             self.programs[name] = (proc, sock)
         self.status_sock = self.programs["status"][1]
         self.heartbeat_sock = self.programs["heartbeat"][1]
