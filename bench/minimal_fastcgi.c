@@ -32,7 +32,7 @@ static void answer(int fd, unsigned char id_high, unsigned char id_low) {
   unsigned char end[24] = {1, 6, id_high, id_low, 0, 0, 0, 0, 1, 3, id_high, id_low, 0, 8, 0, 0};
   memcpy(out + at, end, sizeof end);
   at += sizeof end;
-  if (write(fd, out, at) < 0) perror("write");
+  if (send(fd, out, at, MSG_NOSIGNAL) < 0) perror("send");  /* nginx may have closed it */
 }
 
 int main(int argc, char** argv) {
