@@ -7,7 +7,7 @@ PKG_CONFIG ?= pkg-config
 OPTIMIZATION ?= -O2
 STD = -std=c++17
 WARN = -Wall -Wextra -Werror
-SERVER_LIBS = fcgi sqlite3 libsodium nlohmann_json
+SERVER_LIBS = sqlite3 libsodium nlohmann_json
 
 # pkg-config runs only once the libraries are there (`make deps` installs them).
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)
@@ -42,7 +42,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages that the build and the tests need; fragments add theirs.
 APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-dev \
   libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata \
-  faketime
+  lighttpd h2o libfcgi-bin faketime
 
 CORE_SOURCES = $(wildcard lib/core/*.cc)
 SERVER_SOURCES = $(wildcard lib/server/*.cc)

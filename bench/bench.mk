@@ -12,7 +12,13 @@ build/release/bench/handler_bench: build/release/bench/handler_bench.o build/rel
 build/release/bench/fixed_rate: build/release/bench/fixed_rate.o
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS)
 
-BENCH_PROGRAMS = build/static/status.fcgi build/static/heartbeat.fcgi build/release/bench/fixed_rate
+# The ceiling of the programs' design (a responder that does nothing but answer), built here.
+build/release/bench/minimal_fastcgi: bench/minimal_fastcgi.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror $< -o $@
+
+BENCH_PROGRAMS = build/static/status.fcgi build/static/heartbeat.fcgi build/release/bench/fixed_rate \
+  build/release/bench/minimal_fastcgi
 
 bench: deps $(BENCH_PROGRAMS) build/release/bench/handler_bench
 	build/release/bench/handler_bench --benchmark_min_time=0.5 | tee build/bench-handler.txt

@@ -33,6 +33,7 @@ from harness.programs import new_token
 BIN = pathlib.Path(os.environ.get("HEARTBEAT_BENCH_BIN", ROOT / "build" / "static"))
 PHP_FPM = shutil.which("php-fpm8.2") or "/usr/sbin/php-fpm8.2"
 FIXED_RATE = ROOT / "build" / "release" / "bench" / "fixed_rate"
+MINIMAL = ROOT / "build" / "release" / "bench" / "minimal_fastcgi"
 
 # The http block of the bench's nginx (harness.nginx writes the rest).
 HTTP_BLOCK = """\
@@ -41,6 +42,7 @@ fastcgi_cache_path {d}/cache levels=1 keys_zone=status_cache:1m;
 upstream one {{ server unix:{d}/status-one.sock; keepalive 32; }}
 upstream pool {{ server unix:{d}/status-pool.sock; keepalive 32; }}
 upstream write {{ server unix:{d}/heartbeat.sock; keepalive 32; }}
+upstream minimal {{ server unix:{d}/minimal.sock; keepalive 32; }}
 server {{
     listen 127.0.0.1:{port} backlog=4096;
     root {d}/www;
@@ -57,6 +59,7 @@ server {{
         fastcgi_cache_key $request_uri;
         fastcgi_cache_lock on;
     }}
+    location = /minimal {{ {minimal} }}
     location = /heartbeat {{ {write} }}
 }}
 """
@@ -66,7 +69,7 @@ def nginx_config(d, port):
     http = HTTP_BLOCK.format(
         d=d, port=port,
         one=nginx.fastcgi_pass("one"), pool=nginx.fastcgi_pass("pool"),
-        write=nginx.fastcgi_pass("write"),
+        write=nginx.fastcgi_pass("write"), minimal=nginx.fastcgi_pass("minimal"),
         unkept=nginx.fastcgi_pass(f"unix:{d}/status-one.sock", keep=False),
         cgi=nginx.fastcgi_pass(f"unix:{d}/fcgiwrap.sock", keep=False, params=[
             ("SCRIPT_FILENAME", BIN / "status.fcgi"), ("HEARTBEAT_CONFIG", d / "heartbeat.conf")]),
@@ -91,6 +94,8 @@ clear_env = no
 # name, path, what it is
 TARGETS = [
     ("static", "/static.json", "nginx serving a static JSON file (the ceiling)"),
+    ("minimal FastCGI", "/minimal", "bench/minimal_fastcgi.c: one epoll thread, kept connections, "
+                                    "a fixed answer, no params read (the design's ceiling)"),
     ("status.fcgi", "/one", "status.fcgi --listen, one process; nginx keeps connections open "
                             "(fastcgi_keep_conn, as nginx.conf.example)"),
     ("status.fcgi ×2", "/pool", "status.fcgi --listen --processes 2: one process per core on one "
@@ -135,8 +140,10 @@ class Bench:
         one = self.spawn([BIN / "status.fcgi", "--listen", d / "status-one.sock"], env=env)
         hb = self.spawn([BIN / "heartbeat.fcgi", "--listen", d / "heartbeat.sock"], env=env)
         pool = self.spawn([BIN / "status.fcgi", "--listen", d / "status-pool.sock", "--processes", "2"], env=env)
+        minimal = self.spawn([MINIMAL, d / "minimal.sock"])
         self.rss_pids = {"status.fcgi": [one.pid], "status.fcgi 1 conn/req": [one.pid],
-                         "heartbeat.fcgi": [hb.pid], "cached": [one.pid]}
+                         "heartbeat.fcgi": [hb.pid], "cached": [one.pid],
+                         "minimal FastCGI": [minimal.pid]}
         # fcgiwrap forks and execs status.fcgi for each request: the CGI model.
         cgi = subprocess.run(["spawn-fcgi", "-s", str(d / "fcgiwrap.sock"), "-F", "2", "-M", "0666",
                               "--", shutil.which("fcgiwrap") or "/usr/sbin/fcgiwrap"],
@@ -144,7 +151,7 @@ class Bench:
         self.other_pids = [int(p) for p in re.findall(r"PID: (\d+)", cgi.stdout + cgi.stderr)]
         (d / "php-fpm.conf").write_text(PHP_FPM_CONF.format(d=d))
         self.spawn([PHP_FPM, "-y", str(d / "php-fpm.conf"), "-F", "-R"])
-        for sock in ("status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm"):
+        for sock in ("status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm", "minimal"):
             wait_for(lambda: (d / f"{sock}.sock").exists(), what=sock)
         # The pool's workers, whose memory is what counts (their parent only looks after them).
         wait_for(lambda: len(workers_of(pool.pid)) == 2, what="status.fcgi workers")
@@ -358,6 +365,11 @@ def main():
             bench.stop()
 
     table = throughput_table(results, targets, connections, rss)
+    if any(name == "minimal FastCGI" for name, _, _ in targets):
+        table += "\n\n" + "; ".join(
+            f"status.fcgi / minimal FastCGI at {c} conn: "
+            f"{ratio_to_static(results[('status.fcgi', c)], results[('minimal FastCGI', c)], 'rps'):.2f}× req/s"
+            for c in connections if ("status.fcgi", c) in results)
     if rates:
         table += "\n\n" + fixed_rate_table(rate_results, rate_targets, rates)
     table += (f"\n\nWaking a sleeping process on this machine (a round trip between two): "

@@ -7,7 +7,7 @@
 DIST_NAME = heartbeat-$(VERSION)-linux-x86_64
 DIST_DIR = dist/$(DIST_NAME)
 DIST_TARBALL = dist/$(DIST_NAME).tar.gz
-STATIC_LIBS = -lfcgi -lsqlite3 -lsodium -lpthread -lm -ldl
+STATIC_LIBS = -lsqlite3 -lsodium -lpthread -lm -ldl
 STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
 APT_PACKAGES += apache2 libapache2-mod-fcgid apache2-suexec-pristine file varnish
 

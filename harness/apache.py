@@ -1,6 +1,6 @@
 """A private Apache on a free loopback port: its own config, pid file, logs and mutexes, with
-either mod_fcgid (event MPM), only mod_cgi (prefork MPM) or only mod_cgid (event MPM). Debian's
-modules, nothing else."""
+either mod_fcgid (event MPM), only mod_cgi (prefork MPM), only mod_cgid (event MPM) or
+mod_proxy_fcgi (event MPM, `extra` holds its ProxyPass lines). Debian's modules, nothing else."""
 import os
 import pathlib
 import pwd
@@ -40,20 +40,25 @@ COMMON_MODULES = ["authz_core", "mime", "env", "dir"]
 
 
 class Apache:
-    def __init__(self, directory, module):
-        assert module in ("fcgid", "cgi", "cgid")
+    def __init__(self, directory, module, extra=""):
+        assert module in ("fcgid", "cgi", "cgid", "proxy_fcgi")
         self.dir = pathlib.Path(directory)
         self.module = module
+        self.extra = extra
         self.port = free_port()
         self.user = "www-data"
         self.proc = None
 
     def start(self):
         (self.dir / "run").mkdir(parents=True, exist_ok=True)
+        (self.dir / "www").mkdir(exist_ok=True)
         if self.module == "fcgid":
             modules = ["mpm_event"] + COMMON_MODULES + ["fcgid"]
             extra = (f"FcgidIPCDir {self.dir}/run/fcgid\n"
                      f"FcgidProcessTableFile {self.dir}/run/fcgid_shm\n")
+        elif self.module == "proxy_fcgi":
+            modules = ["mpm_event"] + COMMON_MODULES + ["proxy", "proxy_fcgi", "setenvif"]
+            extra = self.extra
         elif self.module == "cgid":
             modules = ["mpm_event"] + COMMON_MODULES + ["cgid"]
             extra = f"ScriptSock {self.dir}/run/cgid.sock\n"

@@ -1,13 +1,58 @@
-"""FastCGI spoken directly to a program's socket, as nginx speaks it, and the parser of the
-CGI-style answer (status line, headers, body) that both FastCGI and plain CGI runs return."""
+"""FastCGI spoken directly to a program's socket, as nginx speaks it (and record by record, as
+an attacker would), and the parser of the CGI-style answer (status line, headers, body) that
+both FastCGI and plain CGI runs return."""
 import socket
 import struct
+import time
 
-FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+FCGI_BEGIN_REQUEST, FCGI_ABORT_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = (
+    1, 2, 3, 4, 5, 6)
+FCGI_GET_VALUES, FCGI_GET_VALUES_RESULT, FCGI_UNKNOWN_TYPE = 9, 10, 11
+FCGI_REQUEST_COMPLETE, FCGI_CANT_MPX_CONN, FCGI_UNKNOWN_ROLE = 0, 1, 3
 
 
-def _record(kind, content, request_id=1):
-    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
+def _record(kind, content, request_id=1, padding=0):
+    return (struct.pack(">BBHHBB", 1, kind, request_id, len(content), padding, 0) + content
+            + b"\0" * padding)
+
+
+def fcgi_record(kind, content=b"", request_id=1, padding=0):
+    """One record, as raw as a test wants it."""
+    return _record(kind, content, request_id, padding)
+
+
+def fcgi_begin(request_id=1, keep=True, role=1):
+    return _record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", role, FCGI_KEEP_CONN if keep else 0),
+                   request_id)
+
+
+def fcgi_pairs(pairs):
+    """Name-value pairs (a dict, or a list of (name, value) to repeat names) as encoded."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    encoded = b""
+    for name, value in items:
+        name = name.encode() if isinstance(name, str) else name
+        value = value.encode() if isinstance(value, str) else value
+        encoded += _length(len(name)) + _length(len(value)) + name + value
+    return encoded
+
+
+def decode_pairs(data):
+    pairs, at = [], 0
+    while at < len(data):
+        lengths = []
+        for _ in range(2):
+            if data[at] < 128:
+                lengths.append(data[at])
+                at += 1
+            else:
+                lengths.append(struct.unpack(">I", data[at:at + 4])[0] & 0x7fffffff)
+                at += 4
+        name = data[at:at + lengths[0]]
+        value = data[at + lengths[0]:at + lengths[0] + lengths[1]]
+        at += lengths[0] + lengths[1]
+        pairs.append((name.decode(), value.decode()))
+    return pairs
 
 
 def _length(n):
@@ -91,6 +136,52 @@ class FastCgiConnection:
             self.pending += chunk
         data, self.pending = self.pending[:n], self.pending[n:]
         return data
+
+
+class RecordReader:
+    """The records a program writes on a raw socket, one at a time, each within a deadline."""
+
+    def __init__(self, sock):
+        self.socket = sock
+        self.pending = b""
+
+    def next(self, timeout):
+        """(type, request id, content), or None when the program closed the connection."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if len(self.pending) >= 8:
+                _, kind, request_id, length, padding, _ = struct.unpack(">BBHHBB", self.pending[:8])
+                if len(self.pending) >= 8 + length + padding:
+                    content = self.pending[8:8 + length]
+                    self.pending = self.pending[8 + length + padding:]
+                    return kind, request_id, content
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no record within %.1f s" % timeout)
+            self.socket.settimeout(left)
+            try:
+                chunk = self.socket.recv(65536)
+            except ConnectionResetError:
+                chunk = b""
+            if not chunk:
+                return None
+            self.pending += chunk
+
+    def answer(self, timeout):
+        """The records up to the next END_REQUEST: (its request id, its protocol status, the
+        STDOUT joined), and the other records met on the way."""
+        out, others = b"", []
+        while True:
+            record = self.next(timeout)
+            if record is None:
+                raise ConnectionError("closed before END_REQUEST")
+            kind, request_id, content = record
+            if kind == FCGI_STDOUT:
+                out += content
+            elif kind == FCGI_END_REQUEST:
+                return request_id, content[4], out, others
+            else:
+                others.append(record)
 
 
 def _read_stdout(s):

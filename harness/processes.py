@@ -32,6 +32,18 @@ def port_open(port):
         return False
 
 
+def unix_socket_open(path):
+    """True when something accepts connections on the unix socket at `path` (its file appears
+    at bind(), before the program listens)."""
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(0.2)
+            s.connect(str(path))
+            return True
+    except OSError:
+        return False
+
+
 def wait_for_port(port, what, timeout=10.0):
     wait_for(lambda: port_open(port), timeout=timeout, what=what)
 

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "key_value.h"
 
 namespace heartbeat {
 
-long long ParseContentLength(const char* value) {
-  if (!value || !*value) return -1;
+long long ParseContentLength(std::string_view value) {
+  if (value.empty()) return -1;
   long long length = 0;
   if (!ParseIntInRange(value, 0, (1LL << 53), &length)) return -2;
   return length;
@@ -39,26 +40,30 @@ constexpr size_t kVariableCount = sizeof kVariables / sizeof kVariables[0];
 
 }  // namespace
 
+void RequestBuilder::Add(std::string_view name, std::string_view value) {
+  static_assert(sizeof seen_ == kVariableCount, "one flag per variable");
+  for (size_t i = 0; i < kVariableCount; ++i) {
+    if (kVariables[i].name != name) continue;
+    if (seen_[i]) return;
+    seen_[i] = true;
+    if (kVariables[i].field) {
+      (request_.*kVariables[i].field).assign(value.data(), value.size());
+    } else {
+      request_.content_length = ParseContentLength(value);
+    }
+    return;
+  }
+}
+
 Request RequestFromVariables(char* const* variables) {
-  Request request;
-  bool seen[kVariableCount] = {};
+  RequestBuilder builder;
   for (; variables && *variables; ++variables) {
     const char* entry = *variables;
     const char* equals = std::strchr(entry, '=');
     if (!equals) continue;
-    std::string_view name(entry, static_cast<size_t>(equals - entry));
-    for (size_t i = 0; i < kVariableCount; ++i) {
-      if (seen[i] || kVariables[i].name != name) continue;
-      seen[i] = true;
-      if (kVariables[i].field) {
-        request.*kVariables[i].field = equals + 1;
-      } else {
-        request.content_length = ParseContentLength(equals + 1);
-      }
-      break;
-    }
+    builder.Add(std::string_view(entry, static_cast<size_t>(equals - entry)), equals + 1);
   }
-  return request;
+  return std::move(builder.request());
 }
 
 size_t BodyBytesWanted(const Request& request) {

@@ -3,17 +3,28 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "http.h"
 
 namespace heartbeat {
 
 // CONTENT_LENGTH: -1 when absent or empty, -2 when not a usable number.
-long long ParseContentLength(const char* value);
+long long ParseContentLength(std::string_view value);
 
-// Fills a Request from CGI variables given as a null-terminated array of "NAME=value"
-// strings (`environ` for CGI, libfcgi's envp for FastCGI), in one pass over them. As with
+// Fills a Request from CGI variables given one at a time (a FastCGI request's params). As with
 // getenv, the first of a name given twice counts.
+class RequestBuilder {
+ public:
+  void Add(std::string_view name, std::string_view value);
+  Request& request() { return request_; }
+
+ private:
+  Request request_;
+  bool seen_[10] = {};  // of the variables a handler looks at (cgi_request.cc)
+};
+
+// The same from a null-terminated array of "NAME=value" strings (`environ` for CGI).
 Request RequestFromVariables(char* const* variables);
 
 // Whether the request has a body to read at all.

@@ -1,5 +1,4 @@
-// Plain CGI: the one request in the environment and on stdin, the answer on stdout. libfcgi's
-// reentrant loop has no CGI fallback of its own.
+// Plain CGI: the one request in the environment and on stdin, the answer on stdout.
 #pragma once
 
 #include "fastcgi_server.h"

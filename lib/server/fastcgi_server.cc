@@ -1,16 +1,11 @@
 #include "fastcgi_server.h"
 
 #include <arpa/inet.h>
-#include <fcgiapp.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,30 +21,37 @@
 #include "cgi_request.h"
 #include "cgi_response.h"
 #include "clock.h"
-#include "fastcgi_framing.h"
+#include "fastcgi_reader.h"
+#include "fastcgi_records.h"
 #include "log.h"
+#include "unique_fd.h"
 
 namespace heartbeat {
 namespace {
 
-// Beyond this many open connections new ones wait in the listen backlog. It also keeps every
-// descriptor far below FD_SETSIZE, which libfcgi's lingering close relies on.
+// At most this many connections are open at once; at the limit, the one idle the longest is
+// closed to make room for a new one (docs/protocol.md, "Connections").
 constexpr size_t kMaxConnections = 256;
 
-// A request must arrive whole within this time of its first byte, and a connection whose
-// answers are not taken must take them within it, or the connection is dropped. Web servers
-// pass a request whole and read answers at once, so this never cuts one of theirs.
-constexpr int64_t kDeadlineMs = 2000;
+// The deadlines of docs/protocol.md, "Slow clients". A request's params must be whole within
+// kArrivingMs of its first byte; each part of its body within kBodyPartMs of the one before,
+// the whole within kBodyWholeMs of the first byte; answers must be taken within kAnswerMs.
+constexpr int64_t kArrivingMs = 2000;
+constexpr int64_t kBodyPartMs = 5000;
+constexpr int64_t kBodyWholeMs = 30000;
+constexpr int64_t kAnswerMs = 2000;
+// A connection that has never sent a byte: web servers send a request as soon as they connect.
+constexpr int64_t kSilentMs = 5000;
+// After a stop, what is still arriving has this long (the program exits within 5 s).
+constexpr int64_t kStopGraceMs = 4000;
+// What the web server still sends after an answer on a connection that is then closed, read
+// and dropped for at most this long (a close with unread bytes would reset the answer).
+constexpr int64_t kDrainMs = 2000;
 
-// libfcgi is handed a request only once it is all there (RequestArrival), so its reads never
-// wait. Its blocking writes could: an answer is written only while the connection's send
-// buffer has this much room (answers are far smaller). The socket timeouts are a last guard.
-constexpr int kAnswerRoomBytes = 64 * 1024;
-constexpr time_t kSocketTimeoutSeconds = 2;
-
-// How much of a waiting request is looked at; a request that does not fit is not one of a
-// web server's (nginx's headers are at most 32 KiB by default) and is dropped.
-constexpr size_t kPeekBytes = 64 * 1024 + 4096 + 64;
+// One read takes at most this much; a connection's answers waiting past kOutputHighWater stop
+// its reading until the web server has taken them.
+constexpr size_t kReadBytes = 64 * 1024;
+constexpr size_t kOutputHighWater = 64 * 1024;
 
 // How long accepting pauses after accept() fails for want of descriptors or memory.
 constexpr int kAcceptPauseMs = 1000;
@@ -78,13 +80,6 @@ sigset_t InstallSignalHandlers() {
   return wait_mask;
 }
 
-bool IsUnixSocket(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  return getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
-         address.ss_family == AF_UNIX;
-}
-
 // FCGI_WEB_SERVER_ADDRS: the comma-separated IPv4 addresses allowed to connect over TCP, as
 // libfcgi's own accept honours it. Empty: any.
 std::vector<in_addr_t> AllowedWebServers() {
@@ -109,84 +104,36 @@ bool PeerAllowed(const sockaddr_storage& peer, const std::vector<in_addr_t>& all
   return false;
 }
 
-// One connection from the web server, with libfcgi's state for it. The request never
-// accepts by itself (no listening socket): when the web server closes the connection,
-// FCGX_Accept_r fails instead of blocking in accept().
-class Connection {
- public:
-  explicit Connection(int fd) {
-    FCGX_InitRequest(&fcgi_, -1, 0);
-    fcgi_.ipcFd = fd;
-  }
-  // Only ever destroyed between requests: no answer can be lost, so no lingering close
-  // (which would wait up to 2 s per connection for the web server to close its end).
-  ~Connection() {
-    fcgi_.detached = 1;
-    FCGX_Free(&fcgi_, 1);
-  }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+// One connection from the web server: its reader, the answers not yet written, and the times
+// its deadlines count from.
+struct Connection {
+  Connection(int descriptor, int64_t now) : fd(descriptor), idle_since_ms(now) {}
 
-  int fd() const { return fcgi_.ipcFd; }
-
-  // When the request now arriving began (0: none is arriving), and since when the answers
-  // have not been taken (0: they are being taken).
+  UniqueFd fd;
+  FastCgiReader reader;
+  std::string out;  // answers not yet written, from out_sent on
+  size_t out_sent = 0;
+  // The events the loop waits for on it.
+  uint32_t events = 0;
+  // Since when it has had nothing to do (accepted, or its last request answered): the one
+  // idle the longest is closed first. Never a byte yet: it has the silent deadline.
+  int64_t idle_since_ms;
+  bool heard_from = false;
+  // When the request now arriving began, and when its body last grew (0: none arriving).
   int64_t arriving_since_ms = 0;
+  int64_t body_part_ms = 0;
+  // Since when its answers have waited on it (0: none waits).
   int64_t stalled_since_ms = 0;
-  // Since when the rest of a body is being read and dropped (0: it is not).
+  // Its last answer is written and it is to close; while draining, what comes is dropped.
+  bool closing = false;
+  bool peer_closed = false;  // the web server has closed its end (or the connection failed)
   int64_t draining_since_ms = 0;
 
-  // When the connection is to be dropped unless what it waits for happens first; 0: never.
-  int64_t DeadlineMs() const {
-    int64_t deadline = 0;
-    for (int64_t since : {arriving_since_ms, stalled_since_ms, draining_since_ms}) {
-      if (since != 0 && (deadline == 0 || since + kDeadlineMs < deadline))
-        deadline = since + kDeadlineMs;
-    }
-    return deadline;
+  bool HasOutput() const { return out_sent < out.size(); }
+  // Nothing arriving, nothing to write: it may be closed without losing anything.
+  bool Idle() const {
+    return reader.phase() == FastCgiReader::Phase::kIdle && !HasOutput() && !closing;
   }
-  // The events the loop waits for on this connection.
-  uint32_t events = 0;
-  // The socket's send buffer (SO_SNDBUF), read once.
-  int send_buffer_bytes = 0;
-
-  enum class After { kKeep, kClose, kDrain };
-
-  // Reads one request, answers it, and says what becomes of the connection: kept for the
-  // next request (the web server asked, FCGI_KEEP_CONN), closed, or drained: the answer is
-  // whole but part of the body was never read (a heartbeat reads at most 4 KiB of one), so
-  // this end is shut and what the web server still sends is read and dropped until it
-  // closes, never interleaved with a next request.
-  After ServeOneRequest(RequestHandler& handler, bool unix_socket, std::string* out) {
-    // FCGX_Accept_r first finishes the previous request, closing the connection unless it is
-    // to be kept: it must be kept, it is the one to read from.
-    fcgi_.keepConnection = 1;
-    if (FCGX_Accept_r(&fcgi_) < 0) return After::kClose;  // closed by the web server, or garbage
-    Request request = RequestFromVariables(fcgi_.envp);
-    if (ExpectsBody(request)) {
-      size_t wanted = BodyBytesWanted(request);
-      request.body.resize(wanted);
-      int got = FCGX_GetStr(&request.body[0], static_cast<int>(wanted), fcgi_.in);
-      request.body.resize(got > 0 ? static_cast<size_t>(got) : 0);
-      FinishBody(&request);
-    }
-    out->clear();
-    AppendCgiResponse(handler.Handle(request), out);
-    FCGX_PutStr(out->data(), static_cast<int>(out->size()), fcgi_.out);
-    const bool rest_unread = !BodyReadToEnd(request);
-    if (rest_unread) fcgi_.keepConnection = 1;  // for the drain, whatever the web server asked
-    // Closing a connection whose data was all read needs no lingering (a half-close, then a
-    // wait for the other end): with a unix socket, close at once and save two system calls.
-    fcgi_.detached = unix_socket && !rest_unread;
-    FCGX_Finish_r(&fcgi_);
-    if (fcgi_.ipcFd < 0) return After::kClose;
-    if (!rest_unread) return After::kKeep;
-    if (shutdown(fcgi_.ipcFd, SHUT_WR) != 0) return After::kClose;
-    return After::kDrain;
-  }
-
- private:
-  FCGX_Request fcgi_;
 };
 
 class ConnectionLoop {
@@ -194,10 +141,9 @@ class ConnectionLoop {
   ConnectionLoop(RequestHandler& handler, int listen_fd)
       : handler_(handler),
         listen_fd_(listen_fd),
-        unix_socket_(IsUnixSocket(listen_fd)),
         allowed_(AllowedWebServers()),
         epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
-        peek_(kPeekBytes) {}
+        read_buffer_(kReadBytes) {}
   ~ConnectionLoop() {
     connections_.clear();
     if (epoll_fd_ >= 0) close(epoll_fd_);
@@ -206,8 +152,8 @@ class ConnectionLoop {
   ConnectionLoop& operator=(const ConnectionLoop&) = delete;
 
   int Run(const sigset_t& wait_mask) {
-    // A listening socket shared with other processes (spawn-fcgi -F N) may have been
-    // emptied by one of them after epoll said it was ready: accept must not block then.
+    // A listening socket shared with other processes (spawn-fcgi -F N, --processes) may have
+    // been emptied by one of them after epoll said it was ready: accept must not block then.
     int flags = fcntl(listen_fd_, F_GETFL);
     if (flags < 0 || fcntl(listen_fd_, F_SETFL, flags | O_NONBLOCK) != 0) {
       LogLine(std::string("cannot make the listening socket non-blocking: ") +
@@ -222,16 +168,16 @@ class ConnectionLoop {
       return 1;
     }
     while (!g_stop_requested) {
-      if (!WaitAndServe(&wait_mask, /*accepting=*/true)) return 1;
+      if (!WaitAndServe(&wait_mask)) return 1;
     }
     FinishArrivingRequests();
     return 0;
   }
 
  private:
-  // One wait and what it found: accepts, serves one request from each connection that has a
-  // whole one, and drops connections past their deadline. False if the listener failed.
-  bool WaitAndServe(const sigset_t* wait_mask, bool accepting) {
+  // One wait and what it found: accepts, reads and answers, and drops connections past their
+  // deadline. False if the listener failed.
+  bool WaitAndServe(const sigset_t* wait_mask) {
     epoll_event events[64];
     int ready = epoll_pwait(epoll_fd_, events, 64, WaitTimeoutMs(), wait_mask);
     if (ready < 0) {
@@ -250,119 +196,230 @@ class ConnectionLoop {
           return false;
         }
         accept_waiting = true;
-      } else if (!Serve(connection, events[i].events, now)) {
-        Drop(connection);
       } else {
-        NoteDeadline(connection);
+        Step(connection, events[i].events, now);
       }
     }
     DropLateConnections(now);
-    if (accepting && accept_waiting) AcceptWaiting();
-    SetAccepting(accepting && !AcceptPaused() && connections_.size() < kMaxConnections);
+    if (accept_waiting && !stopping_) AcceptWaiting(now);
+    if (stopping_) DropIdleConnections();
+    SetAccepting(!stopping_ && !AcceptPaused() &&
+                 (connections_.size() < kMaxConnections || IdlestConnection() != nullptr));
     return true;
   }
 
-  // What a connection's event means: a whole request is served, a partial one waited for,
-  // answers not taken wait for room. Returns false when the connection is to be dropped.
-  bool Serve(Connection* connection, uint32_t events, int64_t now) {
-    if (connection->draining_since_ms != 0) return Drain(connection);
-    // Answers not taken: wait for room, keeping the deadline of when they stopped.
-    const int64_t stalled_since = connection->stalled_since_ms;
-    if (stalled_since != 0) {
-      if (!(events & EPOLLOUT)) return !(events & (EPOLLHUP | EPOLLERR));
-      connection->stalled_since_ms = 0;
+  // What an event on a connection leads to; the connection is dropped when it is done.
+  void Step(Connection* connection, uint32_t events, int64_t now) {
+    if (!Serve(connection, events, now)) {
+      Drop(connection);
+      return;
     }
-    ssize_t waiting = recv(connection->fd(), peek_.data(), peek_.size(), MSG_PEEK | MSG_DONTWAIT);
-    if (waiting == 0) return false;  // closed by the web server
-    if (waiting < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-    size_t stale = 0;
-    Arrival arrival = RequestArrival(peek_.data(), static_cast<size_t>(waiting), &stale);
-    if (arrival == Arrival::kMalformed) return false;
-    if (stale > 0) {
-      // The unread end of an earlier body (nginx goes on sending it after a 413): taken off
-      // the socket here, so that it neither fills it nor counts as a request arriving. What
-      // follows is looked at on the next wake (level-triggered).
-      if (recv(connection->fd(), peek_.data(), stale, MSG_DONTWAIT) <= 0) return false;
-      return SetEvents(connection, EPOLLIN | EPOLLRDHUP);
-    }
-    if (arrival == Arrival::kPartial) {
-      if (static_cast<size_t>(waiting) == peek_.size() || (events & (EPOLLRDHUP | EPOLLHUP))) {
-        return false;  // too large to be a web server's, or its sender has gone
+    NoteDeadline(connection);
+  }
+
+  // Reads what has come, answers each request that is whole, writes what the socket takes.
+  // False when the connection is to be closed.
+  bool Serve(Connection* c, uint32_t events, int64_t now) {
+    if (c->draining_since_ms != 0) return Drain(c);
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && !c->HasOutput() &&
+        !c->peer_closed) {
+      ssize_t n = recv(c->fd.get(), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        c->reader.Append(read_buffer_.data(), static_cast<size_t>(n));
+        c->heard_from = true;
+        c->idle_since_ms = now;
+        if (c->reader.phase() == FastCgiReader::Phase::kBody) c->body_part_ms = now;
+      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        c->peer_closed = true;  // what came before the end is still answered, if whole
       }
-      if (connection->arriving_since_ms == 0) connection->arriving_since_ms = now;
-      // Woken again only when more arrives, not for the bytes already seen.
-      return SetEvents(connection, EPOLLIN | EPOLLRDHUP | EPOLLET);
     }
-    if (!HasRoomForAnswer(*connection)) {
-      connection->stalled_since_ms = stalled_since != 0 ? stalled_since : now;
-      return SetEvents(connection, EPOLLOUT);
+    // Answers are written as they are made; the reader goes on while the socket takes them.
+    for (;;) {
+      const Answered answered = Answer(c);
+      if (answered == Answered::kMalformed || !Flush(c, now)) return false;
+      if (answered == Answered::kAll || c->HasOutput() || c->closing) break;
     }
-    connection->arriving_since_ms = 0;
-    switch (connection->ServeOneRequest(handler_, unix_socket_, &out_)) {
-      case Connection::After::kClose:
+    if (c->HasOutput()) return SetEvents(c, EPOLLOUT);  // nothing is read until they are taken
+    if (c->closing) return Close(c, now);
+    if (c->peer_closed) return false;
+    NoteArrival(c, now);
+    return SetEvents(c, EPOLLIN | EPOLLRDHUP);
+  }
+
+  enum class Answered {
+    kAll,        // every whole request that has come is answered
+    kOutput,     // enough output waits: write it, then go on
+    kMalformed,  // not FastCGI: close
+  };
+
+  // Runs the reader over what has come: each whole request is handed to the handler and its
+  // answer framed, until the reader wants more bytes or enough output waits.
+  Answered Answer(Connection* c) {
+    while (!c->closing) {
+      if (c->out.size() - c->out_sent >= kOutputHighWater) return Answered::kOutput;
+      switch (c->reader.Next(&c->out)) {
+        case FastCgiReader::Event::kNeedMore:
+          return Answered::kAll;
+        case FastCgiReader::Event::kOutput:
+          return Answered::kOutput;
+        case FastCgiReader::Event::kMalformed:
+          return Answered::kMalformed;
+        case FastCgiReader::Event::kClose:
+          c->closing = true;
+          break;
+        case FastCgiReader::Event::kRequest:
+          Handle(c);
+          break;
+      }
+    }
+    return Answered::kAll;
+  }
+
+  void Handle(Connection* c) {
+    FastCgiRequest& wire = c->reader.request();
+    RequestBuilder builder;
+    std::string_view pairs = wire.params;
+    std::string_view name, value;
+    while (fastcgi::NextPair(&pairs, FastCgiLimits().pair, &name, &value) ==
+           fastcgi::PairResult::kPair) {
+      builder.Add(name, value);
+    }
+    Request& request = builder.request();
+    if (ExpectsBody(request)) {
+      request.body = std::move(wire.body);
+      // As CGI reads it: the announced length, no more.
+      if (request.content_length >= 0 &&
+          request.body.size() > static_cast<size_t>(request.content_length)) {
+        request.body.resize(static_cast<size_t>(request.content_length));
+      }
+      FinishBody(&request);
+    }
+    answer_.clear();
+    AppendCgiResponse(handler_.Handle(request), &answer_);
+    if (c->out_sent == c->out.size()) {
+      c->out.clear();
+      c->out_sent = 0;
+    }
+    fastcgi::AppendStream(fastcgi::kStdout, wire.id, answer_, &c->out);
+    fastcgi::AppendEndRequest(wire.id, 0, fastcgi::kRequestComplete, &c->out);
+    if (!wire.keep_connection) c->closing = true;
+    c->arriving_since_ms = 0;  // a next request's deadlines count from its own first byte
+    c->body_part_ms = 0;
+  }
+
+  // Writes what the socket takes. False if the connection failed.
+  bool Flush(Connection* c, int64_t now) {
+    const size_t before = c->out_sent;
+    while (c->HasOutput()) {
+      ssize_t n = send(c->fd.get(), c->out.data() + c->out_sent, c->out.size() - c->out_sent,
+                       MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
         return false;
-      case Connection::After::kDrain:
-        connection->draining_since_ms = now;
-        break;
-      case Connection::After::kKeep:
-        break;
+      }
+      c->out_sent += static_cast<size_t>(n);
     }
-    return SetEvents(connection, EPOLLIN | EPOLLRDHUP);
+    if (!c->HasOutput()) {
+      c->out.clear();
+      c->out_sent = 0;
+      c->stalled_since_ms = 0;
+    } else if (c->out_sent != before || c->stalled_since_ms == 0) {
+      c->stalled_since_ms = now;  // the web server takes them, if slowly
+    }
+    return true;
+  }
+
+  // The connection's last answer is written. With bytes of the web server's still to come,
+  // closing now could reset that answer: this end is shut, and the rest read and dropped.
+  bool Close(Connection* c, int64_t now) {
+    if (c->reader.buffered() == 0) {
+      char byte;
+      ssize_t n = recv(c->fd.get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n <= 0) return false;  // nothing waits (or the peer is gone): close at once
+    }
+    if (shutdown(c->fd.get(), SHUT_WR) != 0) return false;
+    c->draining_since_ms = now;
+    return SetEvents(c, EPOLLIN | EPOLLRDHUP);
   }
 
   // Reads and drops what has come; false once the web server has closed its end.
-  bool Drain(Connection* connection) {
-    ssize_t n = recv(connection->fd(), peek_.data(), peek_.size(), MSG_DONTWAIT);
+  bool Drain(Connection* c) {
+    ssize_t n = recv(c->fd.get(), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
     if (n == 0) return false;
     if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     return true;
   }
 
-  // Whether an answer can be written without waiting for the peer to read earlier ones.
-  static bool HasRoomForAnswer(const Connection& connection) {
-    int queued = 0;
-    if (ioctl(connection.fd(), SIOCOUTQ, &queued) != 0) {
-      return true;  // cannot tell: the socket's send timeout still bounds the write
+  // Keeps the times the deadlines count from in step with what the reader is at.
+  static void NoteArrival(Connection* c, int64_t now) {
+    switch (c->reader.phase()) {
+      case FastCgiReader::Phase::kIdle:
+        c->arriving_since_ms = 0;
+        c->body_part_ms = 0;
+        break;
+      case FastCgiReader::Phase::kArriving:
+        if (c->arriving_since_ms == 0) c->arriving_since_ms = now;
+        c->body_part_ms = 0;
+        break;
+      case FastCgiReader::Phase::kBody:
+        if (c->arriving_since_ms == 0) c->arriving_since_ms = now;
+        if (c->body_part_ms == 0) c->body_part_ms = now;
+        break;
     }
-    return connection.send_buffer_bytes - queued >= kAnswerRoomBytes;
   }
 
-  // After a stop: requests that had begun to arrive, also on connections still waiting to be
-  // accepted, are finished (within their deadline); idle connections are closed at once.
+  // When the connection is dropped unless what it waits for happens first; 0: never.
+  int64_t DeadlineMs(const Connection& c) const {
+    int64_t deadline = 0;
+    auto earliest = [&deadline](int64_t at) {
+      if (deadline == 0 || at < deadline) deadline = at;
+    };
+    if (c.draining_since_ms != 0) earliest(c.draining_since_ms + kDrainMs);
+    if (c.stalled_since_ms != 0) earliest(c.stalled_since_ms + kAnswerMs);
+    if (c.body_part_ms != 0) {
+      earliest(c.body_part_ms + kBodyPartMs);
+      earliest(c.arriving_since_ms + kBodyWholeMs);
+    } else if (c.arriving_since_ms != 0) {
+      earliest(c.arriving_since_ms + kArrivingMs);
+    }
+    if (!c.heard_from && c.Idle()) earliest(c.idle_since_ms + kSilentMs);
+    if (stopping_ && deadline != 0 && deadline > stop_deadline_ms_) deadline = stop_deadline_ms_;
+    return deadline;
+  }
+
+  // After a stop: requests that have begun to arrive, also on connections still waiting to
+  // be accepted, are finished (within their deadlines, and the stop's); idle connections are
+  // closed at once, and each other one once its last answer is written.
   void FinishArrivingRequests() {
-    AcceptWaiting();
     const int64_t now = MonotonicMs();
+    stopping_ = true;
+    stop_deadline_ms_ = now + kStopGraceMs;
+    AcceptAll(now);
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      Connection* connection = it->first;
+      ++it;                                                    // Step may drop this one
+      if (connection->Idle()) Step(connection, EPOLLIN, now);  // what has come meanwhile
+    }
+    DropIdleConnections();
+    SetAccepting(false);
+    while (!connections_.empty()) {
+      if (!WaitAndServe(nullptr)) return;
+    }
+  }
+
+  void DropIdleConnections() {
     for (auto it = connections_.begin(); it != connections_.end();) {
       Connection* connection = it->first;
       ++it;
-      if (connection->stalled_since_ms != 0 || connection->draining_since_ms != 0) {
-        Drop(connection);
-        continue;
-      }
-      ssize_t waiting = recv(connection->fd(), peek_.data(), 1, MSG_PEEK | MSG_DONTWAIT);
-      if (waiting > 0) {
-        if (connection->arriving_since_ms == 0) connection->arriving_since_ms = now;
-        NoteDeadline(connection);
-        SetEvents(connection, EPOLLIN | EPOLLRDHUP);  // level: a whole request is served now
-      } else if (connection->arriving_since_ms == 0) {
-        Drop(connection);
-      }
-    }
-    SetAccepting(false);
-    while (!connections_.empty()) {
-      if (!WaitAndServe(nullptr, /*accepting=*/false)) return;
-      for (auto it = connections_.begin(); it != connections_.end();) {
-        Connection* connection = it->first;
-        ++it;
-        if (connection->arriving_since_ms == 0) Drop(connection);  // served, or never began
-      }
+      if (connection->Idle()) Drop(connection);
     }
   }
 
   // Keeps `timed_` to the connections that have a deadline, so that a wake looks only at
-  // those (a web server's connections almost never have one), not at every connection.
+  // those (a web server's kept connections almost never have one), not at every connection.
   void NoteDeadline(Connection* connection) {
-    if (connection->DeadlineMs() != 0) {
+    if (DeadlineMs(*connection) != 0) {
       timed_.insert(connection);
     } else {
       timed_.erase(connection);
@@ -373,9 +430,10 @@ class ConnectionLoop {
   int WaitTimeoutMs() const {
     int64_t nearest = AcceptPaused() ? resume_accepting_ms_ : 0;
     for (const Connection* connection : timed_) {
-      int64_t deadline = connection->DeadlineMs();
-      if (nearest == 0 || deadline < nearest) nearest = deadline;
+      int64_t deadline = DeadlineMs(*connection);
+      if (deadline != 0 && (nearest == 0 || deadline < nearest)) nearest = deadline;
     }
+    if (stopping_ && (nearest == 0 || stop_deadline_ms_ < nearest)) nearest = stop_deadline_ms_;
     if (nearest == 0) return -1;
     int64_t wait = nearest - MonotonicMs();
     return wait < 1 ? 1 : static_cast<int>(wait);
@@ -385,7 +443,11 @@ class ConnectionLoop {
     for (auto it = timed_.begin(); it != timed_.end();) {
       Connection* connection = *it;
       ++it;  // Drop erases this one
-      if (now >= connection->DeadlineMs()) Drop(connection);
+      const int64_t deadline = DeadlineMs(*connection);
+      if (deadline != 0 && now >= deadline) Drop(connection);
+    }
+    if (stopping_ && now >= stop_deadline_ms_) {
+      while (!connections_.empty()) Drop(connections_.begin()->first);
     }
   }
 
@@ -393,6 +455,18 @@ class ConnectionLoop {
     timed_.erase(connection);
     connections_.erase(connection);  // its descriptor is closed: epoll forgets it
     resume_accepting_ms_ = 0;        // and one is free again
+  }
+
+  // The idle connection that has been idle the longest, closed to make room; null if none.
+  Connection* IdlestConnection() const {
+    Connection* idlest = nullptr;
+    for (const auto& entry : connections_) {
+      Connection* connection = entry.first;
+      if (connection->Idle() && (!idlest || connection->idle_since_ms < idlest->idle_since_ms)) {
+        idlest = connection;
+      }
+    }
+    return idlest;
   }
 
   bool AcceptPaused() const {
@@ -405,7 +479,7 @@ class ConnectionLoop {
     event.events = events;
     event.data.ptr = connection;
     int op = connection->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-    if (epoll_ctl(epoll_fd_, op, connection->fd(), &event) != 0) {
+    if (epoll_ctl(epoll_fd_, op, connection->fd.get(), &event) != 0) {
       LogLine(std::string("epoll_ctl failed: ") + std::strerror(errno));
       return false;
     }
@@ -413,8 +487,8 @@ class ConnectionLoop {
     return true;
   }
 
-  // At the connection limit the listening socket is left out of the wait, so that new
-  // connections queue in its backlog.
+  // With no room for another connection (every one busy), the listening socket is left out of
+  // the wait, so that new connections queue in its backlog.
   void SetAccepting(bool accepting) {
     if (accepting == accepting_) return;
     epoll_event event{};
@@ -426,59 +500,69 @@ class ConnectionLoop {
     accepting_ = accepting;
   }
 
-  void AcceptWaiting() {
-    while (connections_.size() < kMaxConnections) {
+  // Accepts what waits, closing the connection idle the longest for each one past the limit.
+  void AcceptWaiting(int64_t now) {
+    for (;;) {
+      Connection* make_room = nullptr;
+      if (connections_.size() >= kMaxConnections) {
+        make_room = IdlestConnection();
+        if (!make_room) return;  // every one is busy: the rest wait in the backlog
+      }
+      if (!AcceptOne(now)) return;
+      if (make_room) Drop(make_room);
+    }
+  }
+
+  // After a stop, every connection that waits, whatever the limit: one may carry a request.
+  void AcceptAll(int64_t now) {
+    while (AcceptOne(now)) {
+    }
+  }
+
+  // False when none waits, or accept failed.
+  bool AcceptOne(int64_t now) {
+    for (;;) {
       sockaddr_storage peer{};
       socklen_t length = sizeof peer;
-      int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
+      int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length,
+                       SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (fd < 0) {
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
           // Out of descriptors (EMFILE) or memory: the listener stays ready, so waiting on it
           // again at once would spin. Stop accepting until a connection closes or a second
           // has passed; the web server's connections wait in the backlog meanwhile.
           LogLine(std::string("accept failed, pausing: ") + std::strerror(errno));
           resume_accepting_ms_ = MonotonicMs() + kAcceptPauseMs;
         }
-        return;
+        return false;
       }
       if (!PeerAllowed(peer, allowed_)) {
         close(fd);
         continue;
       }
-      timeval limit{kSocketTimeoutSeconds, 0};
-      if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0 ||
-          setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0) {
-        LogLine(std::string("cannot set socket timeouts: ") + std::strerror(errno));
-        close(fd);
-        continue;
-      }
-      int send_buffer = 0;
-      socklen_t size = sizeof send_buffer;
-      if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, &size) != 0) {
-        LogLine(std::string("cannot read the socket's buffer size: ") + std::strerror(errno));
-        close(fd);
-        continue;
-      }
-      auto connection = std::make_unique<Connection>(fd);
-      connection->send_buffer_bytes = send_buffer;
+      auto connection = std::make_unique<Connection>(fd, now);
       Connection* key = connection.get();
-      if (!SetEvents(key, EPOLLIN | EPOLLRDHUP)) continue;  // closed by the Connection
+      if (!SetEvents(key, EPOLLIN | EPOLLRDHUP)) continue;  // closed with the Connection
       connections_.emplace(key, std::move(connection));
+      NoteDeadline(key);
+      return true;
     }
   }
 
   RequestHandler& handler_;
   int listen_fd_;
-  bool unix_socket_;
   std::vector<in_addr_t> allowed_;
   int epoll_fd_;
   bool accepting_ = true;
+  bool stopping_ = false;
+  int64_t stop_deadline_ms_ = 0;
   // After an accept failure other than "none waiting": when to try again. 0: not paused.
   int64_t resume_accepting_ms_ = 0;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
   std::unordered_set<Connection*> timed_;  // those of connections_ with a deadline
-  std::vector<unsigned char> peek_;        // what is waiting on a connection, looked at
-  std::string out_;                        // reused for every answer
+  std::vector<char> read_buffer_;          // every read goes here first
+  std::string answer_;                     // reused for every answer
 };
 
 }  // namespace

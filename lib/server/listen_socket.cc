@@ -57,6 +57,12 @@ bool ListenAllowed(const ListenAddress& address, const char* web_servers) {
   return address.is_unix || IsLoopbackHost(address.host) || (web_servers && *web_servers);
 }
 
+bool IsListeningSocket(int fd) {
+  int listening = 0;
+  socklen_t size = sizeof listening;
+  return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening != 0;
+}
+
 Result<UniqueFd> OpenListenSocket(const ListenAddress& address) {
   UniqueFd fd(socket(address.is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return SocketError("socket");

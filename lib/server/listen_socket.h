@@ -25,6 +25,10 @@ bool IsLoopbackHost(const std::string& host);
 // on accept) names the web servers allowed to connect: a peer must never be anyone by accident.
 bool ListenAllowed(const ListenAddress& address, const char* web_servers);
 
+// Whether `fd` is a listening socket: what a FastCGI process manager (mod_fcgid, spawn-fcgi)
+// hands over on descriptor 0; under CGI it is a pipe or a file.
+bool IsListeningSocket(int fd);
+
 // Binds and listens. A unix socket path that exists and is not a socket is refused (it is
 // never deleted); a stale socket file is replaced. The socket file is made connectable by
 // every local user (mode 0666): guard it with the permissions of its folder.

@@ -1,6 +1,5 @@
 #include "server_program.h"
 
-#include <fcgiapp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -83,7 +82,6 @@ int ServeOwnSocket(const char* listen, int processes, RequestHandler& handler) {
             ": off loopback, set FCGI_WEB_SERVER_ADDRS to the web servers allowed to connect");
     return 2;
   }
-  FCGX_Init();
   auto opened = OpenListenSocket(address.value());
   if (!opened.ok()) {
     LogLine(opened.status().message());
@@ -146,14 +144,14 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
       configs, stores, clock, StartUpConfigPath(argv[0]), std::move(options.config_policy), {}};
   ProgramHandler handler(program, services);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
-  if (cgi || FCGX_IsCGI()) return ServeCgi(handler);
+  // Under a process manager the listening socket is descriptor 0; anything else there is CGI.
+  if (cgi || !IsListeningSocket(0)) return ServeCgi(handler);
   if (InheritedTcpSocket()) {
     services.config_policy.param_trusted = false;
     LogLine(
         "serving the TCP socket on descriptor 0: as with --listen, a request may name only "
         "the start-up config");
   }
-  FCGX_Init();
   return ServeFastCgi(handler, 0);
 }
 
