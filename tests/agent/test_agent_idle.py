@@ -93,7 +93,7 @@ class DesktopBus:
     """A private session bus per test, and stand-ins on it."""
 
     def start_bus(self):
-        self.bus = PrivateBus(temp_dir(self, "heartbeat-idle-bus-"))
+        self.bus = PrivateBus(temp_dir(self, "heartbeat-idle-bus-"), session=True)
         self.addCleanup(self.bus.stop)
 
     def desktop(self, kind):

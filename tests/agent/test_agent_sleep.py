@@ -55,12 +55,34 @@ def system_bus_default_policy():
     return re.search(r'<policy context="default">.*?</policy>', SYSTEM_CONF.read_text(), re.S).group(0)
 
 
+# A session bus's policy (as dbus's session.conf): every connection may own any name and send
+# to any other, as the desktop's own services do.
+SESSION_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
 class PrivateBus:
-    def __init__(self, directory):
-        self.socket = directory / "system_bus_socket"
+    """A private system bus with the host's system policy, or (session=True) a session bus."""
+
+    def __init__(self, directory, session=False):
+        self.socket = directory / "bus_socket"
         config = directory / "bus.conf"
-        config.write_text(BUS_CONFIG.format(socket=self.socket,
-                                            default_policy=system_bus_default_policy()))
+        if session:
+            config.write_text(SESSION_BUS_CONFIG.format(socket=self.socket))
+        else:
+            config.write_text(BUS_CONFIG.format(socket=self.socket,
+                                                default_policy=system_bus_default_policy()))
         self.proc = subprocess.Popen(["dbus-daemon", "--nofork", f"--config-file={config}"],
                                      stdout=subprocess.DEVNULL)
         wait_for(self.socket.exists, what="dbus-daemon's socket")
