@@ -29,7 +29,7 @@ LOGS = pathlib.Path("build/test-logs/any-day")
 CLOCKS = [
     "2027-01-11 00:30",  # Monday
     "2027-01-12 04:10",  # Tuesday
-    "2027-01-13 08:50",  # Wednesday
+    "2027-01-13 08:02",  # Wednesday, two minutes into the hour
     "2027-01-14 12:30",  # Thursday
     "2027-01-15 15:20",  # Friday (Saturday in Tokyo)
     "2027-01-16 19:40",  # Saturday

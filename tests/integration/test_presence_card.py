@@ -159,13 +159,14 @@ class StaticBinaries(unittest.TestCase):
         extra = f"timezone = {zone}\nhistory_days = 7\n"
         with LocalStack(bin_dir=STATIC_DIR, config_extra=extra) as stack:
             # Five distinct minutes make an active hour: stamp them straight into the file
-            # as the heartbeats of the last five minutes would (the server's own rows).
+            # as the heartbeats of five minutes of the hour before would (the server's own rows;
+            # the hour before, so that all five have passed whatever minute it is now).
             self.assertEqual(stack.post_heartbeat({})[0], 200)
             _, _, data = stack.status()
             self.assertEqual(data["timezone"], zone)
             with sqlite3.connect(stack.dir / "heartbeat.db") as db:
-                (hour,), = db.execute("SELECT hour_s FROM active_minutes").fetchall()
-                db.execute("UPDATE active_minutes SET minutes = 31")  # minutes 0-4
+                (hour,), = db.execute("SELECT hour_s - 3600 FROM active_minutes").fetchall()
+                db.execute("UPDATE active_minutes SET hour_s = ?, minutes = 31", (hour,))  # 0-4
             status, _, body = stack.request("GET", "/cgi-bin/status.fcgi?format=hours")
             data = strict_json(body)
             # Python's own reading of the zone says where that hour falls locally.
