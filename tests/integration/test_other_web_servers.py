@@ -1,5 +1,6 @@
-"""The programs behind the other FastCGI peers a host may run: lighttpd's mod_fastcgi (on the
-programs' sockets, and starting a program itself with `bin-path`, the socket on descriptor 0)
+"""The programs behind the other peers a host may run: lighttpd's mod_fastcgi (on the programs'
+sockets, and starting a program itself with `bin-path`, the socket on descriptor 0), lighttpd's
+mod_cgi (the same binaries as CGI), h2o (`fastcgi.connect`, and `fastcgi.spawn` starting them)
 and `cgi-fcgi` (libfcgi's bridge from CGI). The same requests as through nginx: status, the
 badge path, a heartbeat, a 413 then a request on the same connection, 100 requests on one
 connection, 50 clients at once, a body in two parts 2.5 s apart; the error log stays free of
@@ -8,6 +9,8 @@ import concurrent.futures
 import http.client
 import json
 import os
+import pwd
+import shutil
 import subprocess
 import time
 
@@ -127,6 +130,25 @@ class LighttpdStartingThePrograms(LighttpdOnTheSockets):
         self.port = self.server.port
 
 
+class LighttpdRunningThemAsCgi(LighttpdOnTheSockets):
+    """mod_cgi: the same binaries as plain CGI programs in the document root, one process per
+    request, the config named by mod_setenv's environment."""
+
+    def setUp(self):
+        RawWire.setUp(self)
+        server_dir = self.dir / "lighttpd"
+        cgi_bin = server_dir / "www" / "cgi-bin"
+        cgi_bin.mkdir(parents=True)
+        for name in ("status.fcgi", "heartbeat.fcgi"):
+            shutil.copy(BIN_DIR / name, cgi_bin / name)
+        settings = (f'cgi.assign = ( ".fcgi" => "" )\n'
+                    f'setenv.add-environment = ( "HEARTBEAT_CONFIG" => "{self.dir}/heartbeat.conf" )')
+        self.server = Lighttpd(server_dir, modules=("mod_cgi", "mod_setenv"),
+                               settings=settings).start()
+        self.addCleanup(self.server.stop)
+        self.port = self.server.port
+
+
 class H2oConnecting(ThroughAWebServer, RawWire):
     """h2o's `fastcgi.connect` through `file.custom-handler` on the programs' folder: a plain
     path mapping sends an empty SCRIPT_NAME and the whole path as PATH_INFO (404), and
@@ -165,6 +187,43 @@ class H2oConnecting(ThroughAWebServer, RawWire):
     def assert_log_clean(self):
         bad = [line for line in self.server.log().splitlines() if "is ready to serve" not in line]
         self.assertEqual(bad, [])
+
+
+class H2oStartingThePrograms(H2oConnecting):
+    """`fastcgi.spawn`: h2o starts each program itself (through /bin/sh) with a listening unix
+    socket on descriptor 0, and stops it when h2o stops. Started by root, h2o runs them as
+    `nobody` (its `user` setting): their database folder is that user's, as DEPLOY.md says."""
+    PATHS = """\
+"/cgi-bin":
+  file.dir: {www}
+  file.custom-handler:
+    extension: .fcgi
+    fastcgi.spawn: "exec env HEARTBEAT_CONFIG={config} {bin}/status.fcgi"
+"/cgi-bin/heartbeat.fcgi":
+  file.file: {www}/heartbeat.fcgi
+  file.custom-handler:
+    extension: .fcgi
+    fastcgi.spawn: "exec env HEARTBEAT_CONFIG={config} {bin}/heartbeat.fcgi"
+"""
+
+    def setUp(self):
+        RawWire.setUp(self)
+        www = self.dir / "www"
+        www.mkdir()
+        for name in ("status.fcgi", "heartbeat.fcgi"):
+            (www / name).write_text("")  # what the handler is chosen by; never run
+        data = self.dir / "spawned-data"
+        data.mkdir()
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            os.chown(data, nobody.pw_uid, nobody.pw_gid)
+        config = self.dir / "spawned.conf"
+        config.write_text((self.dir / "heartbeat.conf").read_text().replace(
+            f"database = {self.dir}/heartbeat.db", f"database = {data}/heartbeat.db"))
+        self.server = H2o(self.dir / "h2o", self.PATHS.format(
+            www=www, bin=BIN_DIR.resolve(), config=config)).start()
+        self.addCleanup(self.server.stop)
+        self.port = self.server.port
 
 
 class CgiFcgiBridge(RawWire):
