@@ -43,6 +43,7 @@ upstream one {{ server unix:{d}/status-one.sock; keepalive 32; }}
 upstream pool {{ server unix:{d}/status-pool.sock; keepalive 32; }}
 upstream write {{ server unix:{d}/heartbeat.sock; keepalive 32; }}
 upstream minimal {{ server unix:{d}/minimal.sock; keepalive 32; }}
+upstream before {{ server unix:{d}/status-before.sock; keepalive 32; }}
 server {{
     listen 127.0.0.1:{port} backlog=4096;
     root {d}/www;
@@ -60,6 +61,7 @@ server {{
         fastcgi_cache_lock on;
     }}
     location = /minimal {{ {minimal} }}
+    location = /before {{ {before} }}
     location = /heartbeat {{ {write} }}
 }}
 """
@@ -70,6 +72,7 @@ def nginx_config(d, port):
         d=d, port=port,
         one=nginx.fastcgi_pass("one"), pool=nginx.fastcgi_pass("pool"),
         write=nginx.fastcgi_pass("write"), minimal=nginx.fastcgi_pass("minimal"),
+        before=nginx.fastcgi_pass("before"),
         unkept=nginx.fastcgi_pass(f"unix:{d}/status-one.sock", keep=False),
         cgi=nginx.fastcgi_pass(f"unix:{d}/fcgiwrap.sock", keep=False, params=[
             ("SCRIPT_FILENAME", BIN / "status.fcgi"), ("HEARTBEAT_CONFIG", d / "heartbeat.conf")]),
@@ -112,14 +115,20 @@ TARGETS = [
 # its backlog, and heartbeats come from one owner, not from crowds). Requests per second
 # offered over 32 kept connections: a busy day, and a front-page spike far past PHP-FPM's
 # capacity on this machine.
+# `--before DIR`: status.fcgi of another build (DIR/status.fcgi), as a row of its own, so that a
+# change is measured against the code before it in the same interleaved rounds.
+BEFORE = ("status.fcgi before", "/before", "status.fcgi --listen of the build given by --before, "
+                                           "one process, connections kept")
+
 RATE_TARGETS = ("static", "status.fcgi", "status.fcgi ×2", "cached", "PHP-FPM")
 RATES = (1000, 10000)
 RATE_CONNECTIONS = 32
 
 
 class Bench:
-    def __init__(self, directory):
+    def __init__(self, directory, before=None):
         self.d = pathlib.Path(directory)
+        self.before = before
         self.port = free_port()
         self.procs = []
         self.rss_pids = {}
@@ -141,9 +150,14 @@ class Bench:
         hb = self.spawn([BIN / "heartbeat.fcgi", "--listen", d / "heartbeat.sock"], env=env)
         pool = self.spawn([BIN / "status.fcgi", "--listen", d / "status-pool.sock", "--processes", "2"], env=env)
         minimal = self.spawn([MINIMAL, d / "minimal.sock"])
+        sockets = ["status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm", "minimal"]
+        if self.before:
+            before = self.spawn([self.before / "status.fcgi", "--listen", d / "status-before.sock"], env=env)
+            self.rss_pids[BEFORE[0]] = [before.pid]
+            sockets.append("status-before")
         self.rss_pids = {"status.fcgi": [one.pid], "status.fcgi 1 conn/req": [one.pid],
                          "heartbeat.fcgi": [hb.pid], "cached": [one.pid],
-                         "minimal FastCGI": [minimal.pid]}
+                         "minimal FastCGI": [minimal.pid], **self.rss_pids}
         # fcgiwrap forks and execs status.fcgi for each request: the CGI model.
         cgi = subprocess.run(["spawn-fcgi", "-s", str(d / "fcgiwrap.sock"), "-F", "2", "-M", "0666",
                               "--", shutil.which("fcgiwrap") or "/usr/sbin/fcgiwrap"],
@@ -151,7 +165,7 @@ class Bench:
         self.other_pids = [int(p) for p in re.findall(r"PID: (\d+)", cgi.stdout + cgi.stderr)]
         (d / "php-fpm.conf").write_text(PHP_FPM_CONF.format(d=d))
         self.spawn([PHP_FPM, "-y", str(d / "php-fpm.conf"), "-F", "-R"])
-        for sock in ("status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm", "minimal"):
+        for sock in sockets:
             wait_for(lambda: (d / f"{sock}.sock").exists(), what=sock)
         # The pool's workers, whose memory is what counts (their parent only looks after them).
         wait_for(lambda: len(workers_of(pool.pid)) == 2, what="status.fcgi workers")
@@ -162,7 +176,7 @@ class Bench:
         self.heartbeat()
         body = self.get("/one")
         (d / "www" / "static.json").write_bytes(body)
-        for _, path, _ in TARGETS[:-1]:
+        for _, path, _ in TARGETS[:-1] + ([BEFORE] if self.before else []):
             got = json.loads(self.get(path))
             assert got == {"isOnline": True, "state": "online"}, (path, got)
         (d / "post.lua").write_text(
@@ -332,6 +346,8 @@ def main():
     parser.add_argument("--connections", help="comma-separated connection counts (default 1,32)")
     parser.add_argument("--rates", help="comma-separated fixed rates in requests/s (default 1000,10000; "
                                         "0 for none)")
+    parser.add_argument("--before", type=pathlib.Path,
+                        help="a folder with another build's status.fcgi, measured as a row of its own")
     args = parser.parse_args()
     rounds, seconds = (1, 1) if args.quick else (5, 4)
     rounds, seconds = args.rounds or rounds, args.seconds or seconds
@@ -341,13 +357,15 @@ def main():
     if args.only:
         wanted = {"static", *args.only.split(",")}
         targets = [t for t in TARGETS if t[0] in wanted]
+    if args.before:
+        targets = [*targets, BEFORE]
     rate_targets = [t for t in targets if t[0] in RATE_TARGETS]
 
     wake_up_before = wake_up_round_trip()
     results = {}  # (name, c) -> list of runs
     rate_results = {}  # (name, rate) -> list of runs
     with tempfile.TemporaryDirectory(prefix="heartbeat-bench-") as tmp:
-        bench = Bench(tmp)
+        bench = Bench(tmp, args.before)
         try:
             bench.start()
             for round_number in range(rounds):
@@ -370,6 +388,11 @@ def main():
             f"status.fcgi / minimal FastCGI at {c} conn: "
             f"{ratio_to_static(results[('status.fcgi', c)], results[('minimal FastCGI', c)], 'rps'):.2f}× req/s"
             for c in connections if ("status.fcgi", c) in results)
+        if args.before:
+            table += "; " + "; ".join(
+                f"status.fcgi before / minimal FastCGI at {c} conn: "
+                f"{ratio_to_static(results[(BEFORE[0], c)], results[('minimal FastCGI', c)], 'rps'):.2f}× req/s"
+                for c in connections)
     if rates:
         table += "\n\n" + fixed_rate_table(rate_results, rate_targets, rates)
     table += (f"\n\nWaking a sleeping process on this machine (a round trip between two): "
