@@ -2,9 +2,8 @@
 document root in one folder of its own; the caller gives its fastcgi.server entries, or other
 modules and their settings (mod_cgi's cgi.assign, say)."""
 import shutil
-import subprocess
 
-from harness.processes import free_port, port_open, stop_process_group, wait_for
+from harness.foreground_server import ForegroundServer
 
 LIGHTTPD = shutil.which("lighttpd") or "/usr/sbin/lighttpd"
 
@@ -24,33 +23,17 @@ fastcgi.server = (
 )"""
 
 
-class Lighttpd:
+class Lighttpd(ForegroundServer):
+    name = "lighttpd"
+
     def __init__(self, directory, servers=None, modules=("mod_fastcgi",), settings=""):
-        self.dir = directory
+        super().__init__(directory)
         self.modules = ", ".join(f'"{name}"' for name in modules)
         self.settings = FASTCGI.format(servers=servers) if servers is not None else settings
-        self.port = free_port()
-        self.proc = None
 
     def start(self):
         (self.dir / "www").mkdir(parents=True, exist_ok=True)
         (self.dir / "lighttpd.conf").write_text(
             CONFIG.format(dir=self.dir, port=self.port, modules=self.modules,
                           settings=self.settings))
-        self.proc = subprocess.Popen([LIGHTTPD, "-D", "-f", str(self.dir / "lighttpd.conf")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-
-        def listening():
-            if self.proc.poll() is not None:
-                raise RuntimeError("lighttpd exited: " + self.log())
-            return port_open(self.port)
-        wait_for(listening, what="lighttpd")
-        return self
-
-    def log(self):
-        path = self.dir / "error.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def stop(self):
-        stop_process_group(self.proc)
+        return self.run([LIGHTTPD, "-D", "-f", str(self.dir / "lighttpd.conf")])

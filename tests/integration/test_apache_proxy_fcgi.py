@@ -2,11 +2,10 @@
 unix socket with enablereuse=on, as DEPLOY.md sets it up. It passes a body on while its client
 sends it, so a body in two parts 2.5 s apart must still be answered; a 413 must leave the kept
 connection to the program usable; and the error log must stay free of warnings."""
-import http.client
 import json
-import time
 
 from harness.apache import Apache
+from harness.web_client import WebClient
 from tests.integration.test_fastcgi_wire import RawWire
 
 PROXY = """\
@@ -19,7 +18,7 @@ ProxyPass "/cgi-bin/status.fcgi" "unix:{status_sock}|fcgi://localhost" enablereu
 """
 
 
-class BehindModProxyFcgi(RawWire):
+class BehindModProxyFcgi(WebClient, RawWire):
     tcp = ("heartbeat",)
 
     def setUp(self):
@@ -27,29 +26,7 @@ class BehindModProxyFcgi(RawWire):
         self.apache = Apache(self.dir / "apache", "proxy_fcgi", PROXY.format(
             heartbeat_port=self.ports["heartbeat"], status_sock=self.status_sock)).start()
         self.addCleanup(self.apache.stop)
-
-    def connection(self):
-        return http.client.HTTPConnection("127.0.0.1", self.apache.port, timeout=10)
-
-    def post(self, connection, body, parts=1, pause=0.0):
-        connection.putrequest("POST", "/cgi-bin/heartbeat.fcgi")
-        for name, value in (("Content-Type", "application/json"),
-                            ("Authorization", f"Bearer {self.token}"),
-                            ("Content-Length", str(len(body)))):
-            connection.putheader(name, value)
-        connection.endheaders()
-        step = (len(body) + parts - 1) // parts
-        for i in range(0, len(body), step):
-            if i:
-                time.sleep(pause)
-            connection.send(body[i:i + step])
-        response = connection.getresponse()
-        return response.status, response.read()
-
-    def get(self, connection, path):
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.getheader("Content-Type"), response.read()
+        self.port = self.apache.port
 
     def assert_log_clean(self):
         bad = [line for line in self.apache.log().splitlines()

@@ -90,15 +90,20 @@ class FloodOnTheSocket(unittest.TestCase):
             self.assertLess(size, 8 * 1024 * 1024, f"database files hold {size} bytes")
 
 
-class WhoChoosesTheConfig(unittest.TestCase):
+class ForgedConfigCase(unittest.TestCase):
+    """The owner's stack, and an attacker's config beside it: the attacker's own token hash
+    and the owner's database."""
+
     def setUp(self):
         self.stack = LocalStack().start()
         self.addCleanup(self.stack.stop)
         self.attacker_dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-mine-"))
         self.attacker_token, line = new_token(BIN_DIR)
-        # The attacker's own token hash, and the owner's database.
         self.forged = self.attacker_dir / "mine.conf"
         self.forged.write_text(f"{line}\ndatabase = {self.stack.dir / 'heartbeat.db'}\n")
+
+
+class WhoChoosesTheConfig(ForgedConfigCase):
 
     def test_a_peer_on_the_socket_cannot_name_its_own_config(self):
         code, _, body = fcgi_request(self.stack.dir / "heartbeat.sock",
@@ -191,16 +196,9 @@ while True:
 """
 
 
-class SocketHandedOver(unittest.TestCase):
+class SocketHandedOver(ForgedConfigCase):
     """spawn-fcgi opens the socket and hands it to the program on descriptor 0."""
 
-    def setUp(self):
-        self.stack = LocalStack().start()
-        self.addCleanup(self.stack.stop)
-        self.attacker_dir = pathlib.Path(tempfile.mkdtemp(prefix="heartbeat-mine-"))
-        self.attacker_token, line = new_token(BIN_DIR)
-        self.forged = self.attacker_dir / "mine.conf"
-        self.forged.write_text(f"{line}\ndatabase = {self.stack.dir / 'heartbeat.db'}\n")
 
     def spawn(self, *where):
         log = open(self.stack.dir / "spawned.log", "ab")

@@ -6,46 +6,22 @@ badge path, a heartbeat, a 413 then a request on the same connection, 100 reques
 connection, 50 clients at once, a body in two parts 2.5 s apart; the error log stays free of
 warnings."""
 import concurrent.futures
-import http.client
 import json
 import os
 import pwd
 import shutil
 import subprocess
-import time
 
 from harness import BIN_DIR
 from harness.fastcgi import parse_cgi_output
 from harness.h2o import H2o
 from harness.lighttpd import Lighttpd
+from harness.web_client import WebClient
 from tests.integration.test_fastcgi_wire import RawWire
 
 
-class ThroughAWebServer:
+class ThroughAWebServer(WebClient):
     """The requests every web server here must pass; `self.port` is the server's."""
-
-    def connection(self):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-
-    def post(self, connection, body, parts=1, pause=0.0):
-        connection.putrequest("POST", "/cgi-bin/heartbeat.fcgi")
-        for name, value in (("Content-Type", "application/json"),
-                            ("Authorization", f"Bearer {self.token}"),
-                            ("Content-Length", str(len(body)))):
-            connection.putheader(name, value)
-        connection.endheaders()
-        step = (len(body) + parts - 1) // parts
-        for i in range(0, len(body), step):
-            if i:
-                time.sleep(pause)
-            connection.send(body[i:i + step])
-        response = connection.getresponse()
-        return response.status, response.read()
-
-    def get(self, connection, path):
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.getheader("Content-Type"), response.read()
 
     def test_status_badge_and_a_heartbeat(self):
         connection = self.connection()
