@@ -9,16 +9,10 @@
 #include <vector>
 
 #include "activity_sources.h"
+#include "cf_releaser.h"
 
 namespace heartbeat::agent {
 namespace {
-
-struct CfReleaser {
-  CFTypeRef object;
-  ~CfReleaser() {
-    if (object) CFRelease(object);
-  }
-};
 
 std::string Utf8(CFStringRef text) {
   char buffer[256];
