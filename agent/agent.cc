@@ -28,6 +28,15 @@ std::string Describe(const HttpResponse& response) {
   return text;
 }
 
+std::string SharedKinds(const ShareSet& share) {
+  std::string kinds;
+  for (auto [shared, name] : {std::pair{share.call, "call"}, {share.listening, "listening"},
+                              {share.coding, "coding"}}) {
+    if (shared) kinds += (kinds.empty() ? "" : ",") + std::string(name);
+  }
+  return kinds.empty() ? "nothing" : kinds;
+}
+
 }  // namespace
 
 double RandomJitter() {
@@ -61,18 +70,21 @@ void LogAction(const std::string& action, const std::string& outcome, const std:
   LogLine(TerminalText(Redact(action + ": " + outcome, secret)));
 }
 
-std::string HeartbeatJson(const std::string& device, DeviceState state, const NoteRequest* note) {
+std::string HeartbeatJson(const std::string& device, DeviceState state, const NoteRequest* note,
+                          const Activity* activity) {
   return "{\"device\":" + JsonString(device) + ",\"state\":\"" + DeviceStateName(state) + "\"" +
-         (note ? "," + NoteJsonMember(*note) : "") + "}";
+         (note ? "," + NoteJsonMember(*note) : "") +
+         (activity ? ",\"activity\":" + ActivityJson(*activity) : "") + "}";
 }
 
 HttpResponse Agent::Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
-                         int timeout_s, std::function<bool()> abandon_if, const NoteRequest* note) {
+                         int timeout_s, std::function<bool()> abandon_if, const NoteRequest* note,
+                         const Activity* activity) {
   HttpRequest request;
   request.abandon_if = std::move(abandon_if);
   request.url = config_.url;
   request.bearer_token = config_.token;
-  request.json_body = HeartbeatJson(config_.device, state, note);
+  request.json_body = HeartbeatJson(config_.device, state, note, activity);
   request.timeout_s = timeout_s;
   const long long started = waiter_.NowMs();
   HttpResponse response;
@@ -89,6 +101,8 @@ HttpResponse Agent::Post(const std::string& action, DeviceState state, const Ret
   }
   std::string what = std::string(DeviceStateName(state)) + " as " + config_.device;
   if (note) what += " with " + DescribeNote(*note);
+  // The kind only: the track and the app are for visitors, not for every log line.
+  if (activity) what += std::string(" with activity ") + ActivityKindName(activity->kind);
   switch (Classify(response)) {
     case Outcome::kSent:
       what += " sent";
@@ -120,9 +134,26 @@ DeviceState Agent::CurrentState(IdleSource& idle) {
   return DecideState(reading, config_.idle_threshold_s);
 }
 
-int Agent::Once(IdleSource& idle) {
-  return ExitCodeFor(Classify(Post("once", CurrentState(idle), RetryPolicy{}, config_.timeout_s)));
+std::optional<Activity> Agent::CurrentActivity(DeviceState state) {
+  if (!activity_ || state != DeviceState::kActive) return std::nullopt;
+  ActivityReport report = activity_->Look();
+  std::string failures;
+  for (const std::string& failure : report.failures) failures += (failures.empty() ? "" : "; ") + failure;
+  if (!failures.empty() && failures != last_activity_error_) {
+    LogAction("activity", "warning: " + failures + "; not shared", config_.token);
+  }
+  last_activity_error_ = failures;
+  return report.shared;
 }
+
+int Agent::PostOnce(const std::string& action, IdleSource& idle, const NoteRequest* note) {
+  const DeviceState state = CurrentState(idle);
+  const std::optional<Activity> activity = CurrentActivity(state);
+  return ExitCodeFor(Classify(Post(action, state, RetryPolicy{}, config_.timeout_s, {}, note,
+                                   activity ? &*activity : nullptr)));
+}
+
+int Agent::Once(IdleSource& idle) { return PostOnce("once", idle, nullptr); }
 
 int Agent::Offline() {
   return ExitCodeFor(
@@ -130,8 +161,7 @@ int Agent::Offline() {
 }
 
 int Agent::PostNote(IdleSource& idle, const NoteRequest& note) {
-  return ExitCodeFor(
-      Classify(Post("note", CurrentState(idle), RetryPolicy{}, config_.timeout_s, {}, &note)));
+  return PostOnce("note", idle, &note);
 }
 
 int Agent::PrintStatus() {
@@ -169,13 +199,16 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
   LogAction("run",
             std::string("started: idle source ") + idle.name() + ", sleep watch " + sleep.name() +
                 ", check every " + std::to_string(config_.check_interval_s) + " s, post every " +
-                std::to_string(config_.interval_s) + " s",
+                std::to_string(config_.interval_s) + " s" +
+                (activity_ ? std::string(", sharing ") + SharedKinds(activity_->share())
+                           : std::string(", sharing no activity")),
             config_.token);
   // In the loop, one attempt per post: the next check is the retry.
   const RetryPolicy single{1, 0, 0};
   const long long interval_ms = config_.interval_s * 1000LL;
   bool have_posted = false;
   DeviceState posted = DeviceState::kOffline;
+  std::optional<Activity> posted_activity;
   long long next_regular_ms = 0;  // when the interval asks for the next post
   long long quiet_until_ms =
       0;             // after a failure: backoff or Retry-After; after a refusal, interval
@@ -188,18 +221,23 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
     long long now = waiter_.NowMs();
     if (now >= asleep_until_ms) {
       DeviceState state = CurrentState(idle);
+      std::optional<Activity> activity = CurrentActivity(state);
       now = waiter_.NowMs();
-      bool due = !have_posted || state != posted || now >= next_regular_ms;
+      // One look per check, so a new track is posted at most once per check_interval.
+      const bool same = have_posted && state == posted && activity == posted_activity;
+      bool due = !same || now >= next_regular_ms;
       if (due && now >= quiet_until_ms) {
         // A sleep notice or a signal during the post cuts it short: "offline" comes first.
         HttpResponse response =
-            Post(have_posted && state == posted ? "interval" : "change", state, single,
-                 config_.timeout_s, [&] { return stop || sleep.EventPending(); });
+            Post(same ? "interval" : "change", state, single, config_.timeout_s,
+                 [&] { return stop || sleep.EventPending(); }, nullptr,
+                 activity ? &*activity : nullptr);
         switch (Classify(response)) {
           case Outcome::kSent:
             failures = 0;
             have_posted = true;
             posted = state;
+            posted_activity = activity;
             next_regular_ms = now + interval_ms;
             break;
           case Outcome::kRejected:  // a wrong token will not fix itself at the next check
@@ -221,6 +259,7 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
         asleep_until_ms = waiter_.NowMs() + interval_ms;
         have_posted = true;
         posted = DeviceState::kOffline;
+        posted_activity.reset();
         break;
       case PowerEvent::kHasWoken:  // the state at once, whatever the backoff before the sleep
         LogAction("wake", "awake again", config_.token);

@@ -3,8 +3,10 @@
 
 #include <csignal>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "activity.h"
 #include "agent_config.h"
 #include "clock.h"
 #include "http_client.h"
@@ -26,9 +28,10 @@ void LogAction(const std::string& action, const std::string& outcome, const std:
 // Replaces every occurrence of `secret` in `text` by "[redacted]".
 std::string Redact(std::string text, const std::string& secret);
 
-// The JSON body of a heartbeat, with the note change when `note` is given.
+// The JSON body of a heartbeat, with the note change when `note` is given and the activity
+// when `activity` is.
 std::string HeartbeatJson(const std::string& device, DeviceState state,
-                          const NoteRequest* note = nullptr);
+                          const NoteRequest* note = nullptr, const Activity* activity = nullptr);
 
 // A factor in [0.5, 1.0] for a retry's wait, so that many agents do not retry in step.
 double RandomJitter();
@@ -44,6 +47,10 @@ class Agent {
         const Clock& wall = SystemWallClock(), std::function<double()> jitter = RandomJitter)
       : config_(config), http_(http), waiter_(waiter), wall_(wall), jitter_(std::move(jitter)) {}
 
+  // What `once`, `note` and `run` say the owner is doing while active, from `look` (which must
+  // outlive the agent); without it, nothing.
+  void ShareActivity(ActivityLook* look) { activity_ = look; }
+
   // One decision and one POST with retries (cron). Returns the exit code.
   int Once(IdleSource& idle);
   // POSTs `offline` now (sleep or logout hooks).
@@ -53,7 +60,7 @@ class Agent {
   // Prints the public status JSON, then the note and the owner's local time it carries.
   int PrintStatus();
   // Looks at the idle state every check_interval, posts at each interval and at once on a
-  // change, until `stop` is set; then posts offline and returns 0. Before a sleep that `sleep`
+  // change (of the state or of the activity), until `stop` is set; then posts offline and returns 0. Before a sleep that `sleep`
   // reports it posts offline (at most 2 attempts within 5 s), then allows the sleep and posts
   // nothing until the wake, when it posts the state at once.
   int Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop);
@@ -62,8 +69,13 @@ class Agent {
   // Posts `state` under `policy`; logs one line per attempt; returns the final answer.
   HttpResponse Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
                     int timeout_s, std::function<bool()> abandon_if = {},
-                    const NoteRequest* note = nullptr);
+                    const NoteRequest* note = nullptr, const Activity* activity = nullptr);
   DeviceState CurrentState(IdleSource& idle);
+  // The activity to send with `state`: only while active, and only what is shared. A source
+  // that fails is logged once (until its failure changes) and gives nothing.
+  std::optional<Activity> CurrentActivity(DeviceState state);
+  // Posts the current state and activity once, with the note when given (once, note).
+  int PostOnce(const std::string& action, IdleSource& idle, const NoteRequest* note);
   // "offline" within 5 s whatever the network: before a sleep, and on the way out.
   HttpResponse PostOfflineQuickly(const std::string& action);
 
@@ -73,6 +85,8 @@ class Agent {
   const Clock& wall_;
   std::function<double()> jitter_;
   std::string last_idle_error_;
+  ActivityLook* activity_ = nullptr;
+  std::string last_activity_error_;
 };
 
 }  // namespace heartbeat::agent

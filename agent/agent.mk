@@ -13,8 +13,8 @@ APT_PACKAGES += dbus-daemon python3-dbus python3-gi
 # AGENT_OS (the top Makefile) says which platform the agent is built for.
 # Files that hold code for one platform only. Each platform builds only its own, so that no
 # object is empty (Apple's ar warns "has no symbols" for one).
-AGENT_MAC_ONLY = agent/sleep_iokit.cc
-AGENT_LINUX_ONLY = agent/sleep_logind.cc
+AGENT_MAC_ONLY = agent/sleep_iokit.cc agent/activity_coreaudio.cc agent/activity_frontmost_mac.cc
+AGENT_LINUX_ONLY = agent/sleep_logind.cc agent/activity_mpris.cc agent/activity_x11.cc agent/activity_alsa.cc
 ifeq ($(AGENT_OS),Darwin)
 AGENT_OTHER_PLATFORM = $(AGENT_LINUX_ONLY)
 else
@@ -23,13 +23,15 @@ endif
 AGENT_SOURCES = $(filter-out agent/main.cc $(AGENT_OTHER_PLATFORM),$(wildcard agent/*.cc))
 # The Wayland idle test: a headless wlroots compositor, its idle daemon and a virtual keyboard.
 APT_PACKAGES += sway swayidle wtype
+# The coding test: a real EWMH window manager under Xvfb sets _NET_ACTIVE_WINDOW.
+APT_PACKAGES += openbox
 AGENT_TEST_SOURCES = $(wildcard tests/agent/*_test.cc)
 AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/release/%.o)
 AGENT_TEST_OBJECTS = $(AGENT_TEST_SOURCES:%.cc=build/release/%.o)
 
 ifeq ($(AGENT_OS),Darwin)
 AGENT_CFLAGS =
-AGENT_LIBS = -lcurl -framework IOKit -framework CoreFoundation -framework ApplicationServices
+AGENT_LIBS = -lcurl -framework IOKit -framework CoreFoundation -framework ApplicationServices -framework CoreAudio
 else
 AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 -DHEARTBEAT_WITH_LOGIND $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver libsystemd 2>/dev/null)
 AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver libsystemd 2>/dev/null)

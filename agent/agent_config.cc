@@ -109,6 +109,19 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
           ": idle_source must be auto, iokit, x11, gnome, freedesktop, logind, command or none");
     }
     config->idle_source = value;
+  } else if (key == "share") {
+    auto share = ParseShare(value);
+    if (!share.ok()) return Status::Invalid(where + ": " + share.status().message());
+    config->share = share.value();
+  } else if (key == "coding_apps") {
+    auto apps = ParseCodingApps(value);
+    if (!apps.ok()) return Status::Invalid(where + ": " + apps.status().message());
+    config->coding_apps = std::move(apps).value();
+  } else if (key == "listening_source") {
+    if (value != "auto" && value != "mpris" && value != "osascript") {
+      return Status::Invalid(where + ": listening_source must be auto, mpris or osascript");
+    }
+    config->listening_source = value;
   } else if (key == "token") {
     config->token = value;
   } else if (key == "token_file") {
@@ -129,6 +142,7 @@ bool ParseCommand(const std::string& word, Command* command) {
   static const std::map<std::string, Command> commands = {
       {"once", Command::kOnce},     {"run", Command::kRun},   {"offline", Command::kOffline},
       {"status", Command::kStatus}, {"idle", Command::kIdle}, {"note", Command::kNote},
+      {"activity", Command::kActivity},
   };
   auto found = commands.find(word);
   if (found == commands.end()) return false;
@@ -289,7 +303,7 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
                            " of A-Z a-z 0-9 . _ -, got '" + config.device + "'");
   }
   if (config.status_url.empty()) config.status_url = DefaultStatusUrl(config.url);
-  if (config.command == Command::kIdle) return config;
+  if (config.command == Command::kIdle || config.command == Command::kActivity) return config;
 
   const std::string& endpoint = config.command == Command::kStatus ? config.status_url : config.url;
   if (endpoint.empty()) {

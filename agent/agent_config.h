@@ -4,12 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "activity_config.h"
 #include "note_request.h"
 #include "result.h"
 
 namespace heartbeat::agent {
 
-enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kNote, kVersion };
+enum class Command { kOnce, kRun, kOffline, kStatus, kIdle, kActivity, kNote, kVersion };
 
 struct AgentConfig {
   Command command = Command::kOnce;
@@ -25,6 +26,9 @@ struct AgentConfig {
   std::string idle_command;           // for idle_source command: prints idle seconds [locked]
   std::string ca_file;                // a CA to trust in addition to the system's
   int timeout_s = 10;                 // one request, connect included
+  ShareSet share;                     // what the heartbeat may say the owner is doing
+  std::vector<CodingApp> coding_apps = DefaultCodingApps();
+  std::string listening_source = "auto";  // auto | mpris | osascript
   NoteArgs note;                      // the note command's TEXT, --for, --until, --busy, --clear
   std::vector<std::string> warnings;  // said once at startup (e.g. a token file others can read)
 };

@@ -4,6 +4,7 @@
 #ifdef HEARTBEAT_WITH_LOGIND
 #include <systemd/sd-bus.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -131,17 +132,101 @@ Result<std::string> BusClient::CallForPath(const BusMethod& method, const std::s
 Result<uint64_t> BusClient::Property(const char* service, const std::string& path,
                                      const char* interface, const char* property, char type) {
   const std::string what = std::string(service) + " " + property + ": ";
-  const BusMethod get = {service, path.c_str(), "org.freedesktop.DBus.Properties", "Get"};
+  const char contents[] = {type, '\0'};
+  auto reply = GetProperty(service, path, interface, property, contents, what);
+  if (!reply.ok()) return reply.status();
+  auto answer = ReadNumber(reply.value(), type, what);
+  sd_bus_message_unref(reply.value());
+  return answer;
+}
+
+Result<sd_bus_message*> BusClient::GetProperty(const std::string& service,
+                                               const std::string& path, const char* interface,
+                                               const char* property, const char* contents,
+                                               const std::string& what) {
+  const BusMethod get = {service.c_str(), path.c_str(), "org.freedesktop.DBus.Properties", "Get"};
   auto reply = Ask(get, {interface, property}, what);
   if (!reply.ok()) return reply.status();
-  const char contents[] = {type, '\0'};
-  Result<uint64_t> answer =
-      Status::Unavailable(what + "the answer is not of type '" + contents + "'");
-  if (sd_bus_message_enter_container(reply.value(), 'v', contents) > 0) {
-    answer = ReadNumber(reply.value(), type, what);
+  if (sd_bus_message_enter_container(reply.value(), 'v', contents) <= 0) {
+    sd_bus_message_unref(reply.value());
+    return Status::Unavailable(what + "the answer is not of type '" + contents + "'");
+  }
+  return reply;
+}
+
+Result<std::vector<std::string>> BusClient::ListNames() {
+  const BusMethod list = {"org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "ListNames"};
+  const std::string what = "org.freedesktop.DBus ListNames: ";
+  auto reply = Ask(list, {}, what);
+  if (!reply.ok()) return reply.status();
+  char** names = nullptr;
+  Result<std::vector<std::string>> answer = Status::Unavailable(what + "the answer is not 'as'");
+  if (sd_bus_message_read_strv(reply.value(), &names) >= 0) {
+    std::vector<std::string> copy;
+    for (char** name = names; name && *name; ++name) {
+      copy.emplace_back(*name);
+      free(*name);
+    }
+    free(names);
+    answer = std::move(copy);
   }
   sd_bus_message_unref(reply.value());
   return answer;
+}
+
+Result<std::string> BusClient::StringProperty(const std::string& service, const std::string& path,
+                                              const char* interface, const char* property) {
+  const std::string what = service + " " + property + ": ";
+  auto reply = GetProperty(service, path, interface, property, "s", what);
+  if (!reply.ok()) return reply.status();
+  const char* text = nullptr;
+  Result<std::string> answer = Status::Unavailable(what + "the answer is not of type 's'");
+  if (sd_bus_message_read(reply.value(), "s", &text) > 0 && text) answer = std::string(text);
+  sd_bus_message_unref(reply.value());
+  return answer;
+}
+
+Result<std::map<std::string, std::vector<std::string>>> BusClient::StringsProperty(
+    const std::string& service, const std::string& path, const char* interface,
+    const char* property) {
+  const std::string what = service + " " + property + ": ";
+  auto reply = GetProperty(service, path, interface, property, "a{sv}", what);
+  if (!reply.ok()) return reply.status();
+  sd_bus_message* m = reply.value();
+  std::map<std::string, std::vector<std::string>> entries;
+  bool ok = sd_bus_message_enter_container(m, 'a', "{sv}") > 0;
+  while (ok && sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+    const char* key = nullptr;
+    char type = 0;
+    const char* contents = nullptr;
+    ok = sd_bus_message_read(m, "s", &key) > 0 &&
+         sd_bus_message_peek_type(m, &type, &contents) > 0 && contents;
+    if (ok && (std::strcmp(contents, "s") == 0 || std::strcmp(contents, "as") == 0)) {
+      ok = sd_bus_message_enter_container(m, 'v', contents) > 0;
+      std::vector<std::string>& values = entries[key];
+      if (ok && contents[0] == 's') {
+        const char* text = nullptr;
+        ok = sd_bus_message_read(m, "s", &text) > 0 && text;
+        if (ok) values.emplace_back(text);
+      } else if (ok) {
+        char** texts = nullptr;
+        ok = sd_bus_message_read_strv(m, &texts) >= 0;
+        for (char** text = texts; text && *text; ++text) {
+          values.emplace_back(*text);
+          free(*text);
+        }
+        free(texts);
+      }
+      ok = ok && sd_bus_message_exit_container(m) >= 0;
+    } else if (ok) {
+      ok = sd_bus_message_skip(m, "v") >= 0;
+    }
+    ok = ok && sd_bus_message_exit_container(m) >= 0;
+  }
+  sd_bus_message_unref(m);
+  if (!ok) return Status::Unavailable(what + "the answer is not a{sv} as expected");
+  return entries;
 }
 
 }  // namespace heartbeat::agent
@@ -163,6 +248,19 @@ Result<std::string> BusClient::CallForPath(const BusMethod&, const std::string&)
 }
 Result<uint64_t> BusClient::Property(const char*, const std::string&, const char*, const char*,
                                      char) {
+  return Connect();
+}
+Result<std::vector<std::string>> BusClient::ListNames() { return Connect(); }
+Result<std::string> BusClient::StringProperty(const std::string&, const std::string&, const char*,
+                                              const char*) {
+  return Connect();
+}
+Result<std::map<std::string, std::vector<std::string>>> BusClient::StringsProperty(
+    const std::string&, const std::string&, const char*, const char*) {
+  return Connect();
+}
+Result<sd_bus_message*> BusClient::GetProperty(const std::string&, const std::string&, const char*,
+                                               const char*, const char*, const std::string&) {
   return Connect();
 }
 Result<sd_bus_message*> BusClient::Send(sd_bus_message*, const std::string&) { return Connect(); }

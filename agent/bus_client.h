@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "result.h"
 
@@ -50,6 +52,19 @@ class BusClient {
   Result<uint64_t> Property(const char* service, const std::string& path, const char* interface,
                             const char* property, char type);
 
+  // The names on the bus (org.freedesktop.DBus.ListNames), in the bus's order.
+  Result<std::vector<std::string>> ListNames();
+
+  // A property of type 's' of `path` on `service`.
+  Result<std::string> StringProperty(const std::string& service, const std::string& path,
+                                     const char* interface, const char* property);
+
+  // The entries of an 'a{sv}' property whose values are a string ('s', one element) or strings
+  // ('as'); entries of other types are left out.
+  Result<std::map<std::string, std::vector<std::string>>> StringsProperty(
+      const std::string& service, const std::string& path, const char* interface,
+      const char* property);
+
  private:
   Status Connect();
   Status Connected();  // Ok at once when connected, else Connect()
@@ -60,6 +75,11 @@ class BusClient {
   // caller frees, or the failure described with `what`.
   Result<sd_bus_message*> Ask(const BusMethod& method, std::initializer_list<const char*> strings,
                               const std::string& what);
+  // Properties.Get of `property`, the reply entered into its variant of type `contents`; the
+  // caller frees the reply.
+  Result<sd_bus_message*> GetProperty(const std::string& service, const std::string& path,
+                                      const char* interface, const char* property,
+                                      const char* contents, const std::string& what);
   BusKind kind_;
   sd_bus* bus_ = nullptr;
 };

@@ -21,16 +21,10 @@ IdleReading IokitReading(int64_t hid_idle_ns, const SessionLockQuery& session_lo
 #include <CoreFoundation/CoreFoundation.h>
 #include <IOKit/IOKitLib.h>
 
+#include "cf_releaser.h"
+
 namespace heartbeat::agent {
 namespace {
-
-// Releases a Core Foundation object at the end of a scope.
-struct CfReleaser {
-  CFTypeRef object;
-  ~CfReleaser() {
-    if (object) CFRelease(object);
-  }
-};
 
 // The session of the screen this process belongs to. CGSessionCopyCurrentDictionary returns NULL
 // outside a graphical login session: a job that cron or sshd started has none, even while the

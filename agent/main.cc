@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "curl_http_client.h"
 #include "setup.h"
+#include "text_field.h"
 #include "usage.h"
 
 #ifndef HEARTBEAT_VERSION
@@ -33,6 +34,7 @@ std::string HostName() {
 
 int main(int argc, char** argv) {
   using namespace heartbeat::agent;
+  using heartbeat::TerminalText;
   SetUpAgentLog();
   if (auto help = HelpFor(argc, argv)) {
     if (!help->ok()) {
@@ -79,6 +81,25 @@ int main(int argc, char** argv) {
     }
     note = std::move(checked).value();
   }
+
+  // Only what `share` lists is ever looked at: no source at all when it is empty.
+  std::unique_ptr<ActivityLook> look;
+  if (config.share.any() || config.command == Command::kActivity) {
+    auto made = MakeActivityLook(config);
+    if (!made.ok()) {
+      LogAction("config", made.status().message(), config.token);
+      return kExitUsage;
+    }
+    look = std::move(made).value();
+  }
+  if (config.command == Command::kActivity) {
+    ActivityReport report = look->Look(true);
+    for (const std::string& line : report.lines) std::printf("%s\n", line.c_str());
+    std::printf("share: %s\n", report.shared ? TerminalText(ActivityJson(*report.shared)).c_str()
+                                             : "nothing");
+    return 0;
+  }
+  agent.ShareActivity(look.get());
 
   auto idle = MakeIdleSource(config);
   if (!idle.ok()) {

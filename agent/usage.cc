@@ -19,7 +19,12 @@ constexpr const char* kFlags =
     "  --idle-source SRC      auto|iokit|x11|gnome|freedesktop|logind|command|none (default auto)\n"
     "  --idle-command CMD     prints idle seconds, optionally followed by 'locked'\n"
     "  --ca-file FILE         trust this CA too (verification is always on)\n"
-    "  --timeout S            one request, in seconds (default 10)\n";
+    "  --timeout S            one request, in seconds (default 10)\n"
+    "  --share KINDS          what visitors may see you doing: listening,coding,call (default:\n"
+    "                         nothing; nothing else is looked at)\n"
+    "  --coding-apps LIST     'Shown Name|other name, …' (default: common editors and IDEs)\n"
+    "  --listening-source SRC auto|mpris|osascript (default auto: mpris on Linux, osascript\n"
+    "                         on macOS)\n";
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 sent, 2 usage or config error, 3 refused by the server, 4 network or server "
@@ -49,6 +54,12 @@ const std::map<std::string, CommandHelp>& Commands() {
       {"idle",
        {"idle [flags]", "Prints what the idle source sees and the state it means. Posts nothing.\n",
         true}},
+      {"activity",
+       {"activity [flags]",
+        "Prints what each shared source sees (a call, the track playing, the frontmost app) and\n"
+        "what a heartbeat would carry. Posts nothing. Kinds not in share are not looked at:\n"
+        "try --share listening,coding,call.\n",
+        true}},
       {"note",
        {"note TEXT [--for DURATION | --until TIME] [--busy] [flags]\n"
         "       heartbeat-agent note --clear [flags]",
@@ -75,7 +86,7 @@ const std::map<std::string, CommandHelp>& Commands() {
 
 std::string ProgramUsage() {
   std::string text = "Usage: heartbeat-agent COMMAND [flags]\n\nCommands:\n";
-  for (const char* name : {"once", "run", "offline", "status", "idle", "note", "setup"}) {
+  for (const char* name : {"once", "run", "offline", "status", "idle", "activity", "note", "setup"}) {
     text += "  heartbeat-agent " + std::string(Commands().at(name).synopsis) + "\n";
   }
   text +=

@@ -12,6 +12,11 @@ Debian's python3-dbus, so it runs with /usr/bin/python3. `fake_desktop.py ADDRES
 - logind: owns org.freedesktop.login1 (on the bus given: the test's system bus) with
   Manager.GetSession("7") and that session's IdleHint (set 2 s after the last input, as a
   desktop sets it after its delay), IdleSinceHint (when IdleHint last changed) and LockedHint.
+- mpris: owns org.mpris.MediaPlayer2.test (/org/mpris/MediaPlayer2): Identity "Test Player",
+  PlaybackStatus and Metadata (xesam:title, xesam:artist as a list, and entries of other types
+  that a reader must pass over), read through org.freedesktop.DBus.Properties as players serve
+  them; commands `play TITLE|ARTIST` (a new track, playing), `pause`;
+- mpris-paused: org.mpris.MediaPlayer2.aaa, sorted before it, paused with a track of its own.
 The idle time moves with the clock from the last "input". Commands on stdin, one a line:
 `input` (idle time back to 0), `idle SECONDS` (the last input that long ago), `lock`,
 `unlock`, `fail` (GetIdletime answers an error with control characters in its words). End of stdin ends it (its names leave the bus). Printed on stdout: `ready`, then
@@ -82,6 +87,34 @@ class FreedesktopScreenSaver(dbus.service.Object):
         return self.desktop.locked
 
 
+class MprisPlayer(dbus.service.Object):
+    """A media player as MPRIS describes it: properties of two interfaces on one object."""
+
+    def __init__(self, bus, status, title, artist):
+        super().__init__(bus, "/org/mpris/MediaPlayer2")
+        self.status, self.title, self.artist = status, title, artist
+
+    def properties(self):
+        metadata = dbus.Dictionary({
+            "mpris:trackid": dbus.ObjectPath("/org/mpris/MediaPlayer2/track/1"),
+            "mpris:length": dbus.Int64(256_000_000),
+            "xesam:title": dbus.String(self.title),
+            "xesam:artist": dbus.Array([dbus.String(self.artist), "Second Artist"], signature="s"),
+            "xesam:trackNumber": dbus.Int32(7),
+        }, signature="sv")
+        return {"org.mpris.MediaPlayer2": {"Identity": dbus.String("Test Player")},
+                "org.mpris.MediaPlayer2.Player": {"PlaybackStatus": dbus.String(self.status),
+                                                  "Metadata": metadata}}
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="ss", out_signature="v")
+    def Get(self, interface, name):
+        return self.properties()[interface][name]
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="s", out_signature="a{sv}")
+    def GetAll(self, interface):
+        return self.properties()[interface]
+
+
 class LogindManager(dbus.service.Object):
     def __init__(self, bus):
         super().__init__(bus, "/org/freedesktop/login1")
@@ -123,6 +156,7 @@ def main(address, kind):
     bus = dbus.bus.BusConnection(address)
     desktop = Desktop()
     keep = []
+    player = None  # the mpris kind's
     if kind == "gnome":
         keep += [dbus.service.BusName("org.gnome.Mutter.IdleMonitor", bus),
                  dbus.service.BusName("org.gnome.ScreenSaver", bus),
@@ -135,6 +169,12 @@ def main(address, kind):
     elif kind == "logind":
         keep += [dbus.service.BusName("org.freedesktop.login1", bus), LogindManager(bus),
                  LogindSession(bus, desktop)]
+    elif kind == "mpris":
+        player = MprisPlayer(bus, "Stopped", "", "")
+        keep += [dbus.service.BusName("org.mpris.MediaPlayer2.test", bus), player]
+    elif kind == "mpris-paused":
+        keep += [dbus.service.BusName("org.mpris.MediaPlayer2.aaa", bus),
+                 MprisPlayer(bus, "Paused", "Paused Track", "Someone")]
     else:
         raise SystemExit(f"unknown kind {kind}")
 
@@ -144,7 +184,12 @@ def main(address, kind):
             loop.quit()
             return False
         words = line.split()
-        if words == ["input"]:
+        if line.startswith("play "):
+            player.title, player.artist = line[len("play "):].rstrip("\n").split("|")
+            player.status = "Playing"
+        elif words == ["pause"]:
+            player.status = "Paused"
+        elif words == ["input"]:
             desktop.last_input = time.monotonic()
         elif len(words) == 2 and words[0] == "idle":
             desktop.last_input = time.monotonic() - float(words[1])

@@ -7,7 +7,7 @@ import unittest
 
 from harness.agent_case import AGENT
 
-COMMANDS = ["once", "run", "offline", "status", "idle", "note", "setup"]
+COMMANDS = ["once", "run", "offline", "status", "idle", "activity", "note", "setup"]
 
 
 def run(*args):

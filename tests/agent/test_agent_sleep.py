@@ -135,10 +135,12 @@ class FakeLogind:
 
 
 class RecordingProxy:
-    """Forwards each heartbeat to the real server; notes (time the answer came back, state, status)."""
+    """Forwards each heartbeat to the real server; notes (time the answer came back, state, status)
+    in `answers`, and (time, the body as JSON, status) in `posts`."""
 
     def __init__(self, upstream_port):
         self.answers = []
+        self.posts = []
         proxy = self
 
         class Forward(http.server.BaseHTTPRequestHandler):
@@ -150,7 +152,9 @@ class RecordingProxy:
                     "Content-Type": self.headers["Content-Type"]})
                 answer = conn.getresponse()
                 payload = answer.read()
-                proxy.answers.append((time.monotonic(), json.loads(body)["state"], answer.status))
+                at = time.monotonic()
+                proxy.posts.append((at, json.loads(body), answer.status))
+                proxy.answers.append((at, json.loads(body)["state"], answer.status))
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.getheader("Content-Type", "text/plain"))
                 self.send_header("Content-Length", str(len(payload)))

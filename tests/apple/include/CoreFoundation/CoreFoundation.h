@@ -28,6 +28,20 @@ CFStringRef __CFStringMakeConstantString(const char* cStr);
 #define CFSTR(cStr) __CFStringMakeConstantString("" cStr "")
 #endif
 
+// CoreFoundation/CFString.h
+typedef UInt32 CFStringEncoding;
+enum : CFStringEncoding {  // CFStringBuiltInEncodings
+  kCFStringEncodingUTF8 = 0x08000100,
+};
+CFTypeID CFStringGetTypeID(void);
+Boolean CFStringGetCString(CFStringRef theString, char* buffer, CFIndex bufferSize,
+                           CFStringEncoding encoding);
+
+// CoreFoundation/CFArray.h
+typedef const struct __CFArray* CFArrayRef;
+CFIndex CFArrayGetCount(CFArrayRef theArray);
+const void* CFArrayGetValueAtIndex(CFArrayRef theArray, CFIndex idx);
+
 // CoreFoundation/CFDictionary.h
 typedef const struct __CFDictionary* CFDictionaryRef;
 typedef struct __CFDictionary* CFMutableDictionaryRef;
