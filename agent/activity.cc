@@ -2,10 +2,10 @@
 
 #include <cstdlib>
 
+#include "activity_sources.h"
 #include "agent_config.h"
 #include "json_text.h"
 #include "text_field.h"
-#include "activity_sources.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -130,8 +130,8 @@ ActivityReport ActivityLook::Look(bool every_source) {
   } else if (auto in_use = microphone_->InUse(); !in_use.ok()) {
     failed("call", microphone_->name(), in_use.status());
   } else {
-    report.lines.push_back(std::string("call source=") + microphone_->name() + " microphone=" +
-                           (in_use.value() ? "in use" : "not in use"));
+    report.lines.push_back(std::string("call source=") + microphone_->name() +
+                           " microphone=" + (in_use.value() ? "in use" : "not in use"));
     if (in_use.value()) call = Activity{};
   }
 
@@ -161,8 +161,8 @@ ActivityReport ActivityLook::Look(bool every_source) {
   } else {
     coding = CodingActivity(names.value(), coding_apps_);
     report.lines.push_back(
-        std::string("coding source=") + frontmost_->name() + " frontmost=" +
-        (names->empty() ? "none" : Joined(names.value())) +
+        std::string("coding source=") + frontmost_->name() +
+        " frontmost=" + (names->empty() ? "none" : Joined(names.value())) +
         (coding ? " in coding_apps as " + Quoted(coding->app) : " not in coding_apps"));
   }
   report.shared = ChooseActivity(call, listening, coding);

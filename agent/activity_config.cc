@@ -53,8 +53,8 @@ Result<ShareSet> ParseShare(const std::string& value) {
                  : word == "call"    ? &share.call
                                      : nullptr;
     if (!kind) {
-      return Status::Invalid("share is a comma-separated list of listening, coding and call, got '" +
-                             word + "'");
+      return Status::Invalid(
+          "share is a comma-separated list of listening, coding and call, got '" + word + "'");
     }
     if (*kind) return Status::Invalid("share names '" + word + "' twice");
     *kind = true;
@@ -74,8 +74,8 @@ Result<std::vector<CodingApp>> ParseCodingApps(const std::string& value) {
                                "' (entries are 'Shown Name|other name', separated by commas)");
       }
     }
-    auto shown = CleanTextField(app.names.front(), kMaxAppCodePoints, "coding_apps: '" +
-                                                                          app.names.front() + "'");
+    auto shown = CleanTextField(app.names.front(), kMaxAppCodePoints,
+                                "coding_apps: '" + app.names.front() + "'");
     if (!shown.ok()) return shown.status();
     app.shown = shown.value();
     apps.push_back(std::move(app));

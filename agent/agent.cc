@@ -30,8 +30,8 @@ std::string Describe(const HttpResponse& response) {
 
 std::string SharedKinds(const ShareSet& share) {
   std::string kinds;
-  for (auto [shared, name] : {std::pair{share.call, "call"}, {share.listening, "listening"},
-                              {share.coding, "coding"}}) {
+  for (auto [shared, name] :
+       {std::pair{share.call, "call"}, {share.listening, "listening"}, {share.coding, "coding"}}) {
     if (shared) kinds += (kinds.empty() ? "" : ",") + std::string(name);
   }
   return kinds.empty() ? "nothing" : kinds;
@@ -138,7 +138,8 @@ std::optional<Activity> Agent::CurrentActivity(DeviceState state) {
   if (!activity_ || state != DeviceState::kActive) return std::nullopt;
   ActivityReport report = activity_->Look();
   std::string failures;
-  for (const std::string& failure : report.failures) failures += (failures.empty() ? "" : "; ") + failure;
+  for (const std::string& failure : report.failures)
+    failures += (failures.empty() ? "" : "; ") + failure;
   if (!failures.empty() && failures != last_activity_error_) {
     LogAction("activity", "warning: " + failures + "; not shared", config_.token);
   }
@@ -228,10 +229,9 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
       bool due = !same || now >= next_regular_ms;
       if (due && now >= quiet_until_ms) {
         // A sleep notice or a signal during the post cuts it short: "offline" comes first.
-        HttpResponse response =
-            Post(same ? "interval" : "change", state, single, config_.timeout_s,
-                 [&] { return stop || sleep.EventPending(); }, nullptr,
-                 activity ? &*activity : nullptr);
+        HttpResponse response = Post(
+            same ? "interval" : "change", state, single, config_.timeout_s,
+            [&] { return stop || sleep.EventPending(); }, nullptr, activity ? &*activity : nullptr);
         switch (Classify(response)) {
           case Outcome::kSent:
             failures = 0;

@@ -60,9 +60,9 @@ class Agent {
   // Prints the public status JSON, then the note and the owner's local time it carries.
   int PrintStatus();
   // Looks at the idle state every check_interval, posts at each interval and at once on a
-  // change (of the state or of the activity), until `stop` is set; then posts offline and returns 0. Before a sleep that `sleep`
-  // reports it posts offline (at most 2 attempts within 5 s), then allows the sleep and posts
-  // nothing until the wake, when it posts the state at once.
+  // change (of the state or of the activity), until `stop` is set; then posts offline and returns
+  // 0. Before a sleep that `sleep` reports it posts offline (at most 2 attempts within 5 s), then
+  // allows the sleep and posts nothing until the wake, when it posts the state at once.
   int Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop);
 
  private:

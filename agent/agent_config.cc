@@ -140,8 +140,8 @@ Status Apply(AgentConfig* config, const std::string& key, const std::string& val
 
 bool ParseCommand(const std::string& word, Command* command) {
   static const std::map<std::string, Command> commands = {
-      {"once", Command::kOnce},     {"run", Command::kRun},   {"offline", Command::kOffline},
-      {"status", Command::kStatus}, {"idle", Command::kIdle}, {"note", Command::kNote},
+      {"once", Command::kOnce},         {"run", Command::kRun},   {"offline", Command::kOffline},
+      {"status", Command::kStatus},     {"idle", Command::kIdle}, {"note", Command::kNote},
       {"activity", Command::kActivity},
   };
   auto found = commands.find(word);

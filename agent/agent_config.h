@@ -22,11 +22,11 @@ struct AgentConfig {
   int interval_s = 60;         // post at least this often while running (>= 10)
   int check_interval_s = 5;    // look at the idle state this often (>= 1)
   int idle_threshold_s = 300;  // no input for this long means "idle"
-  std::string idle_source = "auto";   // auto | iokit | x11 | logind | command | none
-  std::string idle_command;           // for idle_source command: prints idle seconds [locked]
-  std::string ca_file;                // a CA to trust in addition to the system's
-  int timeout_s = 10;                 // one request, connect included
-  ShareSet share;                     // what the heartbeat may say the owner is doing
+  std::string idle_source = "auto";  // auto | iokit | x11 | logind | command | none
+  std::string idle_command;          // for idle_source command: prints idle seconds [locked]
+  std::string ca_file;               // a CA to trust in addition to the system's
+  int timeout_s = 10;                // one request, connect included
+  ShareSet share;                    // what the heartbeat may say the owner is doing
   std::vector<CodingApp> coding_apps = DefaultCodingApps();
   std::string listening_source = "auto";  // auto | mpris | osascript
   NoteArgs note;                      // the note command's TEXT, --for, --until, --busy, --clear

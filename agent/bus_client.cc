@@ -140,10 +140,9 @@ Result<uint64_t> BusClient::Property(const char* service, const std::string& pat
   return answer;
 }
 
-Result<sd_bus_message*> BusClient::GetProperty(const std::string& service,
-                                               const std::string& path, const char* interface,
-                                               const char* property, const char* contents,
-                                               const std::string& what) {
+Result<sd_bus_message*> BusClient::GetProperty(const std::string& service, const std::string& path,
+                                               const char* interface, const char* property,
+                                               const char* contents, const std::string& what) {
   const BusMethod get = {service.c_str(), path.c_str(), "org.freedesktop.DBus.Properties", "Get"};
   auto reply = Ask(get, {interface, property}, what);
   if (!reply.ok()) return reply.status();

@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
   if (config.command == Command::kActivity) {
     ActivityReport report = look->Look(true);
     for (const std::string& line : report.lines) std::printf("%s\n", line.c_str());
-    std::printf("share: %s\n", report.shared ? TerminalText(ActivityJson(*report.shared)).c_str()
-                                             : "nothing");
+    std::printf("share: %s\n",
+                report.shared ? TerminalText(ActivityJson(*report.shared)).c_str() : "nothing");
     return 0;
   }
   agent.ShareActivity(look.get());

@@ -86,7 +86,8 @@ const std::map<std::string, CommandHelp>& Commands() {
 
 std::string ProgramUsage() {
   std::string text = "Usage: heartbeat-agent COMMAND [flags]\n\nCommands:\n";
-  for (const char* name : {"once", "run", "offline", "status", "idle", "activity", "note", "setup"}) {
+  for (const char* name :
+       {"once", "run", "offline", "status", "idle", "activity", "note", "setup"}) {
     text += "  heartbeat-agent " + std::string(Commands().at(name).synopsis) + "\n";
   }
   text +=

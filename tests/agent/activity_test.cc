@@ -124,8 +124,8 @@ Result<AgentConfig> LoadWith(std::vector<std::string> args) {
   std::vector<const char*> argv = {"heartbeat-agent"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
   return LoadAgentConfig(
-      static_cast<int>(argv.size()), argv.data(), [](const char*) -> const char* { return nullptr; },
-      "host");
+      static_cast<int>(argv.size()), argv.data(),
+      [](const char*) -> const char* { return nullptr; }, "host");
 }
 
 BOOST_AUTO_TEST_CASE(the_settings_in_a_config_file_and_as_flags) {
@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(alsa_sees_a_running_capture_substream_only) {
     testing::WriteFile(folder + "/status", text);
   };
   auto source = MakeAlsaMicrophoneSource(dir.path());
-  BOOST_TEST(source->InUse().value() == false);  // no card at all
+  BOOST_TEST(source->InUse().value() == false);           // no card at all
   status("pcm0p", "state: RUNNING\nowner_pid   : 12\n");  // playback does not count
   status("pcm0c", "closed\n");
   BOOST_TEST(source->InUse().value() == false);
@@ -224,9 +224,9 @@ class ScriptedFront final : public FrontmostSource {
 };
 
 std::unique_ptr<ActivityLook> LookAt(Scripted& s, ShareSet share) {
-  return std::make_unique<ActivityLook>(share, DefaultCodingApps(), std::make_unique<ScriptedMic>(s),
-                                        std::make_unique<ScriptedPlayer>(s),
-                                        std::make_unique<ScriptedFront>(s));
+  return std::make_unique<ActivityLook>(
+      share, DefaultCodingApps(), std::make_unique<ScriptedMic>(s),
+      std::make_unique<ScriptedPlayer>(s), std::make_unique<ScriptedFront>(s));
 }
 
 BOOST_AUTO_TEST_CASE(a_kind_not_shared_is_never_looked_at) {
