@@ -29,23 +29,25 @@ from harness.stack_case import StackTestCase
 
 FAKE_LOGIND = ROOT / "tests" / "agent" / "fake_logind.py"
 FORGER = ROOT / "tests" / "agent" / "forge_sleep_signal.py"
+# A private bus's config: its type and its policies.
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
-  <type>system</type>
+  <type>{type}</type>
   <listen>unix:path={socket}</listen>
   <auth>EXTERNAL</auth>
-  {default_policy}
-  <!-- As logind's own policy: only root owns its name, anyone may call it. -->
-  <policy user="root">
+  {policies}
+</busconfig>
+"""
+# The system bus: the host's policy for everyone and, as logind's own policy, only root owns
+# its name while anyone may call it.
+LOGIND_POLICY = """<policy user="root">
     <allow own="org.freedesktop.login1"/>
     <allow send_destination="org.freedesktop.login1"/>
   </policy>
   <policy context="default">
     <allow send_destination="org.freedesktop.login1"/>
-  </policy>
-</busconfig>
-"""
+  </policy>"""
 # The host's system bus policy for everyone (dbus-system-bus-common): any user may connect and
 # send signals, also to another connection's unique name.
 SYSTEM_CONF = pathlib.Path("/usr/share/dbus-1/system.conf")
@@ -57,19 +59,11 @@ def system_bus_default_policy():
 
 # A session bus's policy (as dbus's session.conf): every connection may own any name and send
 # to any other, as the desktop's own services do.
-SESSION_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
+SESSION_POLICY = """<policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
     <allow own="*"/>
-  </policy>
-</busconfig>
-"""
+  </policy>"""
 
 
 class PrivateBus:
@@ -78,11 +72,10 @@ class PrivateBus:
     def __init__(self, directory, session=False):
         self.socket = directory / "bus_socket"
         config = directory / "bus.conf"
-        if session:
-            config.write_text(SESSION_BUS_CONFIG.format(socket=self.socket))
-        else:
-            config.write_text(BUS_CONFIG.format(socket=self.socket,
-                                                default_policy=system_bus_default_policy()))
+        policies = (SESSION_POLICY if session
+                    else system_bus_default_policy() + "\n  " + LOGIND_POLICY)
+        config.write_text(BUS_CONFIG.format(type="session" if session else "system",
+                                            socket=self.socket, policies=policies))
         self.proc = subprocess.Popen(["dbus-daemon", "--nofork", f"--config-file={config}"],
                                      stdout=subprocess.DEVNULL)
         wait_for(self.socket.exists, what="dbus-daemon's socket")
