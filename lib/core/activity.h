@@ -23,8 +23,7 @@ struct Activity {
   std::string app;     // listening: 1-32; coding: empty when none; call: empty
 
   bool operator==(const Activity& other) const {
-    return kind == other.kind && title == other.title && artist == other.artist &&
-           app == other.app;
+    return kind == other.kind && title == other.title && artist == other.artist && app == other.app;
   }
 };
 

@@ -1,10 +1,9 @@
 // Validation of what a heartbeat POST carries (docs/protocol.md, "heartbeat.fcgi").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <optional>
 
 #include "activity.h"
 #include "device_name.h"

@@ -27,9 +27,9 @@ std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy);
 
 // What a status JSON answer carries besides the presence; each is absent when empty / null.
 struct StatusDetails {
-  std::string_view last_seen;  // FormatLastSeen's text
-  std::string_view timezone;   // the config's IANA name
-  const Note* note = nullptr;  // a note that stands now
+  std::string_view last_seen;          // FormatLastSeen's text
+  std::string_view timezone;           // the config's IANA name
+  const Note* note = nullptr;          // a note that stands now
   const Activity* activity = nullptr;  // only while online and the config shows it
 };
 

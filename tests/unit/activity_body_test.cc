@@ -22,7 +22,9 @@ std::string Repeated(const std::string& unit, size_t count) {
 std::string Listening(const std::string& title, const std::string& app = "Spotify") {
   return "{\"kind\":\"listening\",\"title\":\"" + title + "\",\"app\":\"" + app + "\"}";
 }
-std::string Coding(const std::string& app) { return "{\"kind\":\"coding\",\"app\":\"" + app + "\"}"; }
+std::string Coding(const std::string& app) {
+  return "{\"kind\":\"coding\",\"app\":\"" + app + "\"}";
+}
 
 BOOST_AUTO_TEST_SUITE(activity_body)
 
@@ -36,8 +38,8 @@ BOOST_AUTO_TEST_CASE(each_kind_with_its_fields_trimmed) {
       "{\"kind\":\"listening\",\"title\":\" Reckoner \",\"artist\":\"Radiohead\",\"app\":"
       "\"Spotify\\u3000\"}");
   BOOST_REQUIRE(listening.ok());
-  BOOST_TEST((listening->activity == Activity{ActivityKind::kListening, "Reckoner", "Radiohead",
-                                               "Spotify"}));
+  BOOST_TEST((listening->activity ==
+              Activity{ActivityKind::kListening, "Reckoner", "Radiohead", "Spotify"}));
   auto no_artist = WithActivity(Listening("Nude", "Music"));
   BOOST_REQUIRE(no_artist.ok());
   BOOST_TEST((no_artist->activity == Activity{ActivityKind::kListening, "Nude", "", "Music"}));
@@ -50,8 +52,8 @@ BOOST_AUTO_TEST_CASE(each_kind_with_its_fields_trimmed) {
               Activity{ActivityKind::kCoding, "", "", "Xcode"}));
   BOOST_TEST((WithActivity("{\"kind\":\"coding\"}")->activity ==
               Activity{ActivityKind::kCoding, "", "", ""}));
-  BOOST_TEST((WithActivity("{\"kind\":\"call\"}")->activity ==
-              Activity{ActivityKind::kCall, "", "", ""}));
+  BOOST_TEST(
+      (WithActivity("{\"kind\":\"call\"}")->activity == Activity{ActivityKind::kCall, "", "", ""}));
 }
 
 BOOST_AUTO_TEST_CASE(lengths_are_code_points_after_trimming) {
@@ -75,9 +77,9 @@ BOOST_AUTO_TEST_CASE(lengths_are_code_points_after_trimming) {
 BOOST_AUTO_TEST_CASE(text_rules_of_every_field) {
   // C0, DEL, C1, a noncharacter, bidirectional controls, nothing visible; each as a title, an
   // artist and an app.
-  const std::string bad_texts[] = {"a\\u0000b", "a\\tb", "a\\u001fb", "a\\u007fb", "a\\u0085b",
-                                   "a\\u009fb", "a\\ufdd0b", "a\\uffffb", "a\\u202eb",
-                                   "a\\u2066b", " ", "\\u200b", "\\ufeff", ""};
+  const std::string bad_texts[] = {"a\\u0000b", "a\\tb",     "a\\u001fb", "a\\u007fb", "a\\u0085b",
+                                   "a\\u009fb", "a\\ufdd0b", "a\\uffffb", "a\\u202eb", "a\\u2066b",
+                                   " ",         "\\u200b",   "\\ufeff",   ""};
   for (const std::string& text : bad_texts) {
     BOOST_TEST_CONTEXT(text) {
       BOOST_TEST(!WithActivity(Listening(text)).ok());
@@ -139,7 +141,8 @@ BOOST_AUTO_TEST_CASE(the_other_fields_are_checked_as_before) {
   BOOST_REQUIRE(parsed.ok());
   BOOST_TEST(parsed->device == "mac");
   BOOST_TEST((parsed->activity->kind == ActivityKind::kCall));
-  BOOST_TEST(!ParseHeartbeatBody("{\"state\":\"away\",\"activity\":{\"kind\":\"call\"}}", kNow).ok());
+  BOOST_TEST(
+      !ParseHeartbeatBody("{\"state\":\"away\",\"activity\":{\"kind\":\"call\"}}", kNow).ok());
 }
 
 BOOST_AUTO_TEST_CASE(kind_names_round_trip) {

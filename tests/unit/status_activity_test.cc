@@ -71,10 +71,11 @@ BOOST_AUTO_TEST_CASE(on_each_kind_is_shown_and_a_heartbeat_without_one_ends_it) 
       BOOST_TEST(server.Status().body == OnlineWith(activity));
     }
   }
-  BOOST_REQUIRE(
-      server.Heartbeat(Body("mac", "{\"kind\":\"listening\",\"title\":\"<b>\",\"artist\":\"\","
-                                   "\"app\":\"M\"}"))
-          .status == 200);
+  BOOST_REQUIRE(server
+                    .Heartbeat(Body("mac",
+                                    "{\"kind\":\"listening\",\"title\":\"<b>\",\"artist\":\"\","
+                                    "\"app\":\"M\"}"))
+                    .status == 200);
   BOOST_TEST(server.Status().body ==
              OnlineWith("{\"kind\":\"listening\",\"title\":\"\\u003cb\\u003e\",\"app\":\"M\"}"));
   BOOST_REQUIRE(server.Heartbeat(Body("mac", "")).status == 200);
