@@ -9,6 +9,7 @@ echo "$out"
 passed=0 failed=0
 check() { if [ "$code" -eq 0 ] && grep -qE "$1" <<<"$out"; then passed=$((passed + 1)); else echo "missing: $1"; failed=$((failed + 1)); fi; }
 check '^BM_StatusHandler +[0-9]'
+check '^BM_HeartbeatHandlerWithActivity +[0-9]'
 for target in 'static' 'minimal FastCGI' 'status\.fcgi' 'status\.fcgi ×2' 'status\.fcgi 1 conn/req' 'status\.fcgi CGI' 'PHP-FPM' 'cached' 'heartbeat\.fcgi'; do
   check "^\| $target \| 32 \| [0-9,]+ \| [0-9.]+ \|"
 done

@@ -18,9 +18,16 @@
 namespace heartbeat {
 namespace {
 
+// A heartbeat that says what the owner is doing, as an agent sharing `listening` posts it.
+constexpr const char* kListeningBody =
+    R"({"device":"bench","state":"active","activity":{"kind":"listening","title":"Reckoner",)"
+    R"("artist":"Radiohead","app":"Spotify"}})";
+
 class Fixture {
  public:
-  explicit Fixture(const std::string& extra = "") : services{configs, stores, clock, "", {}, {}} {
+  // `first_body`: the heartbeat that makes the owner online before the timing starts.
+  explicit Fixture(const std::string& extra = "", const std::string& first_body = "")
+      : services{configs, stores, clock, "", {}, {}} {
     char pattern[] = "/tmp/heartbeat-bench-XXXXXX";
     dir = mkdtemp(pattern);
     InitCrypto();
@@ -30,6 +37,9 @@ class Fixture {
     Request post;
     post.method = "POST";
     post.authorization = "Bearer t";
+    post.content_type = "application/json";
+    post.body = first_body;
+    post.content_length = static_cast<long long>(first_body.size());
     HandleHeartbeat(post, services);  // online, like the owner at the desk
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
@@ -52,6 +62,19 @@ void BM_StatusHandler(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_StatusHandler);
+
+// The same while status JSON shows what the owner is doing (docs/protocol.md).
+void BM_StatusHandlerWithActivity(benchmark::State& state) {
+  Fixture fixture("activity = on\n", kListeningBody);
+  Request request;
+  request.method = "GET";
+  request.remote_addr = "127.0.0.1";
+  for (auto _ : state) {
+    Response response = HandleStatus(request, fixture.services);
+    benchmark::DoNotOptimize(response);
+  }
+}
+BENCHMARK(BM_StatusHandlerWithActivity);
 
 void BM_StatusHandlerAndSerialize(benchmark::State& state) {
   Fixture fixture;
@@ -91,6 +114,18 @@ void BM_HeartbeatHandlerWithHistoryAndNote(benchmark::State& state) {
                 R"({"device":"bench","note":{"text":"In a meeting","busy":true}})");
 }
 BENCHMARK(BM_HeartbeatHandlerWithHistoryAndNote);
+
+// With `activity = on`: the heartbeat without an activity, and with one on every post (its
+// cost should stay within 1.1x of the one without).
+void BM_HeartbeatHandlerActivityOnWithout(benchmark::State& state) {
+  RunHeartbeats(state, "activity = on\n", R"({"device":"bench","state":"active"})");
+}
+BENCHMARK(BM_HeartbeatHandlerActivityOnWithout);
+
+void BM_HeartbeatHandlerWithActivity(benchmark::State& state) {
+  RunHeartbeats(state, "activity = on\n", kListeningBody);
+}
+BENCHMARK(BM_HeartbeatHandlerWithActivity);
 
 }  // namespace
 }  // namespace heartbeat

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: nginx on 127.0.0.1 (a free port) with both programs and the demo page, in
-# build/demo; one heartbeat sent so that the status answers "online". `make demo-stop` ends it.
+# build/demo; one heartbeat sent so that the status answers "online", with what the owner is
+# doing (activity = on) so that the card shows it. `make demo-stop` ends it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$PWD/build/demo
@@ -13,13 +14,13 @@ case "${1:-start}" in
   start)
     python3 -m harness.local_stack stop "$dir" >/dev/null
     rm -rf "$dir" && mkdir -p "$dir"
-    url=$(python3 -m harness.local_stack start "$dir" --web "$PWD/web")
+    url=$(python3 -m harness.local_stack start "$dir" --web "$PWD/web" --config "activity = on")
     token=$(cat "$dir/token")
     # The token goes to curl through a header file, never on its command line.
     printf 'Authorization: Bearer %s\n' "$token" > "$dir/auth-header"
     chmod 600 "$dir/auth-header"
     answer=$(curl -sS -H @"$dir/auth-header" -H 'Content-Type: application/json' \
-      -d '{"device":"demo","state":"active"}' "$url/cgi-bin/heartbeat.fcgi")
+      -d '{"device":"demo","state":"active","activity":{"kind":"listening","title":"Reckoner","artist":"Radiohead","app":"Spotify"}}' "$url/cgi-bin/heartbeat.fcgi")
     echo "heartbeat:  $answer"
     echo "status:     $(curl -sS "$url/cgi-bin/status.fcgi")"
     echo

@@ -1,23 +1,25 @@
 // What the presence card says and how it looks, shared by web/heartbeat.js (bundled into it by
 // `make web-minify`) and the React card (web/presence-card.tsx): the words of each language, the
-// stylesheet (and how it reaches the page), and the formatting of "active 5 minutes ago" and of
-// day names.
+// stylesheet (and how it reaches the page), and the formatting of "active 5 minutes ago", of day
+// names and of what the owner is doing ("Listening to Reckoner — Radiohead").
 
-export type LabelKey = "online" | "away" | "offline" | "unknown" | "busy" | "time" | "seen" | "usually" | "hours";
+export type LabelKey = "online" | "away" | "offline" | "unknown" | "busy" | "time" | "seen" | "usually" | "hours" |
+  "listening" | "coding" | "coding-in" | "call";
 export type Labels = Record<LabelKey, string>;
 
 // The first five are the states, whose longest word sets the label's width.
-export const LABEL_KEYS = "online away offline unknown busy time seen usually hours".split(" ") as LabelKey[];
+export const LABEL_KEYS = "online away offline unknown busy time seen usually hours listening coding coding-in call".split(" ") as LabelKey[];
 
-// Built-in words, in the order of LABEL_KEYS; "{}" stands for the value (a time, "5 minutes ago"...).
+// Built-in words, in the order of LABEL_KEYS; "{}" stands for the value (a time, "5 minutes ago",
+// "Reckoner — Radiohead", the app's name...).
 const WORDS: Record<string, string> = {
-  en: "Online now|Away|Offline|Checking\u2026|Busy|{} for me|active {}|usually online {}|Usual hours",
-  de: "Jetzt online|Abwesend|Offline|Wird gepr\u00fcft\u2026|Besch\u00e4ftigt|bei mir {}|aktiv {}|meist online {}|\u00dcbliche Zeiten",
-  fr: "En ligne|Absent|Hors ligne|V\u00e9rification\u2026|Occup\u00e9|{} chez moi|actif {}|en ligne d\u2019habitude {}|Heures habituelles",
-  es: "En l\u00ednea|Ausente|Desconectado|Comprobando\u2026|Ocupado|{} aqu\u00ed|activo {}|suele estar en l\u00ednea {}|Horario habitual",
-  pt: "Online agora|Ausente|Offline|Verificando\u2026|Ocupado|{} aqui|ativo {}|costuma estar online {}|Hor\u00e1rio habitual",
-  ja: "\u30aa\u30f3\u30e9\u30a4\u30f3|\u96e2\u5e2d\u4e2d|\u30aa\u30d5\u30e9\u30a4\u30f3|\u78ba\u8a8d\u4e2d\u2026|\u53d6\u308a\u8fbc\u307f\u4e2d|\u3053\u3061\u3089\u306f{}|{}\u306b\u30a2\u30af\u30c6\u30a3\u30d6|\u666e\u6bb5\u306e\u30aa\u30f3\u30e9\u30a4\u30f3: {}|\u666e\u6bb5\u306e\u30aa\u30f3\u30e9\u30a4\u30f3\u6642\u9593",
-  zh: "\u5728\u7ebf|\u79bb\u5f00|\u79bb\u7ebf|\u68c0\u67e5\u4e2d\u2026|\u5fd9\u788c|\u6211\u8fd9\u91cc{}|{}\u6d3b\u8dc3|\u901a\u5e38\u5728\u7ebf\uff1a{}|\u901a\u5e38\u5728\u7ebf\u65f6\u95f4",
+  en: "Online now|Away|Offline|Checking\u2026|Busy|{} for me|active {}|usually online {}|Usual hours|Listening to {}|Coding|Coding in {}|In a call",
+  de: "Jetzt online|Abwesend|Offline|Wird gepr\u00fcft\u2026|Besch\u00e4ftigt|bei mir {}|aktiv {}|meist online {}|\u00dcbliche Zeiten|H\u00f6rt {}|Programmiert|Programmiert in {}|Im Anruf",
+  fr: "En ligne|Absent|Hors ligne|V\u00e9rification\u2026|Occup\u00e9|{} chez moi|actif {}|en ligne d\u2019habitude {}|Heures habituelles|\u00c9coute {}|En train de coder|Code dans {}|En appel",
+  es: "En l\u00ednea|Ausente|Desconectado|Comprobando\u2026|Ocupado|{} aqu\u00ed|activo {}|suele estar en l\u00ednea {}|Horario habitual|Escuchando {}|Programando|Programando en {}|En una llamada",
+  pt: "Online agora|Ausente|Offline|Verificando\u2026|Ocupado|{} aqui|ativo {}|costuma estar online {}|Hor\u00e1rio habitual|Ouvindo {}|Programando|Programando em {}|Em uma chamada",
+  ja: "\u30aa\u30f3\u30e9\u30a4\u30f3|\u96e2\u5e2d\u4e2d|\u30aa\u30d5\u30e9\u30a4\u30f3|\u78ba\u8a8d\u4e2d\u2026|\u53d6\u308a\u8fbc\u307f\u4e2d|\u3053\u3061\u3089\u306f{}|{}\u306b\u30a2\u30af\u30c6\u30a3\u30d6|\u666e\u6bb5\u306e\u30aa\u30f3\u30e9\u30a4\u30f3: {}|\u666e\u6bb5\u306e\u30aa\u30f3\u30e9\u30a4\u30f3\u6642\u9593|\u518d\u751f\u4e2d: {}|\u30b3\u30fc\u30c7\u30a3\u30f3\u30b0\u4e2d|{}\u3067\u30b3\u30fc\u30c7\u30a3\u30f3\u30b0\u4e2d|\u901a\u8a71\u4e2d",
+  zh: "\u5728\u7ebf|\u79bb\u5f00|\u79bb\u7ebf|\u68c0\u67e5\u4e2d\u2026|\u5fd9\u788c|\u6211\u8fd9\u91cc{}|{}\u6d3b\u8dc3|\u901a\u5e38\u5728\u7ebf\uff1a{}|\u901a\u5e38\u5728\u7ebf\u65f6\u95f4|\u6b63\u5728\u542c\uff1a{}|\u7f16\u7a0b\u4e2d|\u6b63\u5728\u7528 {} \u7f16\u7a0b|\u901a\u8bdd\u4e2d",
 };
 
 /** The words for a language tag ("pt-BR" uses pt; unknown languages use en), each replaced by
@@ -30,6 +32,18 @@ export function wordsFor(tag: string, own: (key: LabelKey) => string | null | un
 }
 
 export const fill = (template: string, value: string) => template.replace("{}", () => value);
+
+/** What the owner is doing, as the status JSON carries it (the hook's Activity is one). */
+export interface ActivityFields { kind?: unknown; title?: unknown; artist?: unknown; app?: unknown }
+
+// "Listening to Reckoner — Radiohead", "Coding in Xcode", "In a call"; "" for nothing (or a kind
+// this card does not know). The caller passes an activity only while the owner is online.
+export function activityText(words: Labels, activity?: ActivityFields | null | false): string {
+  const { kind, title, artist, app } = activity || {};
+  if (kind === "call") return words.call;
+  if (kind === "coding") return app ? fill(words["coding-in"], String(app)) : words.coding;
+  return kind === "listening" && title ? fill(words.listening, title + (artist ? " \u2014 " + artist : "")) : "";
+}
 
 // Reserve the width of the longest state word so that nothing moves when the answer comes.
 export const labelWidth = (labels: Labels) =>

@@ -8,7 +8,7 @@
 // the heatmap too); labels (your own words, as data-label-*).
 import { useLayoutEffect } from "react";
 import { usePresence, pageLanguage, type PresenceOptions } from "./use-online-status";
-import { adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor, type Labels } from "./card-look";
+import { activityText, adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor, type Labels } from "./card-look";
 
 export type { LabelKey, Labels } from "./card-look";
 
@@ -35,6 +35,7 @@ export function PresenceCard({ src, lang, refresh, hours, labels, className }: P
     !online && presence.lastSeen && fill(words.seen, seenAgo(presence.lastSeen.getTime(), Date.now(), tag)),
   ].filter(Boolean).join(" · ");
   const usually = presence.hours?.usually;
+  const activity = activityText(words, presence.activity);
   // Before the first paint; a constructed sheet, so that a strict style-src allows it.
   useLayoutEffect(() => adoptStyle(document), []);
   const width = labelWidth(words);
@@ -47,6 +48,7 @@ export function PresenceCard({ src, lang, refresh, hours, labels, className }: P
             the card is rendered on a server). */}
         <span className="hb-label" ref={(node) => { if (node) node.style.minWidth = width; }}>{words[shown]}</span>
       </span>
+      {activity && <span className="hb-activity">{activity}</span>}
       {presence.note && <span className="hb-note">{presence.note.text}</span>}
       {meta && <span className="hb-meta">{meta}</span>}
       {usually && <span className="hb-usual">{fill(words.usually, localDays(usually, tag))}</span>}

@@ -2,7 +2,9 @@
 //
 //   const presence = usePresence("https://example.com/cgi-bin/status.fcgi", { hours: true });
 //   presence.state      "unknown" while loading, then "online" | "away" | "offline"
-//   presence.busy       online, but the owner's note asks not to be disturbed
+//   presence.busy       online, but the owner's note asks not to be disturbed, or in a call
+//   presence.activity   what the owner is doing while online ({ kind: "listening", title,
+//                       artist, app }, { kind: "coding", app }, { kind: "call" }), else null
 //   presence.note       { text, busy, until } or null (also null once `until` has passed)
 //   presence.localTime  the owner's clock ("14:05", in the page's language), each minute
 //   presence.lastSeen   a Date when the server reveals it (config `last_seen`), else null
@@ -24,6 +26,12 @@ export interface Note {
   until: Date | null;
 }
 
+/** What the owner is doing, when the owner shares it (server config `activity`), while online. */
+export type Activity =
+  | { kind: "listening"; title: string; artist: string | null; app: string | null }
+  | { kind: "coding"; app: string | null }
+  | { kind: "call" };
+
 export interface UsualHours {
   timezone: string;
   /** Days with data. */
@@ -37,6 +45,7 @@ export interface UsualHours {
 export interface Presence {
   state: OnlineState;
   busy: boolean;
+  activity: Activity | null;
   note: Note | null;
   /** The owner's IANA time zone, when the server is configured with one. */
   timeZone: string | null;
@@ -60,6 +69,7 @@ interface StatusBody {
   lastSeen?: unknown;
   timezone?: unknown;
   note?: { text?: unknown; busy?: unknown; until?: unknown } | null;
+  activity?: { kind?: unknown; title?: unknown; artist?: unknown; app?: unknown } | null;
 }
 
 const PREFIX = "heartbeat:";
@@ -103,6 +113,18 @@ async function getJson(url: string): Promise<{ body: unknown; maxAge: number }> 
   return { body: await response.json(), maxAge: maxAge ? Number(maxAge[1]) : 0 };
 }
 
+// Only the kinds this hook knows, with their texts; anything else is no activity.
+function readActivity(raw: StatusBody["activity"]): Activity | null {
+  const text = (value: unknown) => (typeof value === "string" && value ? value : null);
+  const title = text(raw?.title);
+  switch (raw?.kind) {
+    case "call": return { kind: "call" };
+    case "coding": return { kind: "coding", app: text(raw.app) };
+    case "listening": return title ? { kind: "listening", title, artist: text(raw.artist), app: text(raw.app) } : null;
+    default: return null;
+  }
+}
+
 function describe(body: StatusBody | null, now: number, lang: string): Omit<Presence, "hours"> {
   const state: OnlineState = !body ? "unknown" : body.state === "online" || body.state === "away" ? body.state : "offline";
   const raw = body?.note;
@@ -120,9 +142,12 @@ function describe(body: StatusBody | null, now: number, lang: string): Omit<Pres
     }
   }
   const seen = typeof body?.lastSeen === "string" ? new Date(body.lastSeen) : null;
+  // The server sends it only while online; a saved answer or a stray field never shows it else.
+  const activity = state === "online" ? readActivity(body?.activity) : null;
   return {
     state,
-    busy: state === "online" && note?.busy === true,
+    busy: state === "online" && (note?.busy === true || activity?.kind === "call"),
+    activity,
     note,
     timeZone,
     localTime,

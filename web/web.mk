@@ -19,7 +19,7 @@ web-minify: $(WEB_TEST_MODULES)
 	node tests/web/bundle-widget.mjs
 
 test-web: $(PROGRAMS) $(WEB_TEST_MODULES)
-	@tests/run-step.sh web node --test --test-concurrency=1 --test-reporter=tap tests/web/widget.test.mjs tests/web/card.test.mjs tests/web/a11y.test.mjs tests/web/hook.test.mjs tests/web/cache.test.mjs tests/web/csp.test.mjs
+	@tests/run-step.sh web node --test --test-concurrency=1 --test-reporter=tap tests/web/widget.test.mjs tests/web/card.test.mjs tests/web/a11y.test.mjs tests/web/hook.test.mjs tests/web/cache.test.mjs tests/web/csp.test.mjs tests/web/activity.test.mjs
 
 # The Subresource Integrity of the shipped widget, for <script src=… integrity=… crossorigin>
 # (web/README.md, "Content-Security-Policy"); `make dist` prints it too.

@@ -35,9 +35,12 @@ const char* PresenceName(Presence presence) {
   return "offline";
 }
 
+int64_t ActiveRemainingMs(int64_t at_ms, int64_t now_ms, int online_window_s) {
+  return std::min(at_ms, now_ms) + static_cast<int64_t>(online_window_s) * 1000 - now_ms;
+}
+
 PresenceVerdict DecidePresence(const PresenceFacts& facts, int64_t now_ms, int online_window_s) {
-  const int64_t window_ms = static_cast<int64_t>(online_window_s) * 1000;
-  auto remaining = [&](int64_t at_ms) { return std::min(at_ms, now_ms) + window_ms - now_ms; };
+  auto remaining = [&](int64_t at_ms) { return ActiveRemainingMs(at_ms, now_ms, online_window_s); };
 
   PresenceVerdict verdict;
   if (facts.newest_active_ms && remaining(*facts.newest_active_ms) > 0) {

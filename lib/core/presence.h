@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "activity.h"
 #include "note.h"
 
 namespace heartbeat {
@@ -27,6 +28,11 @@ struct PresenceFacts {
   std::optional<int64_t> last_active_ms;
   // The note as stored, also one whose `until` has passed (see Note::StandsAt).
   std::optional<Note> note;
+  // The activity of the newest heartbeat that has one among the devices whose latest state is
+  // `active`, and that heartbeat's time (whether it is within the window is the caller's
+  // question: see ActiveRemainingMs).
+  std::optional<Activity> activity;
+  int64_t activity_at_ms = 0;
 };
 
 struct PresenceVerdict {
@@ -37,6 +43,9 @@ struct PresenceVerdict {
 
 // A device counts while `now - at < window`: a heartbeat exactly one window old has expired.
 // A heartbeat stamped in the future (clock stepped back) counts as just sent.
+// Milliseconds until an `active` heartbeat at `at_ms` stops counting; <= 0: it has.
+int64_t ActiveRemainingMs(int64_t at_ms, int64_t now_ms, int online_window_s);
+
 PresenceVerdict DecidePresence(const PresenceFacts& facts, int64_t now_ms, int online_window_s);
 
 }  // namespace heartbeat

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "activity_body.h"
 #include "text_field.h"
 #include "trim.h"
 
@@ -88,6 +89,11 @@ Result<HeartbeatBody> ParseHeartbeatBody(std::string_view body, int64_t now_ms) 
       parsed.note_change = NoteChange::kSet;
       parsed.note = std::move(value).value();
     }
+  }
+  if (auto activity = json.find("activity"); activity != json.end() && !activity->is_null()) {
+    auto value = ParseActivity(*activity);
+    if (!value.ok()) return value.status();
+    parsed.activity = std::move(value).value();
   }
   return parsed;
 }

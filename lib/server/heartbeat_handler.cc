@@ -111,6 +111,11 @@ Response HandleHeartbeat(const Request& request, Services& services) {
   write.note_change = heartbeat.note_change;
   write.note = std::move(heartbeat.note);
   write.history_days = config->history_days;
+  // Only an active device is doing something; an idle or offline heartbeat ends its activity.
+  if (heartbeat.state == DeviceState::kActive && heartbeat.activity) {
+    write.activity = &*heartbeat.activity;
+  }
+  write.activity_shown = config->activity_shown;
   Status recorded = store.value()->RecordHeartbeat(write);
   if (!recorded.ok()) {
     LogLine(recorded.message());

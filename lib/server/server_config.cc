@@ -91,6 +91,14 @@ Result<ServerConfig> ParseServerConfig(std::string_view text, const std::string&
         return Status::Invalid(LineError(source, kv, "expected whole days from 0 to 366"));
       }
       config.history_days = static_cast<int>(number);
+    } else if (kv.key == "activity") {
+      if (kv.value == "off") {
+        config.activity_shown = false;
+      } else if (kv.value == "on") {
+        config.activity_shown = true;
+      } else {
+        return Status::Invalid(LineError(source, kv, "expected off or on"));
+      }
     } else if (kv.key == "last_seen") {
       if (kv.value == "off") {
         config.last_seen = LastSeenPolicy::kOff;

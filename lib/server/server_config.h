@@ -31,6 +31,9 @@ struct ServerConfig {
   std::string timezone;
   // Days of usual-hours history kept (0-366); 0: none kept, ?format=hours is 404.
   int history_days = 0;
+  // `activity = on`: heartbeats' activities are kept and shown; off (the default): checked
+  // and dropped.
+  bool activity_shown = false;
 };
 
 // Parses the text of a config file. `config_dir` is the folder the file lives in (for the

@@ -87,6 +87,18 @@ std::string Shields(const BadgeLook& look, std::string_view label, bool is_error
   return body;
 }
 
+// {"kind":…} with each text the kind has and the heartbeat gave, JSON-escaped like the note's.
+std::string ActivityJson(const Activity& activity) {
+  std::string json = std::string("{\"kind\":\"") + ActivityKindName(activity.kind) + '"';
+  auto add = [&json](const char* name, const std::string& text) {
+    if (!text.empty()) json += std::string(",\"") + name + "\":" + JsonString(text);
+  };
+  add("title", activity.title);
+  add("artist", activity.artist);
+  add("app", activity.app);
+  return json + '}';
+}
+
 }  // namespace
 
 std::optional<StatusFormat> ParseStatusFormat(std::string_view text) {
@@ -129,6 +141,7 @@ std::string StatusJson(Presence presence, const StatusDetails& details) {
     }
     body += '}';
   }
+  if (details.activity) body += ",\"activity\":" + ActivityJson(*details.activity);
   body += '}';
   return body;
 }

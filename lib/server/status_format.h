@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "activity.h"
 #include "badge_theme.h"
 #include "note.h"
 #include "presence.h"
@@ -26,12 +27,14 @@ std::string FormatLastSeen(int64_t at_ms, LastSeenPolicy policy);
 
 // What a status JSON answer carries besides the presence; each is absent when empty / null.
 struct StatusDetails {
-  std::string_view last_seen;  // FormatLastSeen's text
-  std::string_view timezone;   // the config's IANA name
-  const Note* note = nullptr;  // a note that stands now
+  std::string_view last_seen;          // FormatLastSeen's text
+  std::string_view timezone;           // the config's IANA name
+  const Note* note = nullptr;          // a note that stands now
+  const Activity* activity = nullptr;  // only while online and the config shows it
 };
 
-// {"isOnline":…,"state":…[,"lastSeen":…][,"timezone":…][,"note":{"text":…,"busy":…[,"until":…]}]}
+// {"isOnline":…,"state":…[,"lastSeen":…][,"timezone":…][,"note":{"text":…,"busy":…[,"until":…]}]
+//  [,"activity":{"kind":…[,"title":…][,"artist":…][,"app":…]}]}
 std::string StatusJson(Presence presence, const StatusDetails& details);
 
 // The left text of the badge and the shields label unless ?label= says otherwise.

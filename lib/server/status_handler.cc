@@ -187,6 +187,13 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
   details.timezone = config->timezone;
   const Note* note = facts->note && facts->note->StandsAt(now_ms) ? &*facts->note : nullptr;
   details.note = note;
+  // The activity of a device that is active right now, only while the owner shows it.
+  int64_t activity_remaining_ms = 0;
+  if (config->activity_shown && verdict.presence == Presence::kOnline && facts->activity) {
+    activity_remaining_ms =
+        ActiveRemainingMs(facts->activity_at_ms, now_ms, config->online_window_s);
+    if (activity_remaining_ms > 0) details.activity = &*facts->activity;
+  }
 
   // The ETag is the body's hash, so it changes with the note too.
   std::string body = Representation(format, verdict.presence, details, view);
@@ -195,6 +202,8 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
                         : config->offline_max_age_s;
   // No cache may show a note after its end.
   if (note && note->until_ms) max_age = std::min(max_age, (*note->until_ms - now_ms) / 1000);
+  // Nor an activity after its device's window has ended (another device may keep it online).
+  if (details.activity) max_age = std::min(max_age, activity_remaining_ms / 1000);
   return Cacheable(request, format, std::move(body), max_age);
 }
 

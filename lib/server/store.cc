@@ -43,17 +43,32 @@ const char* const kMigrations[] = {
     "  hour_s INTEGER PRIMARY KEY,"
     "  minutes INTEGER NOT NULL"
     ") WITHOUT ROWID;",
+    // 3 -> 4: what each device is doing, as its latest heartbeat stated it (NULL: nothing, or
+    // the config's `activity` is off).
+    "ALTER TABLE devices ADD COLUMN activity_kind TEXT"
+    "  CHECK (activity_kind IN ('listening', 'coding', 'call'));"
+    "ALTER TABLE devices ADD COLUMN activity_title TEXT;"
+    "ALTER TABLE devices ADD COLUMN activity_artist TEXT;"
+    "ALTER TABLE devices ADD COLUMN activity_app TEXT;",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schema version");
 
-// Newest heartbeat among devices whose latest state is active / idle, the last activity, and
-// the note: everything a status answer needs in one statement.
+// Newest heartbeat among devices whose latest state is active / idle, the last activity, the
+// note, and the newest activity of an active device with its time: everything a status answer
+// needs in one statement. The activity's row is found once (a materialized CTE) and read
+// column by column; the newest by time, the first name on a tie, so that the answer is stable.
 constexpr const char* kReadPresenceSql =
+    "WITH doing AS MATERIALIZED ("
+    "  SELECT at_ms, activity_kind, activity_title, activity_artist, activity_app FROM devices"
+    "  WHERE state = 'active' AND activity_kind IS NOT NULL ORDER BY at_ms DESC, name LIMIT 1)"
     "SELECT max(CASE WHEN state = 'active' THEN at_ms END),"
     "       max(CASE WHEN state = 'idle' THEN at_ms END),"
     "       max(last_active_ms),"
-    "       (SELECT text FROM note), (SELECT busy FROM note), (SELECT until_ms FROM note)"
+    "       (SELECT text FROM note), (SELECT busy FROM note), (SELECT until_ms FROM note),"
+    "       (SELECT at_ms FROM doing), (SELECT activity_kind FROM doing),"
+    "       (SELECT activity_title FROM doing), (SELECT activity_artist FROM doing),"
+    "       (SELECT activity_app FROM doing)"
     " FROM devices";
 
 constexpr const char* kSetNoteSql =
@@ -71,11 +86,21 @@ constexpr const char* kReadActiveMinutesSql =
 // A note whose time has passed leaves the file with the next heartbeat.
 constexpr const char* kDropExpiredNoteSql = "DELETE FROM note WHERE until_ms <= ?1";
 
+// Each heartbeat states its device's activity: NULLs end the one stored before.
 constexpr const char* kUpsertDeviceSql =
-    "INSERT INTO devices (name, state, at_ms, last_active_ms)"
-    " VALUES (?1, ?2, ?3, CASE WHEN ?2 = 'active' THEN ?3 END)"
+    "INSERT INTO devices (name, state, at_ms, last_active_ms,"
+    "                     activity_kind, activity_title, activity_artist, activity_app)"
+    " VALUES (?1, ?2, ?3, CASE WHEN ?2 = 'active' THEN ?3 END, ?4, ?5, ?6, ?7)"
     " ON CONFLICT (name) DO UPDATE SET state = excluded.state, at_ms = excluded.at_ms,"
-    "   last_active_ms = coalesce(excluded.last_active_ms, devices.last_active_ms)";
+    "   last_active_ms = coalesce(excluded.last_active_ms, devices.last_active_ms),"
+    "   activity_kind = excluded.activity_kind, activity_title = excluded.activity_title,"
+    "   activity_artist = excluded.activity_artist, activity_app = excluded.activity_app";
+
+// While `activity` is off nothing of it stays in the file, also what other devices sent while
+// it was on. The WHERE makes it a read when there is nothing to forget.
+constexpr const char* kForgetActivitiesSql =
+    "UPDATE devices SET activity_kind = NULL, activity_title = NULL, activity_artist = NULL,"
+    "   activity_app = NULL WHERE activity_kind IS NOT NULL";
 
 constexpr const char* kReadFailuresSql =
     "SELECT first_ms, count FROM auth_failures WHERE address = ?1";
@@ -117,6 +142,23 @@ int BindOne(sqlite3_stmt* statement, int index, std::string_view text) {
 }
 int BindOne(sqlite3_stmt* statement, int index, std::optional<int64_t> value) {
   return value ? BindOne(statement, index, *value) : sqlite3_bind_null(statement, index);
+}
+int BindOne(sqlite3_stmt* statement, int index, std::optional<std::string_view> text) {
+  return text ? BindOne(statement, index, *text) : sqlite3_bind_null(statement, index);
+}
+
+// A text column of an activity: none for "" (a field the kind has not, or an absent one).
+std::optional<std::string_view> ActivityText(const Activity* activity,
+                                             std::string Activity::*field) {
+  if (!activity || (activity->*field).empty()) return std::nullopt;
+  return std::string_view(activity->*field);
+}
+
+std::string TextColumn(sqlite3_stmt* statement, int i) {
+  const unsigned char* text = sqlite3_column_text(statement, i);
+  return text ? std::string(reinterpret_cast<const char*>(text),
+                            static_cast<size_t>(sqlite3_column_bytes(statement, i)))
+              : std::string();
 }
 
 // Binds ?1, ?2, ... in order; false as soon as SQLite refuses one (then nothing is stepped).
@@ -310,6 +352,15 @@ Result<PresenceFacts> Store::ReadPresence() {
       note.until_ms = column(5);
       facts.note = std::move(note);
     }
+    if (auto kind = ParseActivityKind(TextColumn(statement, 7))) {
+      Activity activity;
+      activity.kind = *kind;
+      activity.title = TextColumn(statement, 8);
+      activity.artist = TextColumn(statement, 9);
+      activity.app = TextColumn(statement, 10);
+      facts.activity = std::move(activity);
+      facts.activity_at_ms = sqlite3_column_int64(statement, 6);
+    }
   }
   sqlite3_reset(statement);
   if (rc != SQLITE_ROW) return Fail("read presence");
@@ -331,14 +382,20 @@ Status Store::RecordHeartbeat(const HeartbeatWrite& write) {
 Status Store::RecordHeartbeatInTransaction(const HeartbeatWrite& write) {
   sqlite3_stmt* statement = Prepared(&upsert_device_, kUpsertDeviceSql);
   if (!statement) return Fail("prepare statement");
-  if (!Bind(statement, write.device, std::string_view(DeviceStateName(write.state)), write.at_ms)) {
+  const Activity* activity = write.activity_shown ? write.activity : nullptr;
+  const std::optional<std::string_view> kind =
+      activity ? std::optional<std::string_view>(ActivityKindName(activity->kind)) : std::nullopt;
+  if (!Bind(statement, write.device, std::string_view(DeviceStateName(write.state)), write.at_ms,
+            kind, ActivityText(activity, &Activity::title),
+            ActivityText(activity, &Activity::artist), ActivityText(activity, &Activity::app))) {
     return Fail("bind a heartbeat");
   }
   int rc = sqlite3_step(statement);
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
   if (rc != SQLITE_DONE) return Fail("record heartbeat");
-  Status status = WriteNote(write);
+  Status status = write.activity_shown ? Status::Ok() : ForgetActivities();
+  if (status.ok()) status = WriteNote(write);
   if (status.ok()) status = WriteHistory(write);
   return status;
 }
@@ -362,6 +419,15 @@ Status Store::WriteHistory(const HeartbeatWrite& write) {
   int rc = sqlite3_step(prune);
   sqlite3_reset(prune);
   if (rc != SQLITE_DONE) return Fail("prune active minutes");
+  return Status::Ok();
+}
+
+Status Store::ForgetActivities() {
+  sqlite3_stmt* forget = Prepared(&forget_activities_, kForgetActivitiesSql);
+  if (!forget) return Fail("prepare statement");
+  int rc = sqlite3_step(forget);
+  sqlite3_reset(forget);
+  if (rc != SQLITE_DONE) return Fail("forget activities");
   return Status::Ok();
 }
 

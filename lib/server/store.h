@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "activity.h"
 #include "note.h"
 #include "presence.h"
 #include "rate_limit.h"
@@ -40,12 +41,16 @@ struct HeartbeatWrite {
   // The config's history_days: an `active` heartbeat marks its minute when above 0; rows
   // older than that many days are deleted (all of them at 0).
   int history_days = 0;
+  // What the device is doing (null: nothing), stored only while `activity_shown` (the config's
+  // `activity = on`); while off, every device's stored activity is forgotten.
+  const Activity* activity = nullptr;
+  bool activity_shown = false;
 };
 
 class Store {
  public:
   // The schema version this program writes; older files are migrated on open.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating it if missing) the database at `path` and migrates its schema.
   // Unavailable, with SQLite's reason, if the file cannot be opened, read or written.
@@ -59,8 +64,8 @@ class Store {
 
   // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
-  // The device's row, the note change and the active minute (with the pruning of old ones) in
-  // one transaction; a note whose `until` is not after
+  // The device's row (with its activity), the note change and the active minute (with the
+  // pruning of old ones) in one transaction; a note whose `until` is not after
   // at_ms is deleted (kKeep), so an expired note does not outlive the next heartbeat.
   Status RecordHeartbeat(const HeartbeatWrite& write);
   Status RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms);
@@ -96,6 +101,7 @@ class Store {
   Status RecordHeartbeatInTransaction(const HeartbeatWrite& write);
   Status WriteNote(const HeartbeatWrite& write);
   Status WriteHistory(const HeartbeatWrite& write);
+  Status ForgetActivities();
   Result<AuthFailures> CountAuthFailureInTransaction(std::string_view address, int64_t now_ms);
 
   std::string path_;
@@ -106,6 +112,7 @@ class Store {
   ino_t inode_ = 0;
   Statement read_presence_;
   Statement upsert_device_;
+  Statement forget_activities_;
   Statement set_note_;
   Statement clear_note_;
   Statement drop_expired_note_;

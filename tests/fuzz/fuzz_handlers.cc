@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -26,7 +27,7 @@ struct World {
     std::ofstream(dir + "/heartbeat.conf")
         << "token_sha256 = " << heartbeat::ToHex(heartbeat::HashToken("fuzz-token"))
         << "\nallow_origin = https://a.example\nlast_seen = exact\n"
-        << "history_days = 366\ntimezone = Europe/Berlin\n";
+        << "history_days = 366\ntimezone = Europe/Berlin\nactivity = on\n";
     services.fallback_config_path = dir + "/heartbeat.conf";
   }
   ~World() { std::filesystem::remove_all(dir); }
@@ -88,6 +89,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (response.status == 200 && type && type->find("svg") != std::string::npos &&
         !IsWellFormedXml(response.body))
       __builtin_trap();
+    // Every JSON answer parses as JSON; the badge and shields never tell the activity.
+    const bool json = type && type->find("json") != std::string::npos;
+    if (json && !response.body.empty() && !nlohmann::json::accept(response.body)) __builtin_trap();
+    const bool badge = (type && type->find("svg") != std::string::npos) ||
+                       response.body.find("\"schemaVersion\"") != std::string::npos;
+    // (A ?label= is escaped, so `"kind":` can only be an activity's.)
+    if (badge && response.body.find("\"kind\":") != std::string::npos) __builtin_trap();
     // A refusal is never kept by a cache.
     if (response.status >= 400 && response.FindHeader("Cache-Control") == nullptr) __builtin_trap();
     for (const auto& header : response.headers) {

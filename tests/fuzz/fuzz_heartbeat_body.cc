@@ -1,11 +1,15 @@
-// What a heartbeat POST carries: the JSON body (with its note), Content-Type and Authorization.
+// What a heartbeat POST carries: the JSON body (with its note and activity), Content-Type and
+// Authorization.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "activity_body.h"
 #include "heartbeat_body.h"
 #include "http.h"
 #include "json_text.h"
+#include "status_format.h"
 #include "text_field.h"
 
 namespace {
@@ -33,6 +37,42 @@ void CheckNote(const heartbeat::Note& note) {
   }
 }
 
+// An accepted activity's text: empty only where allowed, within its length, trimmed, no C0 or
+// DEL byte.
+void CheckActivityText(const std::string& text, size_t max_code_points, bool may_be_empty) {
+  if (text.empty()) {
+    if (!may_be_empty) __builtin_trap();
+    return;
+  }
+  size_t length = heartbeat::CountCodePoints(text);
+  if (length == 0 || length > max_code_points) __builtin_trap();
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) __builtin_trap();
+  }
+  if (text.front() == ' ' || text.back() == ' ') __builtin_trap();
+}
+
+// An accepted activity holds what its kind allows, and goes out in status JSON as JSON without
+// markup that reads back as the same activity.
+void CheckActivity(const heartbeat::Activity& activity) {
+  using heartbeat::ActivityKind;
+  const bool listening = activity.kind == ActivityKind::kListening;
+  CheckActivityText(activity.title, heartbeat::kMaxActivityTitleCodePoints, !listening);
+  CheckActivityText(activity.artist, heartbeat::kMaxActivityArtistCodePoints, true);
+  CheckActivityText(activity.app, heartbeat::kMaxActivityAppCodePoints, !listening);
+  if (!listening && (!activity.title.empty() || !activity.artist.empty())) __builtin_trap();
+  if (activity.kind == ActivityKind::kCall && !activity.app.empty()) __builtin_trap();
+
+  heartbeat::StatusDetails details;
+  details.activity = &activity;
+  std::string json = heartbeat::StatusJson(heartbeat::Presence::kOnline, details);
+  if (json.find_first_of("<>&") != std::string::npos) __builtin_trap();
+  nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.contains("activity")) __builtin_trap();
+  auto again = heartbeat::ParseActivity(parsed["activity"]);
+  if (!again.ok() || !(again.value() == activity)) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -40,6 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto body = heartbeat::ParseHeartbeatBody(text, kNow);
   if (body.ok() && !heartbeat::IsValidDeviceName(body->device)) __builtin_trap();
   if (body.ok() && body->note_change == heartbeat::NoteChange::kSet) CheckNote(body->note);
+  if (body.ok() && body->activity) CheckActivity(*body->activity);
   // The raw bytes as a note's text and as a badge label.
   auto cleaned = heartbeat::CleanTextField(text, heartbeat::kMaxNoteCodePoints, "note.text");
   if (cleaned.ok()) CheckNote(heartbeat::Note{cleaned.value(), false, std::nullopt});

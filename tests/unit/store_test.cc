@@ -188,6 +188,22 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_to_incremental_auto_vacuum) {
   BOOST_TEST(QueryText(path, "SELECT count(*) FROM auth_failures") == "0");
 }
 
+// What version 4 added to the devices table taken away again, and the version set to
+// `more_sql` run after it: a file as an older program left it.
+void UndoVersion4(const std::string& path, const char* more_sql) {
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const std::string sql = std::string(
+                              "ALTER TABLE devices DROP COLUMN activity_kind;"
+                              "ALTER TABLE devices DROP COLUMN activity_title;"
+                              "ALTER TABLE devices DROP COLUMN activity_artist;"
+                              "ALTER TABLE devices DROP COLUMN activity_app;") +
+                          more_sql;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  BOOST_REQUIRE(rc == SQLITE_OK);
+}
+
 BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_history) {
   testing::TempDir dir;
   const std::string path = dir.File("v2.db");
@@ -196,12 +212,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_h
     BOOST_REQUIRE(store.ok());
     BOOST_REQUIRE(store.value()->RecordHeartbeat("mac", DeviceState::kActive, 5).ok());
   }
-  sqlite3* db = nullptr;
-  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  BOOST_REQUIRE(sqlite3_exec(db,
-                             "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;",
-                             nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  UndoVersion4(path, "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;");
 
   auto store = Store::Open(path);
   BOOST_REQUIRE(store.ok());
@@ -214,6 +225,38 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_h
   write.note = Note{"hello", true, 20};
   BOOST_REQUIRE(store.value()->RecordHeartbeat(write).ok());
   BOOST_TEST((store.value()->ReadPresence().value().note == write.note));
+}
+
+BOOST_AUTO_TEST_CASE(a_version_3_file_keeps_its_devices_and_gains_their_activities) {
+  testing::TempDir dir;
+  const std::string path = dir.File("v3.db");
+  {
+    auto store = Store::Open(path);
+    BOOST_REQUIRE(store.ok());
+    BOOST_REQUIRE(store.value()->RecordHeartbeat("mac", DeviceState::kActive, 5).ok());
+  }
+  UndoVersion4(path, "PRAGMA user_version = 3;");
+  BOOST_REQUIRE(QueryText(path, "SELECT count(*) FROM pragma_table_info('devices')") == "4");
+
+  auto store = Store::Open(path);
+  BOOST_REQUIRE(store.ok());
+  BOOST_TEST(QueryText(path, "PRAGMA user_version") == std::to_string(Store::kSchemaVersion));
+  BOOST_TEST(QueryText(path, "SELECT name || at_ms FROM devices") == "mac5");
+  BOOST_TEST(!store.value()->ReadPresence().value().activity.has_value());
+  const Activity call{ActivityKind::kCall, "", "", ""};
+  HeartbeatWrite write;
+  write.device = "mac";
+  write.at_ms = 10;
+  write.activity = &call;
+  write.activity_shown = true;
+  BOOST_REQUIRE(store.value()->RecordHeartbeat(write).ok());
+  BOOST_TEST((store.value()->ReadPresence().value().activity == call));
+  // A value the schema does not know is refused by the file itself.
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  BOOST_TEST(sqlite3_exec(db, "UPDATE devices SET activity_kind = 'gaming'", nullptr, nullptr,
+                          nullptr) != SQLITE_OK);
+  sqlite3_close(db);
 }
 
 BOOST_AUTO_TEST_CASE(one_note_set_kept_cleared_and_dropped_once_expired) {

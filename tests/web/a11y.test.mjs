@@ -13,7 +13,7 @@ const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), "node_module
 const SHOTS = path.join(BUILD, "screenshots");
 const SCHEMES = ["light", "dark"];
 let browser;
-let stack;    // the owner's zone and last activity shown, no history
+let stack;    // the owner's zone, last activity and what the owner is doing shown, no history
 let history;  // the same with two weeks of usual hours
 const results = [];
 
@@ -22,8 +22,8 @@ before(async () => {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   browser = await launchBrowser();
-  stack = new Stack(["timezone = Asia/Tokyo", "last_seen = minute"]);
-  history = new Stack(["timezone = Asia/Tokyo", "last_seen = minute", "history_days = 30"]);
+  stack = new Stack(["timezone = Asia/Tokyo", "last_seen = minute", "activity = on"]);
+  history = new Stack(["timezone = Asia/Tokyo", "last_seen = minute", "activity = on", "history_days = 30"]);
   await history.heartbeat("active");
   history.seedWorkdays();
 });
@@ -44,6 +44,9 @@ const STATES = {
   note: { server: (s) => s.heartbeat("offline", "laptop", { note: { text: "On holiday until Monday, back on the 8th" } }), shows: "offline", note: true },
   hours: { server: (s) => s.heartbeat("idle", "laptop", { note: null }), shows: "away", hours: true },
   unknown: { server: (s) => s.heartbeat("active", "laptop", { note: null }), shows: "unknown", hold: true },
+  listening: { server: (s) => s.heartbeat("active", "laptop", { note: null, activity: { kind: "listening", title: "Reckoner", artist: "Radiohead", app: "Spotify" } }),
+    shows: "online", activity: "Listening to Reckoner — Radiohead" },
+  call: { server: (s) => s.heartbeat("active", "laptop", { note: null, activity: { kind: "call" } }), shows: "busy", activity: "In a call" },
 };
 
 // Contrast of every card on the page against the background it is drawn on (WCAG 2 formula).
@@ -64,7 +67,7 @@ function contrasts() {
   const found = [];
   for (const card of document.querySelectorAll(".hb")) {
     const behind = background(card);
-    for (const part of card.querySelectorAll(".hb-label, .hb-note, .hb-meta, .hb-usual")) {
+    for (const part of card.querySelectorAll(".hb-label, .hb-activity, .hb-note, .hb-meta, .hb-usual")) {
       if (part.hidden) continue;
       found.push({ what: `${card.closest("[lang]")?.lang} ${part.className} text`, ratio: ratio(rgb(getComputedStyle(part).color), behind), need: 4.5 });
     }
@@ -93,6 +96,7 @@ for (const [name, state] of Object.entries(STATES)) {
         assert.match(await main.locator(".hb-usual").textContent(), /Mon–Fri 09:00–18:00/);
       }
       if (state.note) assert.equal(await main.locator(".hb-note").textContent(), "On holiday until Monday, back on the 8th");
+      if (state.activity) assert.equal(await main.locator(".hb-activity").textContent(), state.activity);
       if (state.shows !== "unknown") assert.match(await main.locator(".hb-meta").textContent(), /for me/);
       await page.waitForFunction(() => document.fonts.status === "loaded");
       await page.screenshot({ path: path.join(SHOTS, `${name}-${colorScheme}.png`), fullPage: true });

@@ -3,7 +3,7 @@
 // and a live region that speaks once per change. Playwright's clock moves the page's time.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { Stack, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
+import { Stack, launchBrowser, newPage, parts, prepareWebRoot, settled } from "./support.mjs";
 
 const SRC = "/cgi-bin/status.fcgi";
 const html = (lang, body) => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>card</title></head>` +
@@ -35,18 +35,6 @@ after(async () => {
   stack?.stop();
 });
 
-async function settled(page, selector = "[data-heartbeat-src]") {
-  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((el) => el.dataset.state && el.dataset.state !== "unknown"), selector);
-}
-
-// The visible text of each part of the first card (null when the part is hidden).
-function parts(page, selector = "[data-heartbeat-src]") {
-  return page.locator(selector).first().evaluate((el) => {
-    const text = (name) => { const node = el.querySelector(`.hb-${name}`); return node && !node.hidden ? node.textContent : null; };
-    return { state: el.dataset.state, label: text("label"), note: text("note"), meta: text("meta"), usual: text("usual") };
-  });
-}
-
 test("a note is shown as text, never markup; busy has its own word and shape; a cleared note goes", async () => {
   const markup = '<img src=x onerror="window.pwned=1"><b>In a meeting</b>';
   await stack.heartbeat("active", "laptop", { note: { text: markup, busy: true } });
@@ -70,7 +58,7 @@ test("a note is shown as text, never markup; busy has its own word and shape; a 
   page = await newPage(context);
   await page.goto(`${stack.url}/card-en.html`);
   await settled(page);
-  assert.deepEqual({ ...(await parts(page)), meta: null }, { state: "online", label: "Online now", note: null, meta: null, usual: null });
+  assert.deepEqual({ ...(await parts(page)), meta: null }, { state: "online", label: "Online now", activity: null, note: null, meta: null, usual: null });
   assert.equal(await page.locator(".hb-dot").evaluate((el) => getComputedStyle(el).backgroundImage), "none");
   await context.close();
 });

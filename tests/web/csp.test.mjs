@@ -77,7 +77,7 @@ before(async () => {
   await buildReactPage();
   fs.rmSync(SHOTS, { recursive: true, force: true });
   browser = await launchBrowser();
-  stack = new Stack(["timezone = Asia/Tokyo", "last_seen = minute", "history_days = 30"], nginx);
+  stack = new Stack(["timezone = Asia/Tokyo", "last_seen = minute", "history_days = 30", "activity = on"], nginx);
   await stack.heartbeat("active");
   stack.seedWorkdays();
 });
@@ -128,6 +128,7 @@ const STATES = {
   busy: { server: (s) => s.heartbeat("active", "laptop", { note: { text: "In a meeting", busy: true } }), shows: "busy", note: "In a meeting" },
   note: { server: (s) => s.heartbeat("idle", "laptop", { note: { text: "On holiday until Monday" } }), shows: "away", note: "On holiday until Monday" },
   unknown: { server: (s) => s.heartbeat("active", "laptop", { note: null }), shows: "unknown", hold: true },
+  call: { server: (s) => s.heartbeat("active", "laptop", { note: null, activity: { kind: "call" } }), shows: "busy", activity: "In a call" },
 };
 
 // The computed styles of the first card in `selector` and of its heatmap, if any.
@@ -137,6 +138,7 @@ function styles(page, selector) {
     const dot = style(el.querySelector(".hb-dot"));
     const map = el.querySelector(".hb-map");
     const note = el.querySelector(".hb-note");
+    const activity = el.querySelector(".hb-activity");
     return {
       display: style(el).display, direction: style(el).flexDirection,
       dotWidth: dot.width, dotHeight: dot.height, radius: dot.borderTopLeftRadius, ring: dot.borderTopStyle,
@@ -144,6 +146,7 @@ function styles(page, selector) {
       labelMinWidth: style(el.querySelector(".hb-label")).minWidth,
       meta: style(el.querySelector(".hb-meta")).fontSize,
       note: note && !note.hidden ? note.textContent : null,
+      activity: activity && !activity.hidden ? activity.textContent : null,
       map: map && { maxWidth: style(map).maxWidth, drawn: map.complete && map.naturalWidth > 0 },
     };
   });
@@ -187,6 +190,7 @@ for (const [policy, value] of Object.entries(POLICIES)) {
         const card = await styles(page, "#card");
         assertStyled(card, state.shows, where);
         assert.equal(card.note, state.note ?? null, where);
+        assert.equal(card.activity, state.activity ?? null, where);
         assert.equal(card.map, null, where);
         const hours = await styles(page, "#hours");
         assertStyled(hours, state.shows, where);

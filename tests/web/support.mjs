@@ -113,6 +113,20 @@ export class Stack {
   }
 }
 
+// Waits until every card of `selector` has its answer (a state other than "unknown").
+export async function settled(page, selector = "[data-heartbeat-src]") {
+  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((el) => el.dataset.state && el.dataset.state !== "unknown"), selector);
+}
+
+// The visible text of each part of the first card of `selector` (null when the part is hidden
+// or absent): heartbeat.js's element, or the React card's .hb.
+export function parts(page, selector = "[data-heartbeat-src]") {
+  return page.locator(selector).first().evaluate((el) => {
+    const text = (name) => { const node = el.querySelector(`.hb-${name}`); return node && !node.hidden ? node.textContent : null; };
+    return { state: el.dataset.state, label: text("label"), activity: text("activity"), note: text("note"), meta: text("meta"), usual: text("usual") };
+  });
+}
+
 // Playwright gives each launch a fresh, empty profile of its own.
 export function launchBrowser() {
   return chromium.launch({

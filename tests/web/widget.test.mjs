@@ -216,12 +216,12 @@ test("no layout shift while loading, no animation under reduced motion", async (
   await context.close();
 });
 
-test("heartbeat.js is web/src/heartbeat.js and web/card-look.ts bundled by the pinned esbuild, one file under 3,072 bytes with gzip -9", async () => {
+test("heartbeat.js is web/src/heartbeat.js and web/card-look.ts bundled by the pinned esbuild, one file under 3,400 bytes with gzip -9", async () => {
   const shipped = fs.readFileSync(SHIPPED, "utf8");
   assert.equal(shipped, await bundleWidget(), "web/heartbeat.js is stale: run make web-minify");
   const gzipped = execFileSync("gzip", ["-9c", SHIPPED]).length;
   console.log(`# heartbeat.js: ${shipped.length} bytes, ${gzipped} with gzip -9`);
-  assert.ok(gzipped < 3072, `${gzipped} bytes gzipped`);
+  assert.ok(gzipped < 3400, `${gzipped} bytes gzipped`);
   assert.match(shipped, /^\/\*! heartbeat\.js: /);  // the header first, for whoever opens it
   assert.doesNotMatch(shipped, /\b(import|require)\b/);  // one file, nothing to fetch
   for (const file of [SOURCE, path.join(ROOT, "web", "card-look.ts")]) {

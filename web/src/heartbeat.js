@@ -1,7 +1,6 @@
 /*! heartbeat.js: the owner's presence card in any element with data-heartbeat-src. No dependencies.
-    Readable source: web/src/heartbeat.js and web/card-look.ts; web/heartbeat.js is them bundled and
-    minified (make web-minify). */
-import { adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor } from "../card-look";
+    Minified from web/src/heartbeat.js and web/card-look.ts (make web-minify). */
+import { activityText, adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor } from "../card-look";
 
 var PREFIX = "heartbeat:";
 var requests = {};  // url -> {at, answer, maxAge}: the elements of one page share one request
@@ -24,7 +23,7 @@ function part(parent, name, tag) {
   return parent.appendChild(node);
 }
 
-// Text only: a note is never read as markup.
+// Text only: a note or a song title is never read as markup.
 function show(node, text) {
   node.textContent = text || "";
   node.hidden = !text;
@@ -40,6 +39,7 @@ function setUp(el) {
   status.setAttribute("role", "status");
   part(status, "dot").setAttribute("aria-hidden", "true");
   el.hbLabel = part(status, "label");
+  el.hbActivity = part(el, "activity");
   el.hbNote = part(el, "note");
   el.hbMeta = part(el, "meta");
   show(el.hbUsual = part(el, "usual"));
@@ -52,10 +52,13 @@ function render(el, body) {
   var state = !body ? "unknown" : body.state === "online" || body.state === "away" ? body.state : "offline";
   el.hbBody = body;
   if (note && Date.parse(note.until) <= now) note = null;  // past its end, before the next check
-  if (state === "online" && note && note.busy) state = "busy";
+  // What the owner is doing: only while online (the server sends it only then). A call is busy.
+  var activity = state === "online" && body.activity || {};
+  if (state === "online" && (activity.kind === "call" || note && note.busy)) state = "busy";
   el.setAttribute("data-state", state);
   // A live region announces each change of its text: change it only when the state changed.
   if (el.hbLabel.textContent !== words[state]) el.hbLabel.textContent = words[state];
+  show(el.hbActivity, activityText(words, activity));
   show(el.hbNote, note && String(note.text));
   try {
     if (body && body.timezone) time = fill(words.time, new Intl.DateTimeFormat(el.hbTag,
