@@ -1,7 +1,8 @@
 """What the owner is doing, from real sources: MPRIS players on a private session bus (stand-ins
 by tests/agent/fake_desktop.py), X11 windows under Xvfb with openbox as the window manager, an
 ALSA proc folder, and the macOS AppleScript path with a stand-in osascript on PATH. The agent's
-posts go through a recording proxy to the real server (nginx and both programs)."""
+posts go through a recording proxy to the real server (nginx and both programs, with
+`activity = on`), and status JSON is read after each one: what visitors see follows the agent."""
 import json
 import os
 import re
@@ -21,6 +22,8 @@ NOTHING = None  # a heartbeat without "activity"
 
 
 class ActivityCase(AgentCase):
+    stack_args = {"config_extra": "activity = on\n"}
+
     def setUp(self):
         super().setUp()
         self.proxy = RecordingProxy(self.stack.port)
@@ -35,11 +38,11 @@ class ActivityCase(AgentCase):
             (folder / "status").write_text(text)
         return time.monotonic()
 
-    def start_run(self, share, **env):
+    def start_run(self, share, idle_source="none", **env):
         self.log = self.home / "agent.log"
         with open(self.log, "w") as log:
             proc = subprocess.Popen(
-                [str(AGENT), "run", "--idle-source", "none", "--check-interval",
+                [str(AGENT), "run", "--idle-source", idle_source, "--check-interval",
                  str(CHECK_INTERVAL), "--share", share, "--url", self.proxy.url],
                 env=self.env(HEARTBEAT_ASOUND_DIR=str(self.asound), **env), stderr=log,
                 stdout=subprocess.DEVNULL)
@@ -62,6 +65,12 @@ class ActivityCase(AgentCase):
                         None)
         wait_for(lambda: first() is not None, timeout=timeout, what=f"a post of {activity}")
         return first() - since
+
+    def shown(self):
+        """What status JSON shows visitors now: (state, activity or NOTHING)."""
+        status, _, data = self.stack.status()
+        self.assertEqual(status, 200, data)
+        return data["state"], data.get("activity")
 
     def activity(self, *args, **env):
         proc = subprocess.run([str(AGENT), "activity", *args], capture_output=True, text=True,
@@ -105,12 +114,19 @@ class Listening(DesktopBus, ActivityCase):
         reckoner = {"kind": "listening", "title": "Reckoner", "artist": "Radiohead",
                     "app": "Test Player"}
         nude = dict(reckoner, title="Nude")
-        took["play"] = self.posted(self.player.send("play Reckoner|Radiohead"), reckoner)
-        took["next track"] = self.posted(self.player.send("play Nude|Radiohead"), nude)
-        took["call"] = self.posted(self.microphone("state: RUNNING\nowner_pid   : 42\n"),
-                                   {"kind": "call"})
-        took["call ends"] = self.posted(self.microphone("closed\n"), nude)
-        took["pause"] = self.posted(self.player.send("pause"), NOTHING)
+        seen = {}
+
+        def change(what, since, activity):
+            took[what] = self.posted(since, activity)
+            seen[what] = self.shown()
+            self.assertEqual(seen[what], ("online", activity), what)
+
+        change("play", self.player.send("play Reckoner|Radiohead"), reckoner)
+        change("next track", self.player.send("play Nude|Radiohead"), nude)
+        change("call", self.microphone("state: RUNNING\nowner_pid   : 42\n"), {"kind": "call"})
+        change("call ends", self.microphone("closed\n"), nude)
+        change("pause", self.player.send("pause"), NOTHING)
+        change("play again", self.player.send("play Reckoner|Radiohead"), reckoner)
         for what, seconds in took.items():
             self.assertLess(seconds, CHECK_INTERVAL + 1, f"{what}: {took}")
         self.assertEqual(self.state(), "online")
@@ -123,8 +139,29 @@ class Listening(DesktopBus, ActivityCase):
         self.assertIn("change: active as test-mac with activity listening sent (HTTP 200)", log)
         self.assertNotIn("Reckoner", log)  # the track is for visitors, not for the log
         self.assertEqual(self.proxy.posts[-1][1], {"device": "test-mac", "state": "offline"})
+        # The agent stopped while a song played: visitors see offline and no song.
+        self.assertEqual(self.shown(), ("offline", NOTHING))
         print(f"\n  MPRIS and ALSA: post after the change, s: " +
               ", ".join(f"{k} {v:.2f}" for k, v in took.items()), end="")
+
+    def test_visitors_see_the_song_only_while_the_owner_is_at_the_computer(self):
+        gnome = self.desktop("gnome")
+        gnome.send("input")
+        self.player.send("play Reckoner|Radiohead")
+        reckoner = {"kind": "listening", "title": "Reckoner", "artist": "Radiohead",
+                    "app": "Test Player"}
+        agent = self.start_run("listening", idle_source="gnome", **self.bus_env())
+        self.posted(0, reckoner, timeout=10)
+        self.assertEqual(self.shown(), ("online", reckoner))
+        # The music plays on while the owner is away from the keyboard, then locks the screen.
+        for command in ("idle 600", "input", "lock"):
+            since = gnome.send(command)
+            wait_for(lambda: any(at > since for at, _, _ in self.proxy.answers),
+                     timeout=CHECK_INTERVAL + 4, what=f"a post after {command}")
+            expected = ("online", reckoner) if command == "input" else ("away", NOTHING)
+            self.assertEqual(self.shown(), expected, command)
+        self.stop_run(agent)
+        self.assertEqual(self.shown(), ("offline", NOTHING))
 
     def test_a_player_that_goes_away_ends_the_listening(self):
         self.player.send("play Reckoner|Radiohead")
@@ -218,6 +255,7 @@ class Coding(ActivityCase):
                 "browser": self.posted(self.browser.activate(), NOTHING)}
         took["editor again"] = self.posted(self.code.activate(),
                                            {"kind": "coding", "app": "Visual Studio Code"})
+        self.assertEqual(self.shown(), ("online", {"kind": "coding", "app": "Visual Studio Code"}))
         for what, seconds in took.items():
             self.assertLess(seconds, CHECK_INTERVAL + 1, f"{what}: {took}")
         log = self.stop_run(agent)
