@@ -19,5 +19,5 @@ for target in 'static' 'status\.fcgi' 'status\.fcgi ×2' 'cached' 'PHP-FPM'; do
 done
 check 'status\.fcgi / minimal FastCGI at 32 conn: [0-9.]+× req/s'
 check '^Waking a sleeping process on this machine .*: p50 [0-9]+ µs, p99 [0-9]+ µs before the run'
-echo "$passed passed, $failed failed"
+echo "$passed checks passed, $failed checks failed"
 [ "$failed" -eq 0 ]
