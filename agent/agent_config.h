@@ -55,6 +55,5 @@ std::string DefaultStatusUrl(const std::string& url);
 // user info ("user@") is refused, since curl connects to the host after the '@'. Ok, or Invalid
 // saying why.
 Status CheckUrl(const std::string& url);
-inline bool IsAcceptableUrl(const std::string& url) { return CheckUrl(url).ok(); }
 
 }  // namespace heartbeat::agent

@@ -14,10 +14,6 @@
 #include "text_field.h"
 #include "usage.h"
 
-#ifndef HEARTBEAT_VERSION
-#define HEARTBEAT_VERSION "unknown"
-#endif
-
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;

@@ -5,8 +5,6 @@
 namespace heartbeat {
 namespace {
 
-constexpr size_t kNotUtf8 = std::string_view::npos;
-
 // Decodes the code point at `*pos` and moves past it; false on a malformed sequence.
 bool NextCodePoint(std::string_view text, size_t* pos, uint32_t* out) {
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -69,15 +67,6 @@ bool IsWhiteSpace(uint32_t c) {
 }
 
 }  // namespace
-
-size_t CountCodePoints(std::string_view text) {
-  size_t count = 0;
-  uint32_t c;
-  for (size_t pos = 0; pos < text.size(); ++count) {
-    if (!NextCodePoint(text, &pos, &c)) return kNotUtf8;
-  }
-  return count;
-}
 
 Result<std::string> CleanTextField(std::string_view text, size_t max_code_points,
                                    std::string_view what) {

@@ -10,16 +10,12 @@
 
 namespace heartbeat {
 
-// The number of code points of valid UTF-8 (shortest form, no surrogates, at most U+10FFFF);
-// npos when `text` is not valid UTF-8.
-size_t CountCodePoints(std::string_view text);
-
-// `text` checked and trimmed: valid UTF-8 without control characters (U+0000–U+001F,
-// U+007F–U+009F), noncharacters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) or bidirectional controls
-// (U+202A–U+202E, U+2066–U+2069); white space (Unicode White_Space) cut from both ends, then 1
-// to `max_code_points` code points, at least one of them visible (not white space, a
-// zero-width character, U+FEFF or another code point that draws nothing). Invalid with a
-// message that starts with `what`.
+// `text` checked and trimmed: valid UTF-8 (shortest form, no surrogates, at most U+10FFFF)
+// without control characters (U+0000–U+001F, U+007F–U+009F), noncharacters (U+FDD0–U+FDEF,
+// U+xFFFE, U+xFFFF) or bidirectional controls (U+202A–U+202E, U+2066–U+2069); white space
+// (Unicode White_Space) cut from both ends, then 1 to `max_code_points` code points, at least
+// one of them visible (not white space, a zero-width character, U+FEFF or another code point
+// that draws nothing). Invalid with a message that starts with `what`.
 Result<std::string> CleanTextField(std::string_view text, size_t max_code_points,
                                    std::string_view what);
 

@@ -3,10 +3,6 @@
 #include <cerrno>
 #include <cstdlib>
 
-#ifndef HEARTBEAT_VERSION
-#define HEARTBEAT_VERSION "unknown"
-#endif
-
 namespace heartbeat {
 namespace {
 

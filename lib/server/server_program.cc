@@ -17,10 +17,6 @@
 #include "program_options.h"
 #include "worker_pool.h"
 
-#ifndef HEARTBEAT_VERSION
-#define HEARTBEAT_VERSION "unknown"
-#endif
-
 namespace heartbeat {
 namespace {
 

@@ -102,19 +102,11 @@ Response Unavailable(StatusFormat format, std::string_view code, std::string_vie
   return response;
 }
 
+// The presence in the badge, shields or JSON format (the hours formats go to HoursAnswer).
 std::string Representation(StatusFormat format, Presence presence, const StatusDetails& details,
                            const ViewOptions& view) {
-  switch (format) {
-    case StatusFormat::kJson:
-      return StatusJson(presence, details);
-    case StatusFormat::kSvg:
-      return StatusBadgeSvg(presence, view.label, view.theme);
-    case StatusFormat::kShields:
-      return StatusShieldsJson(presence, view.label);
-    case StatusFormat::kHours:
-    case StatusFormat::kHoursSvg:
-      break;  // answered by HoursAnswer
-  }
+  if (format == StatusFormat::kSvg) return StatusBadgeSvg(presence, view.label, view.theme);
+  if (format == StatusFormat::kShields) return StatusShieldsJson(presence, view.label);
   return StatusJson(presence, details);
 }
 

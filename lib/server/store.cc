@@ -367,14 +367,6 @@ Result<PresenceFacts> Store::ReadPresence() {
   return facts;
 }
 
-Status Store::RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms) {
-  HeartbeatWrite write;
-  write.device = device;
-  write.state = state;
-  write.at_ms = at_ms;
-  return RecordHeartbeat(write);
-}
-
 Status Store::RecordHeartbeat(const HeartbeatWrite& write) {
   return InTransaction("record heartbeat", [&] { return RecordHeartbeatInTransaction(write); });
 }

@@ -68,7 +68,6 @@ class Store {
   // pruning of old ones) in one transaction; a note whose `until` is not after
   // at_ms is deleted (kKeep), so an expired note does not outlive the next heartbeat.
   Status RecordHeartbeat(const HeartbeatWrite& write);
-  Status RecordHeartbeat(std::string_view device, DeviceState state, int64_t at_ms);
 
   // The hours from `since_hour_s` on (UTC seconds, a multiple of 3600), oldest first.
   Result<std::vector<ActiveHour>> ReadActiveHours(int64_t since_hour_s);

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "activity_body.h"
@@ -16,9 +17,23 @@ namespace {
 
 constexpr int64_t kNow = 1'800'000'000'000;
 
+// The code points of text the decoder accepted, counted apart from its own decoder: the text
+// must be valid UTF-8 (nlohmann's dump refuses anything else), so each code point starts with
+// the one byte of it that is not a continuation byte.
+size_t CodePoints(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();
+  } catch (const nlohmann::json::exception&) {
+    __builtin_trap();
+  }
+  size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
 // A note that was accepted holds what the rules say, and its JSON form holds no markup.
 void CheckNote(const heartbeat::Note& note) {
-  size_t length = heartbeat::CountCodePoints(note.text);
+  size_t length = CodePoints(note.text);
   if (length == 0 || length > heartbeat::kMaxNoteCodePoints) __builtin_trap();
   for (unsigned char c : note.text) {
     if (c < 0x20 || c == 0x7f) __builtin_trap();
@@ -44,7 +59,7 @@ void CheckActivityText(const std::string& text, size_t max_code_points, bool may
     if (!may_be_empty) __builtin_trap();
     return;
   }
-  size_t length = heartbeat::CountCodePoints(text);
+  size_t length = CodePoints(text);
   if (length == 0 || length > max_code_points) __builtin_trap();
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) __builtin_trap();

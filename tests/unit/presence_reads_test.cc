@@ -7,6 +7,8 @@
 namespace heartbeat {
 namespace {
 
+using testing::RecordBeat;
+
 BOOST_AUTO_TEST_SUITE(presence_reads)
 
 BOOST_AUTO_TEST_CASE(requests_that_arrived_together_share_one_read) {
@@ -23,12 +25,12 @@ BOOST_AUTO_TEST_CASE(requests_that_arrived_together_share_one_read) {
   };
   // Before the first batch (CGI, tests) every read is a read of its own.
   BOOST_TEST(newest_active(r) == -1);
-  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 1000).ok());
+  BOOST_REQUIRE(RecordBeat(w, "a", DeviceState::kActive, 1000).ok());
   BOOST_TEST(newest_active(r) == 1000);
 
   reads.StartBatch();
   BOOST_TEST(newest_active(r) == 1000);
-  BOOST_REQUIRE(w.RecordHeartbeat("a", DeviceState::kActive, 2000).ok());
+  BOOST_REQUIRE(RecordBeat(w, "a", DeviceState::kActive, 2000).ok());
   // The same batch: the read made for it stands (those requests were waiting before the write).
   BOOST_TEST(newest_active(r) == 1000);
   reads.StartBatch();
@@ -41,8 +43,8 @@ BOOST_AUTO_TEST_CASE(another_database_in_the_same_batch_is_read_on_its_own) {
   auto second = Store::Open(dir.File("second.db"));
   BOOST_REQUIRE(first.ok());
   BOOST_REQUIRE(second.ok());
-  BOOST_REQUIRE(first.value()->RecordHeartbeat("a", DeviceState::kActive, 1000).ok());
-  BOOST_REQUIRE(second.value()->RecordHeartbeat("a", DeviceState::kActive, 5000).ok());
+  BOOST_REQUIRE(RecordBeat(*first.value(), "a", DeviceState::kActive, 1000).ok());
+  BOOST_REQUIRE(RecordBeat(*second.value(), "a", DeviceState::kActive, 5000).ok());
   PresenceReads reads;
   reads.StartBatch();
   BOOST_TEST(reads.Read(*first.value()).value().newest_active_ms.value_or(-1) == 1000);

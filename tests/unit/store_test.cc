@@ -9,6 +9,8 @@
 namespace heartbeat {
 namespace {
 
+using testing::RecordBeat;
+
 std::string QueryText(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
@@ -43,14 +45,14 @@ BOOST_AUTO_TEST_CASE(keeps_each_devices_latest_state_and_last_activity) {
   BOOST_REQUIRE(store.ok());
   Store& s = *store.value();
   BOOST_TEST(!s.ReadPresence().value().newest_active_ms.has_value());
-  BOOST_REQUIRE(s.RecordHeartbeat("a", DeviceState::kActive, 1000).ok());
-  BOOST_REQUIRE(s.RecordHeartbeat("b", DeviceState::kIdle, 2000).ok());
-  BOOST_REQUIRE(s.RecordHeartbeat("a", DeviceState::kOffline, 3000).ok());
+  BOOST_REQUIRE(RecordBeat(s, "a", DeviceState::kActive, 1000).ok());
+  BOOST_REQUIRE(RecordBeat(s, "b", DeviceState::kIdle, 2000).ok());
+  BOOST_REQUIRE(RecordBeat(s, "a", DeviceState::kOffline, 3000).ok());
   PresenceFacts facts = s.ReadPresence().value();
   BOOST_TEST(!facts.newest_active_ms.has_value());
   BOOST_TEST(facts.newest_idle_ms.value() == 2000);
   BOOST_TEST(facts.last_active_ms.value() == 1000);
-  BOOST_REQUIRE(s.RecordHeartbeat("b", DeviceState::kActive, 4000).ok());
+  BOOST_REQUIRE(RecordBeat(s, "b", DeviceState::kActive, 4000).ok());
   facts = s.ReadPresence().value();
   BOOST_TEST(facts.newest_active_ms.value() == 4000);
   BOOST_TEST(!facts.newest_idle_ms.has_value());
@@ -210,7 +212,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_h
   {
     auto store = Store::Open(path);
     BOOST_REQUIRE(store.ok());
-    BOOST_REQUIRE(store.value()->RecordHeartbeat("mac", DeviceState::kActive, 5).ok());
+    BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 5).ok());
   }
   UndoVersion4(path, "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;");
 
@@ -233,7 +235,7 @@ BOOST_AUTO_TEST_CASE(a_version_3_file_keeps_its_devices_and_gains_their_activiti
   {
     auto store = Store::Open(path);
     BOOST_REQUIRE(store.ok());
-    BOOST_REQUIRE(store.value()->RecordHeartbeat("mac", DeviceState::kActive, 5).ok());
+    BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 5).ok());
   }
   UndoVersion4(path, "PRAGMA user_version = 3;");
   BOOST_REQUIRE(QueryText(path, "SELECT count(*) FROM pragma_table_info('devices')") == "4");
@@ -278,9 +280,9 @@ BOOST_AUTO_TEST_CASE(one_note_set_kept_cleared_and_dropped_once_expired) {
   BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM note") == "1");
   BOOST_TEST((s.ReadPresence().value().note == Note{"second", true, 5000}));
 
-  BOOST_REQUIRE(s.RecordHeartbeat("mac", DeviceState::kIdle, 4999).ok());  // kKeep
+  BOOST_REQUIRE(RecordBeat(s, "mac", DeviceState::kIdle, 4999).ok());  // kKeep
   BOOST_TEST(s.ReadPresence().value().note.has_value());
-  BOOST_REQUIRE(s.RecordHeartbeat("mac", DeviceState::kIdle, 5000).ok());  // its end: gone
+  BOOST_REQUIRE(RecordBeat(s, "mac", DeviceState::kIdle, 5000).ok());  // its end: gone
   BOOST_TEST(!s.ReadPresence().value().note.has_value());
   BOOST_TEST(QueryText(dir.File("hb.db"), "SELECT count(*) FROM note") == "0");
 

@@ -28,6 +28,14 @@ void WriteFile(const std::string& path, const std::string& content) {
   BOOST_REQUIRE(out.good());
 }
 
+Status RecordBeat(Store& store, std::string_view device, DeviceState state, int64_t at_ms) {
+  HeartbeatWrite write;
+  write.device = device;
+  write.state = state;
+  write.at_ms = at_ms;
+  return store.RecordHeartbeat(write);
+}
+
 ServerFixture::ServerFixture(const std::string& extra, bool with_token)
     : services{configs, stores, clock, "", {}, {}} {
   BOOST_REQUIRE(InitCrypto());

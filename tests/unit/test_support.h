@@ -13,6 +13,7 @@
 #include "heartbeat_handler.h"
 #include "services.h"
 #include "status_handler.h"
+#include "store.h"
 
 namespace heartbeat {
 // Lets Boost.Test print a status code when a comparison fails.
@@ -37,6 +38,9 @@ class TempDir {
 };
 
 void WriteFile(const std::string& path, const std::string& content);
+
+// One heartbeat of `device` in `store` with nothing but its state and time.
+Status RecordBeat(Store& store, std::string_view device, DeviceState state, int64_t at_ms);
 
 class FakeClock final : public Clock {
  public:

@@ -10,13 +10,22 @@ namespace {
 
 BOOST_AUTO_TEST_SUITE(text_field)
 
-BOOST_AUTO_TEST_CASE(code_points_of_valid_utf8_only) {
-  BOOST_TEST(CountCodePoints("") == 0u);
-  BOOST_TEST(CountCodePoints("abc") == 3u);
-  BOOST_TEST(CountCodePoints("\xc3\xa9t\xc3\xa9") == 3u);  // été
-  BOOST_TEST(CountCodePoints("\xe2\x82\xac") == 1u);       // €
-  BOOST_TEST(CountCodePoints("\xf0\x9f\x8f\x96") == 1u);   // U+1F3D6
-  BOOST_TEST(CountCodePoints("\xf4\x8f\xbf\xbf") == 1u);   // U+10FFFF
+BOOST_AUTO_TEST_CASE(counts_code_points_of_valid_utf8_only) {
+  // Each text is exactly as long as its limit: one code point less refuses it.
+  const std::pair<const char*, size_t> good[] = {
+      {"abc", 3},
+      {"\xc3\xa9t\xc3\xa9", 3},  // été
+      {"\xe2\x82\xac", 1},       // €
+      {"\xf0\x9f\x8f\x96", 1},   // U+1F3D6
+      {"\xf4\x8f\xbf\xbd", 1},   // U+10FFFD, the last that is not a noncharacter
+  };
+  for (const auto& [text, length] : good) {
+    BOOST_TEST_CONTEXT(text) {
+      auto cleaned = CleanTextField(text, length, "t");
+      BOOST_TEST((cleaned.ok() && cleaned.value() == text));
+      BOOST_TEST(!CleanTextField(text, length - 1, "t").ok());
+    }
+  }
   const char* const bad[] = {
       "\x80",              // a lone continuation byte
       "\xc3",              // cut short
@@ -28,7 +37,9 @@ BOOST_AUTO_TEST_CASE(code_points_of_valid_utf8_only) {
       "a\xe2\x82",
   };
   for (const char* text : bad) {
-    BOOST_TEST_CONTEXT(text) { BOOST_TEST(CountCodePoints(text) == std::string_view::npos); }
+    BOOST_TEST_CONTEXT(text) {
+      BOOST_TEST(CleanTextField(text, 100, "t").status().message() == "t is not valid UTF-8");
+    }
   }
 }
 
