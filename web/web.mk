@@ -1,7 +1,7 @@
 # The browser tests of web/: Debian's Chromium driven by playwright-core, the React hook and card
 # bundled by esbuild. npm packages are pinned by tests/web/package-lock.json; nothing downloads a
-# browser. web/heartbeat.js, the file people copy, is web/src/heartbeat.js and web/card-look.ts
-# bundled and minified by the pinned esbuild (tests/web/bundle-widget.mjs): `make web-minify`
+# browser. web/heartbeat.js, the file people copy, is web/src/heartbeat.js, web/card-look.ts and
+# web/presence-rules.ts bundled and minified by the pinned esbuild (tests/web/bundle-widget.mjs): `make web-minify`
 # writes it (with web/heartbeat.css, and its integrity="sha384-…" into web/README.md), and the
 # tests fail while a committed copy or that line is stale.
 # fonts-droid-fallback: Japanese and Chinese glyphs for the screenshots of the card.

@@ -1,6 +1,7 @@
-// How web/heartbeat.js is made, in one place: web/src/heartbeat.js with web/card-look.ts bundled
-// into one dependency-free script (an IIFE) by the pinned esbuild, minified, with the source's
-// leading /*! … */ comment on top, where a person who opens the file sees it first.
+// How web/heartbeat.js is made, in one place: web/src/heartbeat.js with web/card-look.ts and
+// web/presence-rules.ts bundled into one dependency-free script (an IIFE) by the pinned esbuild,
+// minified, with the source's leading /*! … */ comment on top, where a person who opens the file
+// sees it first.
 // `make web-minify` runs this file; the widget test compares its output with the committed copy,
 // and the csp test web/README.md's integrity="…" with the file's hash.
 import { createHash } from "node:crypto";
