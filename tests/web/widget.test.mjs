@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { SHIPPED, SOURCE, bundleWidget } from "./bundle-widget.mjs";
+import { SHIPPED, SOURCE, bundleWidget } from "../../web/build.mjs";
 import { BUILD, ROOT, Stack, freePort, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
 
 const WIDGET = '[data-heartbeat-src]';
