@@ -1,7 +1,8 @@
 // What the presence card says and how it looks, shared by web/heartbeat.js (bundled into it by
 // `make web-minify`) and the React card (web/presence-card.tsx): the words of each language, the
-// stylesheet (and how it reaches the page), and the formatting of "active 5 minutes ago", of day
-// names and of what the owner is doing ("Listening to Reckoner — Radiohead").
+// stylesheet (and how it reaches the page), and the lines made of what web/presence-rules.ts
+// decides: "active 5 minutes ago", the usual hours in the page's language, what the owner is
+// doing ("Listening to Reckoner — Radiohead").
 
 export type LabelKey = "online" | "away" | "offline" | "unknown" | "busy" | "time" | "seen" | "usually" | "hours" |
   "listening" | "coding" | "coding-in" | "call";
@@ -36,13 +37,12 @@ export const fill = (template: string, value: string) => template.replace("{}", 
 /** What the owner is doing, as the status JSON carries it (the hook's Activity is one). */
 export interface ActivityFields { kind?: unknown; title?: unknown; artist?: unknown; app?: unknown }
 
-// "Listening to Reckoner — Radiohead", "Coding in Xcode", "In a call"; "" for nothing (or a kind
-// this card does not know). The caller passes an activity only while the owner is online.
-export function activityText(words: Labels, activity?: ActivityFields | null | false): string {
+// "Listening to Reckoner — Radiohead", "Coding in Xcode", "In a call"; "" for nothing. The
+// activity is one web/presence-rules.ts let through (a kind the card knows, while online).
+export function activityText(words: Labels, activity?: ActivityFields | null): string {
   const { kind, title, artist, app } = activity || {};
-  if (kind === "call") return words.call;
-  if (kind === "coding") return app ? fill(words["coding-in"], String(app)) : words.coding;
-  return kind === "listening" && title ? fill(words.listening, title + (artist ? " \u2014 " + artist : "")) : "";
+  return kind === "call" ? words.call : kind === "coding" ? app ? fill(words["coding-in"], app as string) : words.coding
+    : kind ? fill(words.listening, title + (artist ? " \u2014 " + artist : "")) : "";
 }
 
 // Reserve the width of the longest state word so that nothing moves when the answer comes.
@@ -58,11 +58,20 @@ export function seenAgo(at: number, now: number, tag: string): string {
   return format.format(-Math.floor(minutes / 1440), "day");
 }
 
-// The server writes English day names; each becomes the language's (5 Jan 1970 was a Monday).
-export function localDays(text: string, tag: string): string {
+// The line under the note: the owner's clock, and the last activity (ms or a Date; NaN or null
+// when not revealed) while not online ("2:05 PM for me · active 5 minutes ago").
+export function metaText(words: Labels, status: { state: string; localTime: string | null; lastSeen: number | Date | null },
+  now: number, tag: string): string {
+  return [status.localTime && fill(words.time, status.localTime),
+    status.state !== "online" && status.lastSeen && fill(words.seen, seenAgo(+status.lastSeen, now, tag))].filter(Boolean).join(" \u00b7 ");
+}
+
+// "usually online Mon–Fri 09:00–18:00": the server writes English day names; each becomes the
+// language's (5 Jan 1970 was a Monday).
+export function usualText(words: Labels, usually: string, tag: string): string {
   const names = new Intl.DateTimeFormat(tag, { weekday: "short", timeZone: "UTC" });
-  return text.replace(/Mon|Tue|Wed|Thu|Fri|Sat|Sun/g,
-    (day) => names.format(("MonTueWedThuFriSatSun".indexOf(day) / 3 + 4) * 864e5));
+  return fill(words.usually, usually.replace(/Mon|Tue|Wed|Thu|Fri|Sat|Sun/g,
+    (day) => names.format(("MonTueWedThuFriSatSun".indexOf(day) / 3 + 4) * 864e5)));
 }
 
 // One set of colours with at least 3:1 against white and against near-black backgrounds;

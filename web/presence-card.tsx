@@ -8,7 +8,8 @@
 // the heatmap too); labels (your own words, as data-label-*).
 import { useLayoutEffect } from "react";
 import { usePresence, pageLanguage, type PresenceOptions } from "./use-online-status";
-import { activityText, adoptStyle, fill, labelWidth, localDays, seenAgo, wordsFor, type Labels } from "./card-look";
+import { activityText, adoptStyle, labelWidth, metaText, usualText, wordsFor, type Labels } from "./card-look";
+import { hoursUrl } from "./presence-rules";
 
 export type { LabelKey, Labels } from "./card-look";
 
@@ -29,11 +30,7 @@ export function PresenceCard({ src, lang, refresh, hours, labels, className }: P
   const presence = usePresence(src, { refresh, hours: Boolean(hours), lang: tag });
   const words = labelsFor(tag, labels);
   const shown = presence.busy ? "busy" : presence.state;
-  const online = presence.state === "online";
-  const meta = [
-    presence.localTime && fill(words.time, presence.localTime),
-    !online && presence.lastSeen && fill(words.seen, seenAgo(presence.lastSeen.getTime(), Date.now(), tag)),
-  ].filter(Boolean).join(" · ");
+  const meta = metaText(words, presence, Date.now(), tag);
   const usually = presence.hours?.usually;
   const activity = activityText(words, presence.activity);
   // Before the first paint; a constructed sheet, so that a strict style-src allows it.
@@ -51,10 +48,10 @@ export function PresenceCard({ src, lang, refresh, hours, labels, className }: P
       {activity && <span className="hb-activity">{activity}</span>}
       {presence.note && <span className="hb-note">{presence.note.text}</span>}
       {meta && <span className="hb-meta">{meta}</span>}
-      {usually && <span className="hb-usual">{fill(words.usually, localDays(usually, tag))}</span>}
+      {usually && <span className="hb-usual">{usualText(words, usually, tag)}</span>}
       {/* An empty grid tells a visitor nothing: the heatmap once there are usual hours. */}
       {hours === "map" && usually && (
-        <img className="hb-map" alt={words.hours} src={`${src}${src.includes("?") ? "&" : "?"}format=hours.svg`} />
+        <img className="hb-map" alt={words.hours} src={`${hoursUrl(src)}.svg`} />
       )}
     </span>
   );

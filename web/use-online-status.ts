@@ -15,10 +15,15 @@
 // browser's HTTP cache is respected. A network error or an error status shows "offline" and
 // logs one warning. With { refresh: true } it checks again when the tab becomes visible, never
 // more often than the last answer's max-age. The clock and the note's end are looked at each
-// minute, with no request.
+// minute, with no request. What it decides, it decides as heartbeat.js does: both use
+// presence-rules.ts.
 import { useEffect, useState } from "react";
+import {
+  checkStatus, describe, dueAgain, everyMinute, getHours, hoursUrl, languageOf, savedStatus, textOf,
+  type Checked, type OnlineState, type Status, type StatusBody,
+} from "./presence-rules";
 
-export type OnlineState = "online" | "away" | "offline" | "unknown";
+export type { OnlineState } from "./presence-rules";
 
 export interface Note {
   text: string;
@@ -63,95 +68,25 @@ export interface PresenceOptions {
   lang?: string;
 }
 
-/** The status JSON as the server sends it (every field checked before use). */
-interface StatusBody {
-  state?: unknown;
-  lastSeen?: unknown;
-  timezone?: unknown;
-  note?: { text?: unknown; busy?: unknown; until?: unknown } | null;
-  activity?: { kind?: unknown; title?: unknown; artist?: unknown; app?: unknown } | null;
-}
-
-const PREFIX = "heartbeat:";
-
-function sessionStore(): Storage | null {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return null; // storage blocked by the browser's settings
-  }
-}
-
-// The entry shared with heartbeat.js: an online answer and when its max-age ends (ms).
-interface Saved {
-  until: number;
-  body: StatusBody;
-}
-
-/** The saved online answer, while its max-age lasts (after that the next load asks again). */
-function savedOnline(src: string): StatusBody | null {
-  try {
-    const saved = JSON.parse(sessionStore()?.getItem(PREFIX + src) ?? "null") as Saved | null;
-    return saved && saved.until > Date.now() && saved.body.state === "online" ? saved.body : null;
-  } catch {
-    return null; // another program's entry
-  }
-}
-
 export function pageLanguage(lang?: string): string {
-  try {
-    return Intl.getCanonicalLocales(lang || document.documentElement.lang || navigator.language)[0] ?? "en";
-  } catch {
-    return "en"; // not a language tag
-  }
+  return languageOf(lang || document.documentElement.lang);
 }
 
-async function getJson(url: string): Promise<{ body: unknown; maxAge: number }> {
-  const response = await fetch(url, { credentials: "omit" });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const maxAge = /max-age=(\d+)/.exec(response.headers.get("Cache-Control") ?? "");
-  return { body: await response.json(), maxAge: maxAge ? Number(maxAge[1]) : 0 };
-}
+const dateOf = (value: unknown) => {
+  const date = typeof value === "string" || typeof value === "number" ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+};
 
-// Only the kinds this hook knows, with their texts; anything else is no activity.
-function readActivity(raw: StatusBody["activity"]): Activity | null {
-  const text = (value: unknown) => (typeof value === "string" && value ? value : null);
-  const title = text(raw?.title);
-  switch (raw?.kind) {
-    case "call": return { kind: "call" };
-    case "coding": return { kind: "coding", app: text(raw.app) };
-    case "listening": return title ? { kind: "listening", title, artist: text(raw.artist), app: text(raw.app) } : null;
-    default: return null;
-  }
-}
-
-function describe(body: StatusBody | null, now: number, lang: string): Omit<Presence, "hours"> {
-  const state: OnlineState = !body ? "unknown" : body.state === "online" || body.state === "away" ? body.state : "offline";
-  const raw = body?.note;
-  const until = typeof raw?.until === "string" ? new Date(raw.until) : null;
-  const note: Note | null = raw && typeof raw.text === "string" && !(until && until.getTime() <= now)
-    ? { text: raw.text, busy: raw.busy === true, until }
-    : null;
-  const timeZone = typeof body?.timezone === "string" ? body.timezone : null;
-  let localTime: string | null = null;
-  if (timeZone) {
-    try {
-      localTime = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone }).format(now);
-    } catch {
-      localTime = null; // a zone this browser does not know
-    }
-  }
-  const seen = typeof body?.lastSeen === "string" ? new Date(body.lastSeen) : null;
-  // The server sends it only while online; a saved answer or a stray field never shows it else.
-  const activity = state === "online" ? readActivity(body?.activity) : null;
+// presence-rules.ts decides; this gives its answer the hook's types (Dates, nulls for absent texts).
+function typed(status: Status): Omit<Presence, "hours"> {
+  const { note, activity } = status;
   return {
-    state,
-    busy: state === "online" && (note?.busy === true || activity?.kind === "call"),
-    activity,
-    note,
-    timeZone,
-    localTime,
-    lastSeen: seen && !Number.isNaN(seen.getTime()) ? seen : null,
+    ...status,
+    note: note && { text: note.text, busy: note.busy === true, until: dateOf(note.until) },
+    activity: !activity || activity.kind === "call" ? activity as Activity | null
+      : activity.kind === "coding" ? { kind: "coding", app: textOf(activity.app) }
+      : { kind: "listening", title: activity.title, artist: textOf(activity.artist), app: textOf(activity.app) },
+    lastSeen: dateOf(status.lastSeen),
   };
 }
 
@@ -162,58 +97,34 @@ function readHours(body: unknown): UsualHours | null {
     timezone: String(hours.timezone),
     days: Number(hours.days),
     hours: hours.hours as number[][],
-    usually: typeof hours.usually === "string" ? hours.usually : null,
+    usually: textOf(hours.usually),
   };
 }
 
 export function usePresence(src: string, options: PresenceOptions = {}): Presence {
   const { refresh = false, hours: wantHours = false } = options;
   const lang = pageLanguage(options.lang);
-  const [body, setBody] = useState<StatusBody | null>(() => savedOnline(src));
+  const [body, setBody] = useState<StatusBody | null>(() => savedStatus(src));
   const [hours, setHours] = useState<UsualHours | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
     let cancelled = false;
-    let checkedAt = 0;
-    let maxAge = 0;
-    const store = sessionStore();
-
-    const check = async () => {
-      checkedAt = Date.now();
-      try {
-        const answer = await getJson(src);
-        const status = (answer.body ?? {}) as StatusBody;
-        maxAge = answer.maxAge;
-        const saved: Saved = { until: Date.now() + answer.maxAge * 1000, body: status };
-        if (status.state === "online") store?.setItem(PREFIX + src, JSON.stringify(saved));
-        else store?.removeItem(PREFIX + src);
-        if (!cancelled) {
-          setNow(Date.now());
-          setBody(status);
-        }
-      } catch (error) {
-        maxAge = 0;
-        store?.removeItem(PREFIX + src);
-        console.warn(`heartbeat: ${src}: ${(error as Error).message}`);
-        if (!cancelled) setBody({});
-      }
+    const saved = savedStatus(src);
+    // While the owner was seen online, no request until that answer's max-age has passed.
+    let last: Checked = { at: saved ? Date.now() : 0, maxAge: 0 };
+    const check = () => {
+      const request = last = checkStatus(src);
+      void request.answer.then((status) => {
+        if (cancelled) return;
+        setNow(Date.now());
+        setBody(status);
+      });
     };
+    setBody(saved);
+    if (!saved) check();
 
-    const saved = savedOnline(src);
-    if (saved) {
-      checkedAt = Date.now();
-      setBody(saved);
-    } else {
-      setBody(null);
-      void check();
-    }
-
-    const onVisible = () => {
-      if (document.visibilityState === "visible" && Date.now() - checkedAt >= maxAge * 1000) {
-        void check();
-      }
-    };
+    const onVisible = () => { if (dueAgain(last)) check(); };
     if (refresh) document.addEventListener("visibilitychange", onVisible);
     return () => {
       cancelled = true;
@@ -224,31 +135,15 @@ export function usePresence(src: string, options: PresenceOptions = {}): Presenc
   useEffect(() => {
     if (!wantHours) return;
     let cancelled = false;
-    const url = `${src}${src.includes("?") ? "&" : "?"}format=hours`;
-    getJson(url).then(
-      (answer) => { if (!cancelled) setHours(readHours(answer.body)); },
-      (error: Error) => {
-        // 404: the owner keeps no history; nothing to show and nothing to warn about.
-        if (error.message !== "HTTP 404") console.warn(`heartbeat: ${url}: ${error.message}`);
-      },
-    );
+    // A 404 (the owner keeps no history) is nothing to show and nothing to warn about.
+    getHours(hoursUrl(src)).answer.then((answer) => { if (!cancelled) setHours(readHours(answer)); }, () => {});
     return () => { cancelled = true; };
   }, [src, wantHours]);
 
   // Each minute on the minute: the owner's clock, "active ... ago" and the note's end.
-  useEffect(() => {
-    let timer = 0;
-    const next = () => {
-      timer = window.setTimeout(() => {
-        setNow(Date.now());
-        next();
-      }, 60000 - (Date.now() % 60000));
-    };
-    next();
-    return () => window.clearTimeout(timer);
-  }, []);
+  useEffect(() => everyMinute(() => setNow(Date.now())), []);
 
-  return { ...describe(body, now, lang), hours };
+  return { ...typed(describe(body, now, lang)), hours };
 }
 
 /** The state alone, as in 0.1: "unknown" while loading, then "online" | "away" | "offline". */

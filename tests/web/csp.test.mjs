@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { SHIPPED_CSS, integrity, styleSheet } from "./bundle-widget.mjs";
+import { SHIPPED_CSS, integrity, styleSheet } from "../../web/build.mjs";
 import { buildReactPage } from "./react-page.mjs";
 import { BUILD, ROOT, Stack, freePort, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
 

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import esbuild from "esbuild";
-import { Stack, WWW, freePort, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
+import { buildReactPage } from "./react-page.mjs";
+import { Stack, freePort, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const LANGUAGES = ["en", "de", "fr", "es", "pt-BR", "ja", "zh-CN"];
@@ -33,16 +33,7 @@ before(async () => {
   pages["card-label.html"] = '<!doctype html><html lang="en"><body data-mode="card" data-label-busy="Heads down">' +
     '<div id="root"></div><script src="hook.js"></script></body></html>';
   prepareWebRoot(pages);
-  await esbuild.build({
-    entryPoints: [path.join(HERE, "hook-page.tsx")],
-    bundle: true,
-    minify: true,
-    outfile: path.join(WWW, "hook.js"),
-    define: { "process.env.NODE_ENV": '"production"' },
-    jsx: "automatic",  // as a React 17+ app builds it (web/ has no tsconfig of its own)
-    nodePaths: [path.join(HERE, "node_modules")],  // web/ has no node_modules of its own
-    logLevel: "error",
-  });
+  await buildReactPage();
   browser = await launchBrowser();
   stack = new Stack();
 });

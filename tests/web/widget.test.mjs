@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { SHIPPED, SOURCE, bundleWidget } from "./bundle-widget.mjs";
+import { SHIPPED, SOURCE, bundleWidget } from "../../web/build.mjs";
 import { BUILD, ROOT, Stack, freePort, launchBrowser, newPage, prepareWebRoot } from "./support.mjs";
 
 const WIDGET = '[data-heartbeat-src]';
@@ -173,9 +173,9 @@ test("data-heartbeat-refresh checks again on return to the tab, not before max-a
     assert.equal((await stateOf(page)).state, "online");
     const seen = short.statusRequestsSeen();
     const widget = page.locator('[data-heartbeat-src]');
-    const sinceCheck = () => widget.evaluate((el) => Date.now() - el.hbChecked);
+    const sinceCheck = () => widget.evaluate((el) => Date.now() - el.hbChecked.at);  // its last request
     // The answer's max-age: the seconds left in the 5 s window, rounded down (3 or 4).
-    const maxAge = await widget.evaluate((el) => el.hbMaxAge);
+    const maxAge = await widget.evaluate((el) => el.hbChecked.maxAge);
     assert.ok(maxAge >= 1 && maxAge <= 4, `max-age ${maxAge}`);
     await short.heartbeat("offline");
     const becameVisible = () => page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
@@ -216,7 +216,7 @@ test("no layout shift while loading, no animation under reduced motion", async (
   await context.close();
 });
 
-test("heartbeat.js is web/src/heartbeat.js and web/card-look.ts bundled by the pinned esbuild, one file under 3,400 bytes with gzip -9", async () => {
+test("heartbeat.js is web/src/heartbeat.js, web/card-look.ts and web/presence-rules.ts bundled by the pinned esbuild, one file under 3,400 bytes with gzip -9", async () => {
   const shipped = fs.readFileSync(SHIPPED, "utf8");
   assert.equal(shipped, await bundleWidget(), "web/heartbeat.js is stale: run make web-minify");
   const gzipped = execFileSync("gzip", ["-9c", SHIPPED]).length;
@@ -224,7 +224,7 @@ test("heartbeat.js is web/src/heartbeat.js and web/card-look.ts bundled by the p
   assert.ok(gzipped < 3400, `${gzipped} bytes gzipped`);
   assert.match(shipped, /^\/\*! heartbeat\.js: /);  // the header first, for whoever opens it
   assert.doesNotMatch(shipped, /\b(import|require)\b/);  // one file, nothing to fetch
-  for (const file of [SOURCE, path.join(ROOT, "web", "card-look.ts")]) {
+  for (const file of [SOURCE, path.join(ROOT, "web", "card-look.ts"), path.join(ROOT, "web", "presence-rules.ts")]) {
     assert.doesNotMatch(fs.readFileSync(file, "utf8"), /innerHTML|insertAdjacentHTML|outerHTML|document\.write/);
   }
 });
