@@ -13,10 +13,18 @@ SERVER_LIBS = sqlite3 libsodium nlohmann_json
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(SERVER_LIBS) 2>/dev/null)
 
-# lib/core needs nothing but the C++ library (the agent builds on it, on macOS too); lib/server
-# adds libfcgi, SQLite, libsodium and JSON. A core file sees only core headers, so the boundary
-# is kept by the compiler (LAYER_INCLUDES is narrowed for those objects below).
-LAYER_INCLUDES = -Ilib/core -Ilib/server
+# The layers, lowest first (docs/architecture.md): lib/core needs nothing but the C++ library
+# (the agent builds on it, on macOS too); lib/app (requests, responses, config, presence, the
+# handlers and formats) sees only core; lib/store (SQLite, the caches) sees app and core;
+# lib/front (FastCGI, CGI, sockets, the command line) sees them all. A file is compiled with the
+# include folders of its own layer and those below, so an include that points up does not
+# compile (LAYER_INCLUDES is narrowed per layer below; programs and tests see everything).
+LAYERS = core app store front
+core_INCLUDES = -Ilib/core
+app_INCLUDES = $(core_INCLUDES) -Ilib/app
+store_INCLUDES = $(app_INCLUDES) -Ilib/store
+front_INCLUDES = $(store_INCLUDES) -Ilib/front
+LAYER_INCLUDES = $(front_INCLUDES)
 # What every C++ build shares; the release, sanitized, clang and fuzz builds add to it.
 BASE_CXXFLAGS = $(STD) -MMD -MP $(LAYER_INCLUDES) -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -44,9 +52,9 @@ APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-d
   libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata \
   lighttpd h2o libfcgi-bin faketime
 
-CORE_SOURCES = $(wildcard lib/core/*.cc)
-SERVER_SOURCES = $(wildcard lib/server/*.cc)
-LIB_SOURCES = $(CORE_SOURCES) $(SERVER_SOURCES)
+$(foreach layer,$(LAYERS),$(eval $(layer)_SOURCES = $$(wildcard lib/$(layer)/*.cc)))
+CORE_SOURCES = $(core_SOURCES)
+LIB_SOURCES = $(foreach layer,$(LAYERS),$($(layer)_SOURCES))
 UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)
 PROGRAMS = cgi-bin/heartbeat.fcgi cgi-bin/status.fcgi
 ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
@@ -73,34 +81,30 @@ build/asan/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) $(ASAN_CXXFLAGS) -c $< -o $@
 
-$(foreach build,release asan clang fuzz/obj,$(CORE_SOURCES:%.cc=build/$(build)/%.o)): \
-  LAYER_INCLUDES = -Ilib/core
+$(foreach build,release asan clang fuzz/obj,$(foreach layer,core app store,\
+  $(eval $($(layer)_SOURCES:%.cc=build/$(build)/%.o): LAYER_INCLUDES = $$($(layer)_INCLUDES))))
 
-# The core and the server part of each build; a program links both, server first (it uses the
-# core). An archive is made anew, so that a deleted source leaves no object behind in it.
+# One archive per layer in each build; a program links them top layer first (each uses those
+# below it). An archive is made anew, so that a deleted source leaves no object behind in it.
 define ARCHIVE
 @rm -f $@
 ar rcs $@ $^
 endef
-build/release/libheartbeat_core.a: $(CORE_SOURCES:%.cc=build/release/%.o)
-	$(ARCHIVE)
-build/release/libheartbeat_server.a: $(SERVER_SOURCES:%.cc=build/release/%.o)
-	$(ARCHIVE)
-build/asan/libheartbeat_core.a: $(CORE_SOURCES:%.cc=build/asan/%.o)
-	$(ARCHIVE)
-build/asan/libheartbeat_server.a: $(SERVER_SOURCES:%.cc=build/asan/%.o)
-	$(ARCHIVE)
+$(foreach build,release asan,$(foreach layer,$(LAYERS),\
+  $(eval build/$(build)/libheartbeat_$(layer).a: $$($(layer)_SOURCES:%.cc=build/$(build)/%.o) ; $$(ARCHIVE))))
+# The server's archives of build $(1), in link order.
+SERVER_ARCHIVES = $(foreach layer,front store app core,build/$(1)/libheartbeat_$(layer).a)
 
-cgi-bin/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
+cgi-bin/%.fcgi: build/release/cgi-bin/%_main.o $(call SERVER_ARCHIVES,release)
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
 
-build/asan/cgi-bin/%.fcgi: build/asan/cgi-bin/%_main.o build/asan/libheartbeat_server.a build/asan/libheartbeat_core.a
+build/asan/cgi-bin/%.fcgi: build/asan/cgi-bin/%_main.o $(call SERVER_ARCHIVES,asan)
 	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
 
-build/release/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/release/%.o) build/release/libheartbeat_server.a build/release/libheartbeat_core.a
+build/release/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/release/%.o) $(call SERVER_ARCHIVES,release)
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
 
-build/asan/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/asan/%.o) build/asan/libheartbeat_server.a build/asan/libheartbeat_core.a
+build/asan/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/asan/%.o) $(call SERVER_ARCHIVES,asan)
 	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
 
 # --- installing what is missing ------------------------------------------------------------

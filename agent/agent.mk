@@ -61,7 +61,7 @@ agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a build
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
 
 # The agent tests borrow TempDir and WriteFile from the server unit tests.
-build/release/agent_unit_tests: $(AGENT_TEST_OBJECTS) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat_server.a build/release/libheartbeat_core.a
+build/release/agent_unit_tests: $(AGENT_TEST_OBJECTS) build/release/tests/unit/test_support.o build/release/libagent.a $(call SERVER_ARCHIVES,release)
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
 
 test-agent-unit: build/release/agent_unit_tests

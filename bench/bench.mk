@@ -6,7 +6,7 @@ APT_PACKAGES += wrk php-fpm php-sqlite3 fcgiwrap libbenchmark-dev
 
 .PHONY: bench bench-quick test-bench-quick
 
-build/release/bench/handler_bench: build/release/bench/handler_bench.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
+build/release/bench/handler_bench: build/release/bench/handler_bench.o $(call SERVER_ARCHIVES,release)
 	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lbenchmark -lpthread
 
 build/release/bench/fixed_rate: build/release/bench/fixed_rate.o

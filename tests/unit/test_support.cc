@@ -29,7 +29,7 @@ void WriteFile(const std::string& path, const std::string& content) {
 }
 
 ServerFixture::ServerFixture(const std::string& extra, bool with_token)
-    : services{configs, stores, clock, "", {}, {}} {
+    : services(configs, stores, clock) {
   BOOST_REQUIRE(InitCrypto());
   services.fallback_config_path = dir.File("heartbeat.conf");
   std::string text;
