@@ -13,12 +13,21 @@ SERVER_LIBS = sqlite3 libsodium nlohmann_json
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SERVER_LIBS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(SERVER_LIBS) 2>/dev/null)
 
-# lib/core needs nothing but the C++ library (the agent builds on it, on macOS too); lib/server
-# adds libfcgi, SQLite, libsodium and JSON. A core file sees only core headers, so the boundary
-# is kept by the compiler (LAYER_INCLUDES is narrowed for those objects below).
-LAYER_INCLUDES = -Ilib/core -Ilib/server
-# What every C++ build shares; the release, sanitized, clang and fuzz builds add to it.
-BASE_CXXFLAGS = $(STD) -MMD -MP $(LAYER_INCLUDES) -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
+# The layers, lowest first (docs/architecture.md): lib/core needs nothing but the C++ library
+# (the agent builds on it, on macOS too); lib/app (requests, responses, config, presence, the
+# handlers and formats) sees only core; lib/store (SQLite, the caches) sees app and core;
+# lib/front (FastCGI, CGI, sockets, the command line) sees them all. A file is compiled with the
+# include folders of its own layer and those below, so an include that points up does not
+# compile (LAYER_INCLUDES is narrowed per layer below; programs and tests see everything).
+LAYERS = core app store front
+core_INCLUDES = -Ilib/core
+app_INCLUDES = $(core_INCLUDES) -Ilib/app
+store_INCLUDES = $(app_INCLUDES) -Ilib/store
+front_INCLUDES = $(store_INCLUDES) -Ilib/front
+LAYER_INCLUDES = $(front_INCLUDES)
+# What every C++ object shares; each flavour adds its own (below), an object set its
+# OBJECT_CXXFLAGS (the agent's folder and desktop headers, agent/agent.mk).
+BASE_CXXFLAGS = $(STD) -MMD -MP $(LAYER_INCLUDES) $(OBJECT_CXXFLAGS) -DHEARTBEAT_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Hardening of the release build (SECURITY.md): a stack protector, the checked forms of the C
 # library's calls, a position-independent executable (its libraries at random addresses) and
@@ -32,9 +41,46 @@ HARDEN_LDFLAGS =
 else
 HARDEN_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now
 endif
-FINAL_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) $(OPTIMIZATION) $(HARDEN_CXXFLAGS) $(CXXFLAGS)
-ASAN_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) -O1 -g $(SANITIZE) $(CXXFLAGS)
 FINAL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS)
+
+# --- the flavour: `make BUILD=asan ...`; release is the default ----------------------------
+# One rule set for every flavour: objects and libraries in build/$(BUILD), made by the
+# compiler and with the flags the flavour names here. A step that needs another flavour runs
+# make again with BUILD set (test-unit-asan, test-agent-clang, test-fuzz).
+BUILD ?= release
+B = build/$(BUILD)
+# The programs: hardened, as shipped (cgi-bin/, agent/).
+release_CXX = $(CXX)
+release_FLAGS = $(WARN) $(OPTIMIZATION) $(HARDEN_CXXFLAGS)
+release_LDFLAGS = $(FINAL_LDFLAGS)
+# AddressSanitizer and UBSan: the unit tests and the integration suite run on it.
+asan_CXX = $(CXX)
+asan_FLAGS = $(WARN) -O1 -g $(SANITIZE)
+asan_LDFLAGS = $(FINAL_LDFLAGS)
+# Xcode's compiler is clang: the agent and its tests with clang++ and the same warnings.
+clang_CXX = clang++
+clang_FLAGS = $(WARN) $(OPTIMIZATION)
+clang_LDFLAGS = $(FINAL_LDFLAGS)
+# libFuzzer under ASan and UBSan (hardening/hardening.mk).
+fuzz_CXX = $(FUZZ_CXX)
+fuzz_FLAGS = -g -O1 $(SANITIZE) -fsanitize=fuzzer-no-link
+fuzz_LDFLAGS = -fsanitize=fuzzer
+ifeq ($($(BUILD)_FLAGS),)
+$(error BUILD=$(BUILD): the flavours are release, asan, clang and fuzz)
+endif
+BUILD_CXX = $($(BUILD)_CXX)
+BUILD_CXXFLAGS = $(BASE_CXXFLAGS) $($(BUILD)_FLAGS) $(CXXFLAGS)
+# A program from its objects and archives; the recipe adds its libraries. (Only those of $^:
+# a .d file may add headers to a program's prerequisites.)
+LINK = $(BUILD_CXX) $(BUILD_CXXFLAGS) $(filter %.o %.a,$^) -o $@ $($(BUILD)_LDFLAGS)
+# The release build's programs are the ones in the tree; another flavour's stay in its folder.
+ifeq ($(BUILD),release)
+PROGRAM_DIR = cgi-bin
+else
+PROGRAM_DIR = $(B)/cgi-bin
+endif
+# `make BUILD=asan test-unit` logs its step as unit-asan.
+STEP_SUFFIX = $(if $(filter release,$(BUILD)),,-$(BUILD))
 
 # Builds inside `make test` use every core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -44,12 +90,11 @@ APT_PACKAGES = g++ make pkg-config python3 curl sqlite3 libfcgi-dev libsqlite3-d
   libsodium-dev nlohmann-json3-dev libboost-test-dev nginx-light spawn-fcgi clang-format tzdata \
   lighttpd h2o libfcgi-bin faketime
 
-CORE_SOURCES = $(wildcard lib/core/*.cc)
-SERVER_SOURCES = $(wildcard lib/server/*.cc)
-LIB_SOURCES = $(CORE_SOURCES) $(SERVER_SOURCES)
+$(foreach layer,$(LAYERS),$(eval $(layer)_SOURCES = $$(wildcard lib/$(layer)/*.cc)))
 UNIT_TEST_SOURCES = $(wildcard tests/unit/*.cc)
+# The release programs, which most steps test; BUILD_PROGRAMS, those of the flavour built.
 PROGRAMS = cgi-bin/heartbeat.fcgi cgi-bin/status.fcgi
-ASAN_PROGRAMS = build/asan/cgi-bin/heartbeat.fcgi build/asan/cgi-bin/status.fcgi
+BUILD_PROGRAMS = $(PROGRAMS:cgi-bin/%=$(PROGRAM_DIR)/%)
 
 # Every step of `make test`, in the order it runs; each is defined beside what it tests
 # (agent/agent.mk, bench/bench.mk, deploy/deploy.mk, hardening/hardening.mk, web/web.mk).
@@ -58,50 +103,44 @@ TEST_TARGETS = test-unit test-unit-asan test-integration test-integration-asan \
   test-agent-integration test-bench-quick test-deploy test-cache test-fuzz test-faults \
   test-soak test-web test-any-day test-format
 
-.PHONY: all deps test demo demo-stop clean tally $(TEST_TARGETS)
+.PHONY: all programs deps test demo demo-stop clean tally FORCE $(TEST_TARGETS)
 # Keep intermediate objects, so that a second build does not redo them.
 .SECONDARY:
 
-all: $(PROGRAMS)
+all: programs
+programs: $(BUILD_PROGRAMS)
 
-# --- objects: release in build/release, sanitized in build/asan -------------------------
-build/release/%.o: %.cc
+# --- objects, libraries, programs: one rule set for every flavour -----------------------------
+$(B)/%.o: %.cc $(B)/flags
 	@mkdir -p $(@D)
-	$(CXX) $(FINAL_CXXFLAGS) -c $< -o $@
+	$(BUILD_CXX) $(BUILD_CXXFLAGS) -c $< -o $@
 
-build/asan/%.o: %.cc
+# The objects are made again when the flavour's flags change (the hardening flags among them),
+# so that no object left from an earlier build lacks them. (Only the flags every object of the
+# flavour shares: the include folders differ by layer.)
+FLAGS_RECORD = $(BUILD_CXX) $(STD) $($(BUILD)_FLAGS) $(CXXFLAGS)
+$(B)/flags: FORCE
 	@mkdir -p $(@D)
-	$(CXX) $(ASAN_CXXFLAGS) -c $< -o $@
+	@echo '$(FLAGS_RECORD)' | cmp -s - $@ || echo '$(FLAGS_RECORD)' > $@
 
-$(foreach build,release asan clang fuzz/obj,$(CORE_SOURCES:%.cc=build/$(build)/%.o)): \
-  LAYER_INCLUDES = -Ilib/core
+$(foreach layer,core app store,\
+  $(eval $($(layer)_SOURCES:%.cc=$(B)/%.o): LAYER_INCLUDES = $$($(layer)_INCLUDES)))
 
-# The core and the server part of each build; a program links both, server first (it uses the
-# core). An archive is made anew, so that a deleted source leaves no object behind in it.
-define ARCHIVE
-@rm -f $@
-ar rcs $@ $^
-endef
-build/release/libheartbeat_core.a: $(CORE_SOURCES:%.cc=build/release/%.o)
-	$(ARCHIVE)
-build/release/libheartbeat_server.a: $(SERVER_SOURCES:%.cc=build/release/%.o)
-	$(ARCHIVE)
-build/asan/libheartbeat_core.a: $(CORE_SOURCES:%.cc=build/asan/%.o)
-	$(ARCHIVE)
-build/asan/libheartbeat_server.a: $(SERVER_SOURCES:%.cc=build/asan/%.o)
-	$(ARCHIVE)
+# One archive per layer (and libagent.a, agent/agent.mk), its objects named here, made by the
+# one rule below. An archive is made anew, so that a deleted source leaves no object behind.
+$(foreach layer,$(LAYERS),$(eval $(B)/libheartbeat_$(layer).a: $($(layer)_SOURCES:%.cc=$(B)/%.o)))
+$(B)/lib%.a:
+	@rm -f $@
+	ar rcs $@ $^
+# A program links the server's archives top layer first (each uses those below it).
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+SERVER_ARCHIVES = $(foreach layer,$(call reverse,$(LAYERS)),$(B)/libheartbeat_$(layer).a)
 
-cgi-bin/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
+$(PROGRAM_DIR)/%.fcgi: $(B)/cgi-bin/%_main.o $(SERVER_ARCHIVES)
+	$(LINK) $(PKG_LIBS)
 
-build/asan/cgi-bin/%.fcgi: build/asan/cgi-bin/%_main.o build/asan/libheartbeat_server.a build/asan/libheartbeat_core.a
-	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS)
-
-build/release/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/release/%.o) build/release/libheartbeat_server.a build/release/libheartbeat_core.a
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
-
-build/asan/unit_tests: $(UNIT_TEST_SOURCES:%.cc=build/asan/%.o) build/asan/libheartbeat_server.a build/asan/libheartbeat_core.a
-	$(CXX) $(ASAN_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lboost_unit_test_framework
+$(B)/unit_tests: $(UNIT_TEST_SOURCES:%.cc=$(B)/%.o) $(SERVER_ARCHIVES)
+	$(LINK) $(PKG_LIBS) -lboost_unit_test_framework
 
 # --- installing what is missing ------------------------------------------------------------
 deps:
@@ -121,11 +160,11 @@ test: deps
 tally:
 	@python3 tests/tally.py build/test-logs $(TALLY_STEPS)
 
-test-unit: build/release/unit_tests
-	@tests/run-step.sh unit build/release/unit_tests --report_level=short
+test-unit: $(B)/unit_tests
+	@tests/run-step.sh unit$(STEP_SUFFIX) $(B)/unit_tests --report_level=short
 
-test-unit-asan: build/asan/unit_tests
-	@tests/run-step.sh unit-asan build/asan/unit_tests --report_level=short
+test-unit-asan:
+	@$(MAKE) --no-print-directory BUILD=asan test-unit
 
 # The static programs of `make dist` too: the presence card's test runs them (time zones).
 test-integration: $(PROGRAMS) build/static/status.fcgi build/static/heartbeat.fcgi
@@ -142,7 +181,8 @@ test-format:
 
 # The same suite against the ASan+UBSan builds of both programs; LocalStack fails a test whose
 # program logs hold a sanitizer report, and a CGI run must exit 0 (LeakSanitizer exits 23).
-test-integration-asan: $(ASAN_PROGRAMS) build/static/status.fcgi build/static/heartbeat.fcgi
+test-integration-asan: build/static/status.fcgi build/static/heartbeat.fcgi
+	@$(MAKE) --no-print-directory BUILD=asan programs
 	@HEARTBEAT_BIN_DIR=build/asan/cgi-bin tests/run-step.sh integration-asan python3 -m unittest discover -s tests/integration -t . -p 'test_*.py' -v
 
 # --- the product on 127.0.0.1 ----------------------------------------------------------------
@@ -157,4 +197,4 @@ clean:
 	rm -rf build dist $(PROGRAMS) agent/heartbeat-agent tests/web/node_modules
 
 -include $(wildcard */*.mk)
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

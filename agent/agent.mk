@@ -4,7 +4,8 @@
 # The path of `make agent` must work with the GNU make 3.81 and the BSD tools that Xcode ships:
 # no GNU-only tool flags, no make features newer than 3.81 (tests/agent/test_make_portability.py
 # checks both). In particular make 3.81 picks the FIRST pattern rule that matches, not the most
-# specific one, so the agent's objects use static pattern rules, which win in every version.
+# specific one, so no object of `make agent` may match two pattern rules: they are all made by
+# the one rule of the top Makefile (build/$(BUILD)/%.o), their own flags set per object below.
 
 APT_PACKAGES += libcurl4-openssl-dev libx11-dev libxss-dev libsystemd-dev xvfb xdotool openssl clang
 # The sleep test: a private D-Bus daemon, and Debian's Python with its D-Bus binding playing logind.
@@ -26,8 +27,13 @@ APT_PACKAGES += sway swayidle wtype
 # The coding test: a real EWMH window manager under Xvfb sets _NET_ACTIVE_WINDOW.
 APT_PACKAGES += openbox
 AGENT_TEST_SOURCES = $(wildcard tests/agent/*_test.cc)
-AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/release/%.o)
-AGENT_TEST_OBJECTS = $(AGENT_TEST_SOURCES:%.cc=build/release/%.o)
+AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=$(B)/%.o)
+AGENT_TEST_OBJECTS = $(AGENT_TEST_SOURCES:%.cc=$(B)/%.o)
+ifeq ($(BUILD),release)
+AGENT_PROGRAM = agent/heartbeat-agent
+else
+AGENT_PROGRAM = $(B)/heartbeat-agent
+endif
 
 ifeq ($(AGENT_OS),Darwin)
 AGENT_CFLAGS =
@@ -36,36 +42,32 @@ else
 AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 -DHEARTBEAT_WITH_LOGIND $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver libsystemd 2>/dev/null)
 AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver libsystemd 2>/dev/null)
 endif
+ifeq ($(BUILD),fuzz)
+# The fuzzers take the agent's parsers, not its desktop: no X11, no logind (hardening.mk).
+AGENT_CFLAGS =
+endif
 
 .PHONY: agent test-agent-unit test-agent-integration test-agent-mac test-agent-clang test-agent-make-portability
-all: agent/heartbeat-agent
-agent: agent/heartbeat-agent
+all: $(AGENT_PROGRAM)
+agent: $(AGENT_PROGRAM)
 
-$(AGENT_OBJECTS) build/release/agent/main.o: build/release/agent/%.o: agent/%.cc
-	@mkdir -p build/release/agent
-	$(CXX) $(FINAL_CXXFLAGS) $(AGENT_CFLAGS) -Iagent -c agent/$*.cc -o $@
+# The agent sees only lib/core, so that it builds without the server's libraries (macOS); its
+# own folder and the desktop's headers are for its objects alone.
+$(AGENT_OBJECTS) $(B)/agent/main.o: LAYER_INCLUDES = $(core_INCLUDES)
+$(AGENT_OBJECTS) $(B)/agent/main.o: OBJECT_CXXFLAGS = $(AGENT_CFLAGS) -Iagent
+$(AGENT_TEST_OBJECTS): OBJECT_CXXFLAGS = $(AGENT_CFLAGS) -Iagent -Itests/unit
 
-$(AGENT_TEST_OBJECTS): build/release/tests/agent/%.o: tests/agent/%.cc
-	@mkdir -p build/release/tests/agent
-	$(CXX) $(FINAL_CXXFLAGS) $(AGENT_CFLAGS) -Iagent -Itests/unit -c tests/agent/$*.cc -o $@
+$(B)/libagent.a: $(AGENT_OBJECTS)
 
-build/release/libagent.a: $(AGENT_OBJECTS)
-	@rm -f $@
-	ar rcs $@ $(AGENT_OBJECTS)
-
-# The agent sees only lib/core, so that it builds without the server's libraries (macOS).
-$(AGENT_OBJECTS) build/release/agent/main.o $(AGENT_SOURCES:%.cc=build/clang/%.o) build/clang/agent/main.o: \
-  LAYER_INCLUDES = -Ilib/core
-
-agent/heartbeat-agent: build/release/agent/main.o build/release/libagent.a build/release/libheartbeat_core.a
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
+$(AGENT_PROGRAM): $(B)/agent/main.o $(B)/libagent.a $(B)/libheartbeat_core.a
+	$(LINK) $(AGENT_LIBS)
 
 # The agent tests borrow TempDir and WriteFile from the server unit tests.
-build/release/agent_unit_tests: $(AGENT_TEST_OBJECTS) build/release/tests/unit/test_support.o build/release/libagent.a build/release/libheartbeat_server.a build/release/libheartbeat_core.a
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
+$(B)/agent_unit_tests: $(AGENT_TEST_OBJECTS) $(B)/tests/unit/test_support.o $(B)/libagent.a $(SERVER_ARCHIVES)
+	$(LINK) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
 
-test-agent-unit: build/release/agent_unit_tests
-	@tests/run-step.sh agent-unit build/release/agent_unit_tests --report_level=short
+test-agent-unit: $(B)/agent_unit_tests
+	@tests/run-step.sh agent-unit$(STEP_SUFFIX) $(B)/agent_unit_tests --report_level=short
 
 test-agent-integration: agent/heartbeat-agent $(PROGRAMS)
 	@tests/run-step.sh agent-integration python3 -m unittest discover -s tests/agent -t . -p 'test_agent*.py' -v
@@ -88,23 +90,9 @@ test-agent-mac: $(APPLE_TOOLCHAIN)
 	@JOBS=$(JOBS) tests/run-step.sh agent-mac python3 tests/apple/build-for-mac.py $(APPLE_ZIG) build/apple
 
 # Xcode's compiler is clang: the agent and its unit tests built with clang++ and the same
-# warnings as errors, and those tests run.
-CLANG_CXXFLAGS = $(BASE_CXXFLAGS) $(WARN) $(OPTIMIZATION) -Iagent -Itests/unit $(AGENT_CFLAGS) $(CXXFLAGS)
-CLANG_LIB_OBJECTS = $(LIB_SOURCES:%.cc=build/clang/%.o)
-CLANG_AGENT_OBJECTS = $(AGENT_SOURCES:%.cc=build/clang/%.o)
-
-build/clang/%.o: %.cc
-	@mkdir -p $(@D)
-	clang++ $(CLANG_CXXFLAGS) -c $< -o $@
-
-build/clang/heartbeat-agent: build/clang/agent/main.o $(CLANG_AGENT_OBJECTS) $(CORE_SOURCES:%.cc=build/clang/%.o)
-	clang++ $(CLANG_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS)
-
-build/clang/agent_unit_tests: $(AGENT_TEST_SOURCES:%.cc=build/clang/%.o) build/clang/tests/unit/test_support.o $(CLANG_AGENT_OBJECTS) $(CLANG_LIB_OBJECTS)
-	clang++ $(CLANG_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(AGENT_LIBS) $(PKG_LIBS) -lboost_unit_test_framework
-
-test-agent-clang: build/clang/agent_unit_tests build/clang/heartbeat-agent
-	@tests/run-step.sh agent-unit-clang build/clang/agent_unit_tests --report_level=short
+# warnings as errors (BUILD=clang), and those tests run.
+test-agent-clang:
+	@$(MAKE) --no-print-directory BUILD=clang agent test-agent-unit
 
 test-agent-make-portability:
 	@tests/run-step.sh agent-make-portability python3 -m unittest -v tests/agent/test_make_portability.py

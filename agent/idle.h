@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "agent_config.h"
-#include "presence.h"
+#include "device_state.h"
 #include "result.h"
 
 namespace heartbeat::agent {

@@ -6,11 +6,11 @@ APT_PACKAGES += wrk php-fpm php-sqlite3 fcgiwrap libbenchmark-dev
 
 .PHONY: bench bench-quick test-bench-quick
 
-build/release/bench/handler_bench: build/release/bench/handler_bench.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS) $(PKG_LIBS) -lbenchmark -lpthread
+$(B)/bench/handler_bench: $(B)/bench/handler_bench.o $(SERVER_ARCHIVES)
+	$(LINK) $(PKG_LIBS) -lbenchmark -lpthread
 
-build/release/bench/fixed_rate: build/release/bench/fixed_rate.o
-	$(CXX) $(FINAL_CXXFLAGS) $^ -o $@ $(FINAL_LDFLAGS)
+$(B)/bench/fixed_rate: $(B)/bench/fixed_rate.o
+	$(LINK)
 
 # The ceiling of the programs' design (a responder that does nothing but answer), built here.
 build/release/bench/minimal_fastcgi: bench/minimal_fastcgi.c

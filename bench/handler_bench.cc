@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "caches.h"
 #include "cgi_request.h"
 #include "cgi_response.h"
 #include "heartbeat_handler.h"
@@ -27,7 +28,7 @@ class Fixture {
  public:
   // `first_body`: the heartbeat that makes the owner online before the timing starts.
   explicit Fixture(const std::string& extra = "", const std::string& first_body = "")
-      : services{configs, stores, clock, "", {}, {}} {
+      : services(configs, stores, clock) {
     char pattern[] = "/tmp/heartbeat-bench-XXXXXX";
     dir = mkdtemp(pattern);
     InitCrypto();

@@ -1,7 +1,7 @@
 # `make dist`: a tarball to upload to a shared host. The two programs are linked fully
 # statically (no library of the host is used) and stripped. Debian's libsqlite3.a and libfcgi.a
 # mention dlopen/gethostbyname, so the linker warns; heartbeat never takes those paths
-# (no SQLite extensions, no name lookups: see lib/server/listen_socket.cc); those warnings are kept
+# (no SQLite extensions, no name lookups: see lib/front/listen_socket.cc); those warnings are kept
 # in build/static/*.log.
 
 DIST_NAME = heartbeat-$(VERSION)-linux-x86_64
@@ -11,16 +11,19 @@ STATIC_LIBS = -lsqlite3 -lsodium -lpthread -lm -ldl
 STATIC_PROGRAMS = build/static/heartbeat.fcgi build/static/status.fcgi
 APT_PACKAGES += apache2 libapache2-mod-fcgid apache2-suexec-pristine file varnish
 
-.PHONY: dist test-deploy test-cache FORCE
+.PHONY: dist test-deploy test-cache
 
 # Static PIE with full RELRO (SECURITY.md): even a static program is loaded at a random
 # address. The unstripped link is kept as build/static/*.full, where the hardening test finds
 # the stack protector's symbol; the dist program is that file stripped.
-build/static/%.fcgi: build/release/cgi-bin/%_main.o build/release/libheartbeat_server.a build/release/libheartbeat_core.a
+# Made from the release build's objects (the default flavour: the top Makefile).
+ifeq ($(BUILD),release)
+build/static/%.fcgi: $(B)/cgi-bin/%_main.o $(SERVER_ARCHIVES)
 	@mkdir -p $(@D)
 	$(CXX) $(OPTIMIZATION) -static-pie -Wl,-z,relro -Wl,-z,now $^ -o $@.full $(STATIC_LIBS) 2> $@.log || { cat $@.log; exit 1; }
 	strip -o $@.tmp $@.full
 	@mv $@.tmp $@
+endif
 
 dist: $(DIST_TARBALL)
 

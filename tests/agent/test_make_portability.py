@@ -58,7 +58,7 @@ ALLOWED_RECIPES = [
     r"rm -f \S+",
     r"ar rcs \S+( \S+)+",
     r"(g\+\+|c\+\+|clang\+\+) .*",
-    # build/release/flags (hardening/hardening.mk): POSIX echo and cmp, no option beyond -s.
+    # build/release/flags (the top Makefile): POSIX echo and cmp, no option beyond -s.
     r"echo '[^']*' \| cmp -s - \S+ \|\| echo '[^']*' > \S+",
 ]
 

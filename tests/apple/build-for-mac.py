@@ -78,7 +78,7 @@ def make_plan():
         words = shlex.split(line)
         if not words or words[0] in ("mkdir", "rm"):
             continue
-        if words[-1] == "build/release/flags":  # the record of the release flags (hardening.mk)
+        if words[-1] == "build/release/flags":  # the record of the release flags (the Makefile)
             continue
         if words[0] == "ar":
             archives.append(words)

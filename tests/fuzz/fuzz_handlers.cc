@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "caches.h"
 #include "heartbeat_handler.h"
 #include "key_value.h"
 #include "status_handler.h"
@@ -35,7 +36,7 @@ struct World {
   heartbeat::SystemClock clock;
   heartbeat::ConfigCache configs{clock};
   heartbeat::StoreCache stores{clock};
-  heartbeat::Services services{configs, stores, clock, "", {}, {}};
+  heartbeat::Services services{configs, stores, clock};
 };
 
 // Whether `body` is a well-formed XML document, by expat (a parser of its own, not ours).

@@ -219,7 +219,8 @@ BOOST_AUTO_TEST_CASE(lockout_is_kept_in_the_database_across_processes) {
   // A second "process": fresh caches on the same files.
   ConfigCache configs(server.clock);
   StoreCache stores(server.clock);
-  Services other{configs, stores, server.clock, server.services.fallback_config_path, {}, {}};
+  Services other(configs, stores, server.clock);
+  other.fallback_config_path = server.services.fallback_config_path;
   Request request;
   request.method = "POST";
   request.remote_addr = "203.0.113.7";

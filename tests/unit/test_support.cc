@@ -37,7 +37,7 @@ Status RecordBeat(Store& store, std::string_view device, DeviceState state, int6
 }
 
 ServerFixture::ServerFixture(const std::string& extra, bool with_token)
-    : services{configs, stores, clock, "", {}, {}} {
+    : services(configs, stores, clock) {
   BOOST_REQUIRE(InitCrypto());
   services.fallback_config_path = dir.File("heartbeat.conf");
   std::string text;

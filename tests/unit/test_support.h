@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 
+#include "caches.h"
 #include "clock.h"
 #include "heartbeat_handler.h"
 #include "services.h"

@@ -1,7 +1,7 @@
 // Plain CGI: the one request in the environment and on stdin, the answer on stdout.
 #pragma once
 
-#include "fastcgi_server.h"
+#include "request_handler.h"
 
 namespace heartbeat {
 

@@ -4,20 +4,9 @@
 // them.
 #pragma once
 
-#include "http.h"
+#include "request_handler.h"
 
 namespace heartbeat {
-
-// What the loop serves.
-class RequestHandler {
- public:
-  virtual ~RequestHandler() = default;
-  // The answer to one request.
-  virtual Response Handle(const Request& request) = 0;
-  // Called on each wake of the loop, before the requests it found waiting are handled: those
-  // arrived together, and may share work that any of them would have done alone.
-  virtual void StartBatch() {}
-};
 
 // Serves requests on `listen_fd` until SIGTERM, SIGINT or SIGUSR1 (Apache's graceful stop):
 // the request in flight is finished first, connections are closed, and 0 is returned.

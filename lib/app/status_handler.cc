@@ -124,9 +124,9 @@ Response Cacheable(const Request& request, StatusFormat format, std::string body
 
 // ?format=hours and hours.svg: a read of their own, never the presence read.
 Response HoursAnswer(const Request& request, Services& services, const ServerConfig& config,
-                     Store* store, StatusFormat format, const ViewOptions& view) {
+                     Storage* store, StatusFormat format, const ViewOptions& view) {
   const int64_t now_s = services.clock.NowMs() / 1000;
-  auto rows = store->ReadActiveHours(Store::OldestKeptHour(now_s, config.history_days));
+  auto rows = store->ReadActiveHours(Storage::OldestKeptHour(now_s, config.history_days));
   if (!rows.ok()) {
     LogLine(rows.status().message());
     services.stores.Discard(config.database_path);

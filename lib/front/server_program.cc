@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "account_home.h"
+#include "caches.h"
 #include "cgi_server.h"
 #include "fastcgi_server.h"
 #include "listen_socket.h"
@@ -136,8 +137,9 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   SystemClock clock;
   ConfigCache configs(clock);
   StoreCache stores(clock);
-  Services services{
-      configs, stores, clock, StartUpConfigPath(argv[0]), std::move(options.config_policy), {}};
+  Services services(configs, stores, clock);
+  services.fallback_config_path = StartUpConfigPath(argv[0]);
+  services.config_policy = std::move(options.config_policy);
   ProgramHandler handler(program, services);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
   // Under a process manager the listening socket is descriptor 0; anything else there is CGI.

@@ -10,12 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "activity.h"
-#include "note.h"
-#include "presence.h"
-#include "rate_limit.h"
 #include "result.h"
-#include "usual_hours.h"
+#include "storage.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -31,23 +27,7 @@ struct StatementDeleter {
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
-// One heartbeat as the store records it.
-struct HeartbeatWrite {
-  std::string_view device;
-  DeviceState state = DeviceState::kActive;
-  int64_t at_ms = 0;
-  NoteChange note_change = NoteChange::kKeep;
-  Note note;  // when note_change is kSet
-  // The config's history_days: an `active` heartbeat marks its minute when above 0; rows
-  // older than that many days are deleted (all of them at 0).
-  int history_days = 0;
-  // What the device is doing (null: nothing), stored only while `activity_shown` (the config's
-  // `activity = on`); while off, every device's stored activity is forgotten.
-  const Activity* activity = nullptr;
-  bool activity_shown = false;
-};
-
-class Store {
+class Store final : public Storage {
  public:
   // The schema version this program writes; older files are migrated on open.
   static constexpr int kSchemaVersion = 4;
@@ -60,33 +40,31 @@ class Store {
 
   // One SELECT over all devices (see PresenceFacts); the status path shares it among requests
   // that arrived together (presence_reads.h).
-  Result<PresenceFacts> ReadPresence();
+  Result<PresenceFacts> ReadPresence() override;
 
   // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
   // The device's row (with its activity), the note change and the active minute (with the
   // pruning of old ones) in one transaction; a note whose `until` is not after
   // at_ms is deleted (kKeep), so an expired note does not outlive the next heartbeat.
-  Status RecordHeartbeat(const HeartbeatWrite& write);
+  Status RecordHeartbeat(const HeartbeatWrite& write) override;
 
   // The hours from `since_hour_s` on (UTC seconds, a multiple of 3600), oldest first.
-  Result<std::vector<ActiveHour>> ReadActiveHours(int64_t since_hour_s);
-  // The first UTC hour kept for `history_days` at `now_s`: the one holding now - days x 24 h.
-  static int64_t OldestKeptHour(int64_t now_s, int history_days);
+  Result<std::vector<ActiveHour>> ReadActiveHours(int64_t since_hour_s) override;
 
   // The failures recorded for `address` (an AddressKey), zero when none.
-  Result<AuthFailures> ReadAuthFailures(std::string_view address);
+  Result<AuthFailures> ReadAuthFailures(std::string_view address) override;
   // Counts one wrong token for `address` at `now_ms`, unless it is locked out, in one
   // transaction: parallel processes cannot count past the limit. Prunes spans that have
   // ended and keeps at most kMaxTrackedAddresses addresses. Returns the failures as they
   // stood before this one: locked out (LockoutRemainingMs > 0) means nothing was counted.
-  Result<AuthFailures> CountAuthFailure(std::string_view address, int64_t now_ms);
+  Result<AuthFailures> CountAuthFailure(std::string_view address, int64_t now_ms) override;
 
   // False once the file at the path is gone or is another file than the one opened
   // (deleted, or replaced by a rename): the caller should open it again.
   bool StillAtPath() const;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const override { return path_; }
 
  private:
   Store(std::string path, Database db);

@@ -2,7 +2,7 @@
 
 namespace heartbeat {
 
-Result<PresenceFacts> PresenceReads::Read(Store& store) {
+Result<PresenceFacts> PresenceReads::Read(Storage& store) {
   if (batch_ != 0 && read_batch_ == batch_ && read_from_ == &store && read_path_ == store.path())
     return facts_;
   read_batch_ = 0;

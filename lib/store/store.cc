@@ -423,12 +423,6 @@ Status Store::ForgetActivities() {
   return Status::Ok();
 }
 
-int64_t Store::OldestKeptHour(int64_t now_s, int history_days) {
-  if (history_days <= 0) return INT64_MAX;
-  int64_t start = now_s - int64_t{history_days} * 86400;
-  return start - ((start % 3600) + 3600) % 3600;  // the hour that holds the window's start
-}
-
 Result<std::vector<ActiveHour>> Store::ReadActiveHours(int64_t since_hour_s) {
   sqlite3_stmt* statement = Prepared(&read_active_minutes_, kReadActiveMinutesSql);
   if (!statement) return Fail("prepare statement");

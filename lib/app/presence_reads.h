@@ -9,7 +9,7 @@
 
 #include "presence.h"
 #include "result.h"
-#include "store.h"
+#include "storage.h"
 
 namespace heartbeat {
 
@@ -21,12 +21,12 @@ class PresenceReads {
 
   // The facts of `store`: read once per batch and store, kept for the rest of the batch.
   // A failed read is not kept.
-  Result<PresenceFacts> Read(Store& store);
+  Result<PresenceFacts> Read(Storage& store);
 
  private:
   uint64_t batch_ = 0;       // 0: no batches
   uint64_t read_batch_ = 0;  // the batch `facts_` was read in; 0: none
-  const Store* read_from_ = nullptr;
+  const Storage* read_from_ = nullptr;
   std::string read_path_;  // with the pointer: a store reopened at the same address is another
   PresenceFacts facts_;
 };

@@ -4,19 +4,15 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 
 #include "activity.h"
+#include "device_state.h"
 #include "note.h"
 
 namespace heartbeat {
 
-enum class DeviceState { kActive, kIdle, kOffline };
 enum class Presence { kOnline, kAway, kOffline };
 
-// Parses "active" / "idle" / "offline".
-std::optional<DeviceState> ParseDeviceState(std::string_view text);
-const char* DeviceStateName(DeviceState state);
 const char* PresenceName(Presence presence);
 
 // What the store knows, reduced over all devices by one query:
