@@ -13,6 +13,7 @@
 
 #include "device_name.h"
 #include "key_value.h"
+#include "read_all.h"
 #include "trim.h"
 #include "unique_fd.h"
 
@@ -64,15 +65,9 @@ Result<OwnFile> ReadOwnFile(const std::string& path) {
     return Status::Invalid(path + " can be written by other users; chmod 600 it");
   OwnFile file;
   file.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
-  char buffer[4096];
-  for (;;) {
-    ssize_t n = read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Invalid(path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    file.text.append(buffer, static_cast<size_t>(n));
-    if (file.text.size() > 1024 * 1024) return Status::Invalid(path + ": larger than 1 MiB");
-  }
+  auto text = ReadToEnd(fd.get(), path, 1024 * 1024);
+  if (!text.ok()) return Status::Invalid(text.status().message());  // a file setup must fix
+  file.text = std::move(text).value();
   return file;
 }
 
@@ -154,6 +149,12 @@ bool ParseCommand(const std::string& word, Command* command) {
 
 std::string DefaultAgentConfigPath(const char* home) {
   return std::string(home && *home ? home : ".") + "/.config/heartbeat/agent.conf";
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
 }
 
 std::string DeviceNameFromHost(const std::string& hostname) {

@@ -2,52 +2,25 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
+#include "child_process.h"
+#include "json_text.h"
 #include "key_value.h"
 #include "text_field.h"
 #include "unique_fd.h"
 
-extern char** environ;  // POSIX; declared by no header on macOS
-
 namespace heartbeat::agent {
 namespace {
-
-// What setup says holds text from the server (curl's errors) and the owner's paths: never raw.
-void Say(const std::string& text) {
-  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
-}
 
 std::string Join(const std::vector<std::string>& words) {
   std::string line;
   for (const std::string& word : words) line += (line.empty() ? "" : " ") + word;
   return line;
-}
-
-// Text as XML character data or an attribute value. setup refuses control characters before
-// this (XML 1.0 allows none but tab and line ends, and a plist is read as XML 1.0).
-std::string XmlEscaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else if (c == '\'')
-      out += "&apos;";
-    else
-      out += c;
-  }
-  return out;
 }
 
 // One ExecStart= word: quoted, with systemd's specifier and variable signs doubled, and every
@@ -84,6 +57,10 @@ std::string Folder(const std::string& path) { return path.substr(0, path.rfind('
 
 }  // namespace
 
+void Say(const std::string& text) {
+  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
+}
+
 Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content,
                                         int mode) {
   struct stat st;
@@ -119,34 +96,12 @@ Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::stri
 }
 
 int RunProgram(const std::vector<std::string>& argv, bool quiet) {
-  std::vector<std::string> environment;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    if (std::strncmp(*entry, "HEARTBEAT_TOKEN=", 16) != 0) environment.emplace_back(*entry);
-  }
-  std::vector<char*> envp, args;
-  for (std::string& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> copy = argv;
-  for (std::string& arg : copy) args.push_back(arg.data());
-  args.push_back(nullptr);
-  std::fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) return 127;
-  if (pid == 0) {
-    if (quiet) {
-      int devnull = open("/dev/null", O_WRONLY);  // the child execs: no destructor would run
-      dup2(devnull, STDOUT_FILENO);
-      dup2(devnull, STDERR_FILENO);
-      if (devnull > STDERR_FILENO) close(devnull);
-    }
-    environ = envp.data();
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  ChildRun run;
+  run.argv = argv;
+  run.output = quiet ? ChildOutput::kDiscard : ChildOutput::kInherit;
+  auto ran = RunChild(run);
+  if (!ran.ok()) return 127;  // as a shell says of a program it cannot run
+  return ran->exited ? ran->exit_status : 128;
 }
 
 std::string LaunchAgentPlist(const std::string& program, const std::string& config,
@@ -161,19 +116,19 @@ std::string LaunchAgentPlist(const std::string& program, const std::string& conf
          "</string>\n"
          "    <key>ProgramArguments</key>\n    <array>\n"
          "        <string>" +
-         XmlEscaped(program) +
+         XmlEscape(program) +
          "</string>\n"
          "        <string>run</string>\n"
          "        <string>--config</string>\n"
          "        <string>" +
-         XmlEscaped(config) +
+         XmlEscape(config) +
          "</string>\n"
          "    </array>\n"
          "    <key>RunAtLoad</key>\n    <true/>\n"
          "    <key>KeepAlive</key>\n    <true/>\n"
          "    <key>ThrottleInterval</key>\n    <integer>30</integer>\n"
          "    <key>StandardErrorPath</key>\n    <string>" +
-         XmlEscaped(log_file) +
+         XmlEscape(log_file) +
          "</string>\n"
          "</dict>\n</plist>\n";
 }

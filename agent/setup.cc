@@ -19,6 +19,7 @@
 #include "retry_policy.h"
 #include "service_install.h"
 #include "text_field.h"
+#include "trim.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -30,11 +31,6 @@ struct SetupFlags {
   bool install = true;
   bool allow_root = false;
 };
-
-// What setup says holds text from the server (curl's errors) and the owner's paths: never raw.
-void Say(const std::string& text) {
-  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
-}
 
 // A path or value setup writes into a file (agent.conf, the token file, the unit, the plist):
 // a control character would start a line of its own there (a newline in a path put an
@@ -79,13 +75,7 @@ bool ReadAnswer(const std::string& prompt, bool hidden, std::string* answer) {
     std::fprintf(stderr, "\n");
   }
   if (!got) return false;
-  *answer = buffer;
-  while (!answer->empty() && (answer->back() == '\n' || answer->back() == '\r' ||
-                              answer->back() == ' ' || answer->back() == '\t')) {
-    answer->pop_back();
-  }
-  size_t start = answer->find_first_not_of(" \t");
-  *answer = start == std::string::npos ? "" : answer->substr(start);
+  *answer = std::string(Trim(buffer, " \t\r\n"));
   return true;
 }
 
@@ -121,9 +111,7 @@ std::string EditedConfig(const std::string& current,
     size_t end = current.find('\n', at);
     std::string line = current.substr(at, end == std::string::npos ? std::string::npos : end - at);
     at = end == std::string::npos ? current.size() : end + 1;
-    std::string key = line.substr(0, line.find('='));
-    key.erase(0, key.find_first_not_of(" \t"));
-    key.erase(key.find_last_not_of(" \t") + 1);
+    const std::string key(Trim(std::string_view(line).substr(0, line.find('='))));
     bool replaced = false;
     for (size_t i = 0; i < set.size(); ++i) {
       if (line.find('=') != std::string::npos && key == set[i].first) {
@@ -286,9 +274,7 @@ int RunSetup(int argc, const char* const* argv) {
   if (token_file.empty()) token_file = folder + "/token";
   std::string current_token;
   if (auto text = ReadWholeFile(token_file); text.ok()) {
-    current_token = text.value();
-    while (!current_token.empty() && (current_token.back() == '\n' || current_token.back() == '\r'))
-      current_token.pop_back();
+    current_token = std::string(Trim(text.value(), "\r\n"));
   }
 
   // 1. The answers.
@@ -344,10 +330,7 @@ int RunSetup(int argc, const char* const* argv) {
       [](const char* name) -> const char* {
         return std::strcmp(name, "HOME") == 0 ? std::getenv(name) : nullptr;  // the files alone
       },
-      [] {
-        char name[256] = {};
-        return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
-      }());
+      HostName());
   if (!config.ok()) {
     Say(config.status().message());
     return kExitUsage;

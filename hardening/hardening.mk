@@ -7,7 +7,7 @@ FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses fast
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS = $(BASE_CXXFLAGS) -g -O1 -Iagent $(SANITIZE)
-FUZZ_LIB_SOURCES = $(LIB_SOURCES) agent/http_client.cc agent/retry_policy.cc agent/idle.cc agent/idle_command.cc agent/idle_x11.cc agent/idle_iokit.cc
+FUZZ_LIB_SOURCES = $(LIB_SOURCES) agent/http_client.cc agent/retry_policy.cc agent/idle.cc agent/idle_command.cc agent/child_process.cc agent/idle_x11.cc agent/idle_iokit.cc
 
 .PHONY: fuzz soak test-fuzz test-faults test-soak
 
