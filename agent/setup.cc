@@ -15,6 +15,7 @@
 #include "agent.h"
 #include "agent_config.h"
 #include "curl_http_client.h"
+#include "json_reader.h"
 #include "key_value.h"
 #include "retry_policy.h"
 #include "service_install.h"
@@ -142,15 +143,13 @@ std::string Setting(const std::string& text, const std::string& key) {
 // The server's "error" code from a JSON answer, for the message: only a code as the server
 // writes them (lower-case letters and '_', at most 40), never other text of the body.
 std::string ErrorCode(const std::string& body) {
-  size_t key = body.find("\"error\":\"");
-  if (key == std::string::npos) return "";
-  size_t start = key + 9, end = body.find('"', start);
-  if (end == std::string::npos || end - start > 40) return "";
-  std::string code = body.substr(start, end - start);
-  for (char c : code) {
+  auto answer = ReadJson(body);
+  const JsonValue* error = answer.ok() ? answer->Find("error", JsonValue::Kind::kString) : nullptr;
+  if (!error || error->text.empty() || error->text.size() > 40) return "";
+  for (char c : error->text) {
     if (!((c >= 'a' && c <= 'z') || c == '_')) return "";
   }
-  return code;
+  return error->text;
 }
 
 // One post of "active" (the owner is at the keyboard, typing this): what it proves, or what to
