@@ -83,6 +83,37 @@ bool WaitForExit(pid_t pid, long long deadline_ms, int* status) {
   }
 }
 
+// The child's standard descriptors, signals and process group; with kCapture, the pipe.
+Status Prepare(const ChildRun& run, SpawnSettings* settings, UniqueFd* output_end,
+               UniqueFd* input_end) {
+  posix_spawn_file_actions_addopen(&settings->actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (run.output == ChildOutput::kCapture) {
+    int ends[2];
+    if (pipe(ends) != 0)
+      return Status::Unavailable(std::string("pipe failed: ") + std::strerror(errno));
+    output_end->Reset(ends[0]);
+    input_end->Reset(ends[1]);
+    // Neither end leaks into the child (pipe2 is not on macOS); dup2 makes its stdout inheritable.
+    fcntl(output_end->get(), F_SETFD, FD_CLOEXEC);
+    fcntl(input_end->get(), F_SETFD, FD_CLOEXEC);
+    posix_spawn_file_actions_adddup2(&settings->actions, input_end->get(), STDOUT_FILENO);
+  } else if (run.output == ChildOutput::kDiscard) {
+    posix_spawn_file_actions_addopen(&settings->actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&settings->actions, STDOUT_FILENO, STDERR_FILENO);
+  }
+  short flags = POSIX_SPAWN_SETSIGDEF;  // the agent ignores SIGPIPE; its child need not
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&settings->attributes, &defaults);
+  if (run.timeout_s > 0) {
+    flags |= POSIX_SPAWN_SETPGROUP;  // its own group, so that a timeout kills what it started too
+    posix_spawnattr_setpgroup(&settings->attributes, 0);
+  }
+  posix_spawnattr_setflags(&settings->attributes, flags);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ChildExit> RunChild(const ChildRun& run) {
@@ -93,33 +124,8 @@ Result<ChildExit> RunChild(const ChildRun& run) {
   if (words.empty()) return Status::Invalid("no program to run");
 
   SpawnSettings settings;
-  posix_spawn_file_actions_addopen(&settings.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   UniqueFd output_end, input_end;
-  if (run.output == ChildOutput::kCapture) {
-    int ends[2];
-    if (pipe(ends) != 0)
-      return Status::Unavailable(std::string("pipe failed: ") + std::strerror(errno));
-    output_end.Reset(ends[0]);
-    input_end.Reset(ends[1]);
-    // Neither end leaks into the child (pipe2 is not on macOS); dup2 makes its stdout inheritable.
-    fcntl(output_end.get(), F_SETFD, FD_CLOEXEC);
-    fcntl(input_end.get(), F_SETFD, FD_CLOEXEC);
-    posix_spawn_file_actions_adddup2(&settings.actions, input_end.get(), STDOUT_FILENO);
-  } else if (run.output == ChildOutput::kDiscard) {
-    posix_spawn_file_actions_addopen(&settings.actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&settings.actions, STDOUT_FILENO, STDERR_FILENO);
-  }
-  short flags = POSIX_SPAWN_SETSIGDEF;  // the agent ignores SIGPIPE; its child need not
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&settings.attributes, &defaults);
-  if (run.timeout_s > 0) {
-    flags |= POSIX_SPAWN_SETPGROUP;  // its own group, so that a timeout kills what it started too
-    posix_spawnattr_setpgroup(&settings.attributes, 0);
-  }
-  posix_spawnattr_setflags(&settings.attributes, flags);
-
+  if (Status s = Prepare(run, &settings, &output_end, &input_end); !s.ok()) return s;
   std::fflush(stdout);  // what the agent said comes before what the child says
   std::fflush(stderr);
   pid_t pid = 0;

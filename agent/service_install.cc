@@ -148,6 +148,71 @@ std::string SystemdUserUnit(const std::string& program, const std::string& confi
          "[Install]\nWantedBy=default.target\n";
 }
 
+namespace {
+
+// Runs `argv` as RunProgram does, said first; Unavailable when it fails.
+Status RunSaid(const std::vector<std::string>& argv) {
+  Say("running: " + Join(argv));
+  int status = RunProgram(argv);
+  if (status != 0)
+    return Status::Unavailable(Join(argv) + " failed (exit " + std::to_string(status) + ")");
+  return Status::Ok();
+}
+
+// The LaunchAgent plist, then launchctl loads, reloads or restarts the job as needed.
+Status InstallLaunchAgent(const InstallPlan& plan, const std::string& program,
+                          bool program_changed) {
+  const std::string plist = plan.home + "/Library/LaunchAgents/" + kLaunchdLabel + ".plist";
+  const std::string domain = "gui/" + std::to_string(plan.uid);
+  const std::string job = domain + "/" + kLaunchdLabel;
+  auto written = WriteFileIfDifferent(
+      plist,
+      LaunchAgentPlist(program, plan.config, plan.home + "/Library/Logs/heartbeat-agent.log"),
+      0644);
+  if (!written.ok()) return written.status();
+  switch (written.value()) {
+    case FileChange::kCreated:
+      Say("wrote " + plist);
+      return RunSaid({"launchctl", "bootstrap", domain, plist});
+    case FileChange::kChanged:
+      Say("rewrote " + plist);
+      RunProgram({"launchctl", "bootout", job}, true);  // fails harmlessly when it was not loaded
+      return RunSaid({"launchctl", "bootstrap", domain, plist});
+    case FileChange::kUnchanged:
+      if (RunProgram({"launchctl", "print", job}, true) != 0)
+        return RunSaid({"launchctl", "bootstrap", domain, plist});
+      if (plan.settings_changed || program_changed)
+        return RunSaid({"launchctl", "kickstart", "-k", job});
+      Say(std::string(kLaunchdLabel) + " is loaded and up to date");
+      return Status::Ok();
+  }
+  return Status::Ok();  // not reached: every FileChange returns above
+}
+
+// The systemd user unit, then systemctl reloads, enables and restarts it as needed.
+Status InstallSystemdUnit(const InstallPlan& plan, const std::string& program,
+                          bool program_changed) {
+  const std::string unit = plan.config_home + "/systemd/user/" + kSystemdUnit;
+  auto written = WriteFileIfDifferent(unit, SystemdUserUnit(program, plan.config), 0644);
+  if (!written.ok()) return written.status();
+  if (written.value() != FileChange::kUnchanged) {
+    Say((written.value() == FileChange::kCreated ? "wrote " : "rewrote ") + unit);
+    Status reloaded = RunSaid({"systemctl", "--user", "daemon-reload"});
+    if (!reloaded.ok()) return reloaded;
+  }
+  Status enabled = RunSaid({"systemctl", "--user", "enable", "--now", kSystemdUnit});
+  if (!enabled.ok()) return enabled;
+  // enable --now starts a stopped unit but leaves a running one as it is: a running agent
+  // reads the new settings only when restarted.
+  if (written.value() != FileChange::kCreated &&
+      (written.value() == FileChange::kChanged || plan.settings_changed || program_changed)) {
+    return RunSaid({"systemctl", "--user", "restart", kSystemdUnit});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status InstallService(const InstallPlan& plan) {
   // A copy of its own, so that the service does not depend on where the download lies.
   const std::string program = plan.home + "/.local/bin/heartbeat-agent";
@@ -158,58 +223,8 @@ Status InstallService(const InstallPlan& plan) {
   if (!copied.ok()) return copied.status();
   if (copied.value() != FileChange::kUnchanged) Say("copied the agent to " + program);
   const bool program_changed = copied.value() == FileChange::kChanged;
-
-  auto run = [](const std::vector<std::string>& argv) -> Status {
-    Say("running: " + Join(argv));
-    int status = RunProgram(argv);
-    if (status != 0)
-      return Status::Unavailable(Join(argv) + " failed (exit " + std::to_string(status) + ")");
-    return Status::Ok();
-  };
-
-  if (plan.service == "launchd") {
-    const std::string plist = plan.home + "/Library/LaunchAgents/" + kLaunchdLabel + ".plist";
-    const std::string domain = "gui/" + std::to_string(plan.uid);
-    const std::string job = domain + "/" + kLaunchdLabel;
-    auto written = WriteFileIfDifferent(
-        plist,
-        LaunchAgentPlist(program, plan.config, plan.home + "/Library/Logs/heartbeat-agent.log"),
-        0644);
-    if (!written.ok()) return written.status();
-    switch (written.value()) {
-      case FileChange::kCreated:
-        Say("wrote " + plist);
-        return run({"launchctl", "bootstrap", domain, plist});
-      case FileChange::kChanged:
-        Say("rewrote " + plist);
-        RunProgram({"launchctl", "bootout", job}, true);  // fails harmlessly when it was not loaded
-        return run({"launchctl", "bootstrap", domain, plist});
-      case FileChange::kUnchanged:
-        if (RunProgram({"launchctl", "print", job}, true) != 0)
-          return run({"launchctl", "bootstrap", domain, plist});
-        if (plan.settings_changed || program_changed)
-          return run({"launchctl", "kickstart", "-k", job});
-        Say(std::string(kLaunchdLabel) + " is loaded and up to date");
-        return Status::Ok();
-    }
-  }
-  const std::string unit = plan.config_home + "/systemd/user/" + kSystemdUnit;
-  auto written = WriteFileIfDifferent(unit, SystemdUserUnit(program, plan.config), 0644);
-  if (!written.ok()) return written.status();
-  if (written.value() != FileChange::kUnchanged) {
-    Say((written.value() == FileChange::kCreated ? "wrote " : "rewrote ") + unit);
-    Status reloaded = run({"systemctl", "--user", "daemon-reload"});
-    if (!reloaded.ok()) return reloaded;
-  }
-  Status enabled = run({"systemctl", "--user", "enable", "--now", kSystemdUnit});
-  if (!enabled.ok()) return enabled;
-  // enable --now starts a stopped unit but leaves a running one as it is: a running agent
-  // reads the new settings only when restarted.
-  if (written.value() != FileChange::kCreated &&
-      (written.value() == FileChange::kChanged || plan.settings_changed || program_changed)) {
-    return run({"systemctl", "--user", "restart", kSystemdUnit});
-  }
-  return Status::Ok();
+  return plan.service == "launchd" ? InstallLaunchAgent(plan, program, program_changed)
+                                   : InstallSystemdUnit(plan, program, program_changed);
 }
 
 }  // namespace heartbeat::agent
