@@ -6,6 +6,7 @@
 #include "agent_config.h"
 #include "json_text.h"
 #include "text_field.h"
+#include "utf8.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -20,7 +21,7 @@ constexpr size_t kMaxApp = 32;
 std::string_view FirstCodePoints(std::string_view text, size_t count) {
   size_t seen = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == count) {
+    if (!IsUtf8Continuation(static_cast<unsigned char>(text[i])) && seen++ == count) {
       return text.substr(0, i);
     }
   }

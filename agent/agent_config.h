@@ -47,6 +47,9 @@ Result<AgentConfig> LoadAgentConfig(int argc, const char* const* argv, GetEnv ge
 // The short host name with characters outside [A-Za-z0-9._-] replaced by '-' (at most 64).
 std::string DeviceNameFromHost(const std::string& hostname);
 
+// This computer's name (gethostname), for LoadAgentConfig; empty when it has none.
+std::string HostName();
+
 // `url` with a final "heartbeat.fcgi" replaced by "status.fcgi"; empty if it has none.
 std::string DefaultStatusUrl(const std::string& url);
 

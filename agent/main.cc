@@ -20,12 +20,6 @@ volatile std::sig_atomic_t g_stop = 0;
 
 void OnStop(int) { g_stop = 1; }
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "";
-  return name;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -2,8 +2,11 @@
 
 #include <time.h>
 
+#include <algorithm>
+
 #include "iso_time.h"
 #include "json_text.h"
+#include "key_value.h"
 #include "text_field.h"
 
 namespace heartbeat::agent {
@@ -11,15 +14,13 @@ namespace {
 
 // Reads exactly `digits` decimal digits at `*pos`.
 bool ReadDigits(const std::string& text, size_t* pos, int digits, int* out) {
-  if (text.size() - *pos < static_cast<size_t>(digits)) return false;
-  int value = 0;
-  for (int i = 0; i < digits; ++i) {
-    char c = text[*pos + i];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
+  long long value = 0;
+  if (text.size() - *pos < static_cast<size_t>(digits) ||
+      !ParseIntInRange(std::string_view(text).substr(*pos, digits), 0, 9999, &value)) {
+    return false;
   }
   *pos += digits;
-  *out = value;
+  *out = static_cast<int>(value);
   return true;
 }
 
@@ -65,14 +66,15 @@ Result<int64_t> ParseDurationMs(const std::string& text) {
   size_t pos = 0, next_unit = 0;
   if (text.empty()) return bad;
   while (pos < text.size()) {
-    int64_t number = 0;
-    size_t digits = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      // Nine digits at most: a billion days in ms still fits in 64 bits, with room to add.
-      if (++digits > 9) return bad;
-      number = number * 10 + (text[pos++] - '0');
+    const size_t digits_end = std::min(text.find_first_not_of("0123456789", pos), text.size());
+    long long number = 0;
+    // Nine digits at most: a billion days in ms still fits in 64 bits, with room to add.
+    if (!ParseIntInRange(std::string_view(text).substr(pos, digits_end - pos), 0, 999'999'999,
+                         &number) ||
+        digits_end == text.size()) {
+      return bad;
     }
-    if (digits == 0 || pos == text.size()) return bad;
+    pos = digits_end;
     const char unit = text[pos++];
     while (next_unit < 4 && kUnits[next_unit].unit != unit) ++next_unit;
     if (next_unit == 4) return bad;  // unknown, repeated or out of order

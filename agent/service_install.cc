@@ -2,52 +2,25 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
+#include "child_process.h"
+#include "json_text.h"
 #include "key_value.h"
 #include "text_field.h"
 #include "unique_fd.h"
 
-extern char** environ;  // POSIX; declared by no header on macOS
-
 namespace heartbeat::agent {
 namespace {
-
-// What setup says holds text from the server (curl's errors) and the owner's paths: never raw.
-void Say(const std::string& text) {
-  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
-}
 
 std::string Join(const std::vector<std::string>& words) {
   std::string line;
   for (const std::string& word : words) line += (line.empty() ? "" : " ") + word;
   return line;
-}
-
-// Text as XML character data or an attribute value. setup refuses control characters before
-// this (XML 1.0 allows none but tab and line ends, and a plist is read as XML 1.0).
-std::string XmlEscaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else if (c == '\'')
-      out += "&apos;";
-    else
-      out += c;
-  }
-  return out;
 }
 
 // One ExecStart= word: quoted, with systemd's specifier and variable signs doubled, and every
@@ -84,6 +57,10 @@ std::string Folder(const std::string& path) { return path.substr(0, path.rfind('
 
 }  // namespace
 
+void Say(const std::string& text) {
+  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
+}
+
 Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content,
                                         int mode) {
   struct stat st;
@@ -119,34 +96,12 @@ Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::stri
 }
 
 int RunProgram(const std::vector<std::string>& argv, bool quiet) {
-  std::vector<std::string> environment;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    if (std::strncmp(*entry, "HEARTBEAT_TOKEN=", 16) != 0) environment.emplace_back(*entry);
-  }
-  std::vector<char*> envp, args;
-  for (std::string& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> copy = argv;
-  for (std::string& arg : copy) args.push_back(arg.data());
-  args.push_back(nullptr);
-  std::fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) return 127;
-  if (pid == 0) {
-    if (quiet) {
-      int devnull = open("/dev/null", O_WRONLY);  // the child execs: no destructor would run
-      dup2(devnull, STDOUT_FILENO);
-      dup2(devnull, STDERR_FILENO);
-      if (devnull > STDERR_FILENO) close(devnull);
-    }
-    environ = envp.data();
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  ChildRun run;
+  run.argv = argv;
+  run.output = quiet ? ChildOutput::kDiscard : ChildOutput::kInherit;
+  auto ran = RunChild(run);
+  if (!ran.ok()) return 127;  // as a shell says of a program it cannot run
+  return ran->exited ? ran->exit_status : 128;
 }
 
 std::string LaunchAgentPlist(const std::string& program, const std::string& config,
@@ -161,19 +116,19 @@ std::string LaunchAgentPlist(const std::string& program, const std::string& conf
          "</string>\n"
          "    <key>ProgramArguments</key>\n    <array>\n"
          "        <string>" +
-         XmlEscaped(program) +
+         XmlEscape(program) +
          "</string>\n"
          "        <string>run</string>\n"
          "        <string>--config</string>\n"
          "        <string>" +
-         XmlEscaped(config) +
+         XmlEscape(config) +
          "</string>\n"
          "    </array>\n"
          "    <key>RunAtLoad</key>\n    <true/>\n"
          "    <key>KeepAlive</key>\n    <true/>\n"
          "    <key>ThrottleInterval</key>\n    <integer>30</integer>\n"
          "    <key>StandardErrorPath</key>\n    <string>" +
-         XmlEscaped(log_file) +
+         XmlEscape(log_file) +
          "</string>\n"
          "</dict>\n</plist>\n";
 }
@@ -193,6 +148,71 @@ std::string SystemdUserUnit(const std::string& program, const std::string& confi
          "[Install]\nWantedBy=default.target\n";
 }
 
+namespace {
+
+// Runs `argv` as RunProgram does, said first; Unavailable when it fails.
+Status RunSaid(const std::vector<std::string>& argv) {
+  Say("running: " + Join(argv));
+  int status = RunProgram(argv);
+  if (status != 0)
+    return Status::Unavailable(Join(argv) + " failed (exit " + std::to_string(status) + ")");
+  return Status::Ok();
+}
+
+// The LaunchAgent plist, then launchctl loads, reloads or restarts the job as needed.
+Status InstallLaunchAgent(const InstallPlan& plan, const std::string& program,
+                          bool program_changed) {
+  const std::string plist = plan.home + "/Library/LaunchAgents/" + kLaunchdLabel + ".plist";
+  const std::string domain = "gui/" + std::to_string(plan.uid);
+  const std::string job = domain + "/" + kLaunchdLabel;
+  auto written = WriteFileIfDifferent(
+      plist,
+      LaunchAgentPlist(program, plan.config, plan.home + "/Library/Logs/heartbeat-agent.log"),
+      0644);
+  if (!written.ok()) return written.status();
+  switch (written.value()) {
+    case FileChange::kCreated:
+      Say("wrote " + plist);
+      return RunSaid({"launchctl", "bootstrap", domain, plist});
+    case FileChange::kChanged:
+      Say("rewrote " + plist);
+      RunProgram({"launchctl", "bootout", job}, true);  // fails harmlessly when it was not loaded
+      return RunSaid({"launchctl", "bootstrap", domain, plist});
+    case FileChange::kUnchanged:
+      if (RunProgram({"launchctl", "print", job}, true) != 0)
+        return RunSaid({"launchctl", "bootstrap", domain, plist});
+      if (plan.settings_changed || program_changed)
+        return RunSaid({"launchctl", "kickstart", "-k", job});
+      Say(std::string(kLaunchdLabel) + " is loaded and up to date");
+      return Status::Ok();
+  }
+  return Status::Ok();  // not reached: every FileChange returns above
+}
+
+// The systemd user unit, then systemctl reloads, enables and restarts it as needed.
+Status InstallSystemdUnit(const InstallPlan& plan, const std::string& program,
+                          bool program_changed) {
+  const std::string unit = plan.config_home + "/systemd/user/" + kSystemdUnit;
+  auto written = WriteFileIfDifferent(unit, SystemdUserUnit(program, plan.config), 0644);
+  if (!written.ok()) return written.status();
+  if (written.value() != FileChange::kUnchanged) {
+    Say((written.value() == FileChange::kCreated ? "wrote " : "rewrote ") + unit);
+    Status reloaded = RunSaid({"systemctl", "--user", "daemon-reload"});
+    if (!reloaded.ok()) return reloaded;
+  }
+  Status enabled = RunSaid({"systemctl", "--user", "enable", "--now", kSystemdUnit});
+  if (!enabled.ok()) return enabled;
+  // enable --now starts a stopped unit but leaves a running one as it is: a running agent
+  // reads the new settings only when restarted.
+  if (written.value() != FileChange::kCreated &&
+      (written.value() == FileChange::kChanged || plan.settings_changed || program_changed)) {
+    return RunSaid({"systemctl", "--user", "restart", kSystemdUnit});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status InstallService(const InstallPlan& plan) {
   // A copy of its own, so that the service does not depend on where the download lies.
   const std::string program = plan.home + "/.local/bin/heartbeat-agent";
@@ -203,58 +223,8 @@ Status InstallService(const InstallPlan& plan) {
   if (!copied.ok()) return copied.status();
   if (copied.value() != FileChange::kUnchanged) Say("copied the agent to " + program);
   const bool program_changed = copied.value() == FileChange::kChanged;
-
-  auto run = [](const std::vector<std::string>& argv) -> Status {
-    Say("running: " + Join(argv));
-    int status = RunProgram(argv);
-    if (status != 0)
-      return Status::Unavailable(Join(argv) + " failed (exit " + std::to_string(status) + ")");
-    return Status::Ok();
-  };
-
-  if (plan.service == "launchd") {
-    const std::string plist = plan.home + "/Library/LaunchAgents/" + kLaunchdLabel + ".plist";
-    const std::string domain = "gui/" + std::to_string(plan.uid);
-    const std::string job = domain + "/" + kLaunchdLabel;
-    auto written = WriteFileIfDifferent(
-        plist,
-        LaunchAgentPlist(program, plan.config, plan.home + "/Library/Logs/heartbeat-agent.log"),
-        0644);
-    if (!written.ok()) return written.status();
-    switch (written.value()) {
-      case FileChange::kCreated:
-        Say("wrote " + plist);
-        return run({"launchctl", "bootstrap", domain, plist});
-      case FileChange::kChanged:
-        Say("rewrote " + plist);
-        RunProgram({"launchctl", "bootout", job}, true);  // fails harmlessly when it was not loaded
-        return run({"launchctl", "bootstrap", domain, plist});
-      case FileChange::kUnchanged:
-        if (RunProgram({"launchctl", "print", job}, true) != 0)
-          return run({"launchctl", "bootstrap", domain, plist});
-        if (plan.settings_changed || program_changed)
-          return run({"launchctl", "kickstart", "-k", job});
-        Say(std::string(kLaunchdLabel) + " is loaded and up to date");
-        return Status::Ok();
-    }
-  }
-  const std::string unit = plan.config_home + "/systemd/user/" + kSystemdUnit;
-  auto written = WriteFileIfDifferent(unit, SystemdUserUnit(program, plan.config), 0644);
-  if (!written.ok()) return written.status();
-  if (written.value() != FileChange::kUnchanged) {
-    Say((written.value() == FileChange::kCreated ? "wrote " : "rewrote ") + unit);
-    Status reloaded = run({"systemctl", "--user", "daemon-reload"});
-    if (!reloaded.ok()) return reloaded;
-  }
-  Status enabled = run({"systemctl", "--user", "enable", "--now", kSystemdUnit});
-  if (!enabled.ok()) return enabled;
-  // enable --now starts a stopped unit but leaves a running one as it is: a running agent
-  // reads the new settings only when restarted.
-  if (written.value() != FileChange::kCreated &&
-      (written.value() == FileChange::kChanged || plan.settings_changed || program_changed)) {
-    return run({"systemctl", "--user", "restart", kSystemdUnit});
-  }
-  return Status::Ok();
+  return plan.service == "launchd" ? InstallLaunchAgent(plan, program, program_changed)
+                                   : InstallSystemdUnit(plan, program, program_changed);
 }
 
 }  // namespace heartbeat::agent

@@ -9,6 +9,10 @@
 
 namespace heartbeat::agent {
 
+// One line of what setup says, on stderr. It holds text from the server (curl's errors) and the
+// owner's paths: never raw, always through TerminalText.
+void Say(const std::string& text);
+
 enum class FileChange { kUnchanged, kCreated, kChanged };
 
 // Writes `content` to `path` with `mode` unless the file already holds exactly that with that
@@ -17,8 +21,9 @@ enum class FileChange { kUnchanged, kCreated, kChanged };
 Result<FileChange> WriteFileIfDifferent(const std::string& path, const std::string& content,
                                         int mode);
 
-// Runs `argv` (found in PATH), with the environment less HEARTBEAT_TOKEN and the output shown to
-// the user (or dropped when `quiet`); returns its exit status (127 when it cannot be started).
+// Runs `argv` (RunChild: found in PATH, the environment less HEARTBEAT_TOKEN) with the output
+// shown to the user (or dropped when `quiet`); returns its exit status (127 when it cannot be
+// started, 128 when a signal ended it).
 int RunProgram(const std::vector<std::string>& argv, bool quiet = false);
 
 // The launchd job and the systemd unit for `run` of `program` with `config`, absolute paths.

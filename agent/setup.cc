@@ -9,16 +9,19 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agent.h"
 #include "agent_config.h"
 #include "curl_http_client.h"
+#include "json_reader.h"
 #include "key_value.h"
 #include "retry_policy.h"
 #include "service_install.h"
 #include "text_field.h"
+#include "trim.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -30,11 +33,6 @@ struct SetupFlags {
   bool install = true;
   bool allow_root = false;
 };
-
-// What setup says holds text from the server (curl's errors) and the owner's paths: never raw.
-void Say(const std::string& text) {
-  std::fprintf(stderr, "setup: %s\n", TerminalText(text).c_str());
-}
 
 // A path or value setup writes into a file (agent.conf, the token file, the unit, the plist):
 // a control character would start a line of its own there (a newline in a path put an
@@ -79,13 +77,7 @@ bool ReadAnswer(const std::string& prompt, bool hidden, std::string* answer) {
     std::fprintf(stderr, "\n");
   }
   if (!got) return false;
-  *answer = buffer;
-  while (!answer->empty() && (answer->back() == '\n' || answer->back() == '\r' ||
-                              answer->back() == ' ' || answer->back() == '\t')) {
-    answer->pop_back();
-  }
-  size_t start = answer->find_first_not_of(" \t");
-  *answer = start == std::string::npos ? "" : answer->substr(start);
+  *answer = std::string(Trim(buffer, " \t\r\n"));
   return true;
 }
 
@@ -121,9 +113,7 @@ std::string EditedConfig(const std::string& current,
     size_t end = current.find('\n', at);
     std::string line = current.substr(at, end == std::string::npos ? std::string::npos : end - at);
     at = end == std::string::npos ? current.size() : end + 1;
-    std::string key = line.substr(0, line.find('='));
-    key.erase(0, key.find_first_not_of(" \t"));
-    key.erase(key.find_last_not_of(" \t") + 1);
+    const std::string key(Trim(std::string_view(line).substr(0, line.find('='))));
     bool replaced = false;
     for (size_t i = 0; i < set.size(); ++i) {
       if (line.find('=') != std::string::npos && key == set[i].first) {
@@ -154,15 +144,13 @@ std::string Setting(const std::string& text, const std::string& key) {
 // The server's "error" code from a JSON answer, for the message: only a code as the server
 // writes them (lower-case letters and '_', at most 40), never other text of the body.
 std::string ErrorCode(const std::string& body) {
-  size_t key = body.find("\"error\":\"");
-  if (key == std::string::npos) return "";
-  size_t start = key + 9, end = body.find('"', start);
-  if (end == std::string::npos || end - start > 40) return "";
-  std::string code = body.substr(start, end - start);
-  for (char c : code) {
+  auto answer = ReadJson(body);
+  const JsonValue* error = answer.ok() ? answer->Find("error", JsonValue::Kind::kString) : nullptr;
+  if (!error || error->text.empty() || error->text.size() > 40) return "";
+  for (char c : error->text) {
     if (!((c >= 'a' && c <= 'z') || c == '_')) return "";
   }
-  return code;
+  return error->text;
 }
 
 // One post of "active" (the owner is at the keyboard, typing this): what it proves, or what to
@@ -214,21 +202,13 @@ int Prove(const AgentConfig& config) {
   return ExitCodeFor(Classify(response));
 }
 
-}  // namespace
-
-int RunSetup(int argc, const char* const* argv) {
-  const char* home_env = std::getenv("HOME");
-  if (!home_env || home_env[0] != '/') {
-    Say("HOME must be set to an absolute path");
-    return kExitUsage;
-  }
-  const std::string home = home_env;
-  SetupFlags flags;
-  flags.config = DefaultAgentConfigPath(home_env);
+// The flags after "setup", the paths made absolute; false (said) on a usage error or as root.
+bool ReadFlags(int argc, const char* const* argv, const char* home, SetupFlags* flags) {
+  flags->config = DefaultAgentConfigPath(home);
 #ifdef __APPLE__
-  flags.service = "launchd";
+  flags->service = "launchd";
 #else
-  flags.service = "systemd";
+  flags->service = "systemd";
 #endif
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
@@ -239,115 +219,125 @@ int RunSetup(int argc, const char* const* argv) {
     };
     bool ok = true;
     if (arg == "--no-install")
-      flags.install = false;
+      flags->install = false;
     else if (arg == "--allow-root")
-      flags.allow_root = true;
+      flags->allow_root = true;
     else if (arg == "--config")
-      ok = value(&flags.config);
+      ok = value(&flags->config);
     else if (arg == "--service")
-      ok = value(&flags.service) && (flags.service == "launchd" || flags.service == "systemd");
+      ok = value(&flags->service) && (flags->service == "launchd" || flags->service == "systemd");
     else if (arg == "--ca-file")
-      ok = value(&flags.ca_file);
+      ok = value(&flags->ca_file);
     else
       ok = false;
     if (!ok) {
       Say("usage: heartbeat-agent setup [--config FILE] [--ca-file FILE] [--no-install] "
           "[--service launchd|systemd] [--allow-root]");
-      return kExitUsage;
+      return false;
     }
   }
   // The agent is the owner's, in the owner's session: run as root (sudo), setup would give
   // root a user service and a config under root's HOME. Only when asked for.
-  if (geteuid() == 0 && !flags.allow_root) {
+  if (geteuid() == 0 && !flags->allow_root) {
     Say("refusing to run as root: run setup as the user whose presence it reports, or pass "
         "--allow-root to set it up for root");
-    return kExitUsage;
+    return false;
   }
-  if (flags.config.empty() || flags.config[0] != '/') {
+  if (flags->config.empty() || flags->config[0] != '/') {
     char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd)) flags.config = std::string(cwd) + "/" + flags.config;
+    if (getcwd(cwd, sizeof cwd)) flags->config = std::string(cwd) + "/" + flags->config;
   }
-  if (!flags.ca_file.empty() && flags.ca_file[0] != '/') {
+  if (!flags->ca_file.empty() && flags->ca_file[0] != '/') {
     char resolved[PATH_MAX];
-    if (realpath(flags.ca_file.c_str(), resolved)) flags.ca_file = resolved;
+    if (realpath(flags->ca_file.c_str(), resolved)) flags->ca_file = resolved;
   }
+  return true;
+}
 
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  if (!Writable("HOME", home) || !Writable("the config path", flags.config) ||
-      !Writable("the --ca-file path", flags.ca_file) ||
-      !Writable("XDG_CONFIG_HOME", xdg ? xdg : "") ||
-      !Writable("the agent's own path", OwnPath(argv[0]))) {
-    return kExitUsage;
-  }
-  auto existing = ReadWholeFile(flags.config);
-  const std::string current = existing.ok() ? existing.value() : "";
-  const std::string folder = flags.config.substr(0, flags.config.rfind('/'));
-  std::string token_file = Setting(current, "token_file");
-  if (token_file.empty()) token_file = folder + "/token";
-  std::string current_token;
-  if (auto text = ReadWholeFile(token_file); text.ok()) {
-    current_token = text.value();
-    while (!current_token.empty() && (current_token.back() == '\n' || current_token.back() == '\r'))
-      current_token.pop_back();
-  }
+// What is there before setup writes: agent.conf, where the token lives and the token.
+struct CurrentFiles {
+  std::string config;  // agent.conf's text, empty when there is none
+  std::string token_file;
+  std::string token;
+};
 
-  // 1. The answers.
-  const std::string current_url = Setting(current, "url");
-  std::string url, token;
+CurrentFiles ReadCurrentFiles(const std::string& config_path) {
+  CurrentFiles current;
+  auto existing = ReadWholeFile(config_path);
+  if (existing.ok()) current.config = existing.value();
+  current.token_file = Setting(current.config, "token_file");
+  if (current.token_file.empty())
+    current.token_file = config_path.substr(0, config_path.rfind('/')) + "/token";
+  if (auto text = ReadWholeFile(current.token_file); text.ok())
+    current.token = std::string(Trim(text.value(), "\r\n"));
+  return current;
+}
+
+// The URL and the token, asked for (Enter keeps the current one); false (said) on a bad answer.
+bool AskAnswers(const CurrentFiles& current, std::string* url, std::string* token) {
+  const std::string current_url = Setting(current.config, "url");
   if (!ReadAnswer(
           "URL of heartbeat.fcgi" + (current_url.empty() ? "" : " [" + current_url + "]") + ": ",
-          false, &url)) {
+          false, url)) {
     Say("no answer");
-    return kExitUsage;
+    return false;
   }
-  if (url.empty()) url = current_url;
-  if (!Writable("the URL", url) || !Writable("the token_file path", token_file)) return kExitUsage;
-  if (Status checked = CheckUrl(url); !checked.ok()) {
-    Say("url '" + url + "': " + checked.message());
-    return kExitUsage;
+  if (url->empty()) *url = current_url;
+  if (!Writable("the URL", *url) || !Writable("the token_file path", current.token_file))
+    return false;
+  if (Status checked = CheckUrl(*url); !checked.ok()) {
+    Say("url '" + *url + "': " + checked.message());
+    return false;
   }
   if (!ReadAnswer(std::string("Token (not shown while you type") +
-                      (current_token.empty() ? "" : "; Enter keeps the current one") + "): ",
-                  true, &token)) {
+                      (current.token.empty() ? "" : "; Enter keeps the current one") + "): ",
+                  true, token)) {
     Say("no answer");
-    return kExitUsage;
+    return false;
   }
-  if (token.empty()) token = current_token;
-  if (token.empty() || token.find_first_of(" \t\r\n\"\\") != std::string::npos ||
-      TerminalText(token) != token) {
+  if (token->empty()) *token = current.token;
+  if (token->empty() || token->find_first_of(" \t\r\n\"\\") != std::string::npos ||
+      TerminalText(*token) != *token) {
     Say("the token is one word: the first line that `heartbeat.fcgi --new-token` printed");
-    return kExitUsage;
+    return false;
   }
+  return true;
+}
 
-  // 2. The files, mode 0600 (missing folders 0700), only what differs.
+// The token file and agent.conf, mode 0600 (missing folders 0700), only what differs: whether
+// either changed, or nothing (said) when one cannot be written.
+std::optional<bool> WriteFiles(const SetupFlags& flags, const CurrentFiles& current,
+                               const std::string& url, const std::string& token) {
   std::vector<std::pair<std::string, std::string>> settings = {{"url", url},
-                                                               {"token_file", token_file}};
+                                                               {"token_file", current.token_file}};
   if (!flags.ca_file.empty()) settings.emplace_back("ca_file", flags.ca_file);
   bool changed = false;
-  for (const auto& [path, content] : {std::pair{token_file, token + "\n"},
-                                      std::pair{flags.config, EditedConfig(current, settings)}}) {
+  for (const auto& [path, content] :
+       {std::pair{current.token_file, token + "\n"},
+        std::pair{flags.config, EditedConfig(current.config, settings)}}) {
     auto written = WriteFileIfDifferent(path, content, 0600);
     if (!written.ok()) {
       Say(written.status().message());
-      return kExitUsage;
+      return std::nullopt;
     }
     if (written.value() != FileChange::kUnchanged) {
       Say((written.value() == FileChange::kCreated ? "wrote " : "updated ") + path);
       changed = true;
     }
   }
+  return changed;
+}
 
-  // 3. The proof: the files as the agent itself reads them, and one post.
-  const char* once_argv[] = {argv[0], "once", "--config", flags.config.c_str()};
+// The proof: the files as the agent itself reads them, and one post. The exit code; what to do
+// next said when the post failed.
+int ProveFiles(const char* argv0, const std::string& config_path) {
+  const char* once_argv[] = {argv0, "once", "--config", config_path.c_str()};
   auto config = LoadAgentConfig(
       4, once_argv,
       [](const char* name) -> const char* {
         return std::strcmp(name, "HOME") == 0 ? std::getenv(name) : nullptr;  // the files alone
       },
-      [] {
-        char name[256] = {};
-        return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
-      }());
+      HostName());
   if (!config.ok()) {
     Say(config.status().message());
     return kExitUsage;
@@ -356,21 +346,20 @@ int RunSetup(int argc, const char* const* argv) {
   if (proved != kExitSent) {
     Say("not installed: fix the above and run setup again (the files stay, Enter keeps each "
         "answer)");
-    return proved;
   }
-  if (!flags.install) {
-    Say("done; not installed (--no-install): start it with `heartbeat-agent run`");
-    return kExitSent;
-  }
+  return proved;
+}
 
-  // 4. Start at login.
+// Start at login. The exit code.
+int Install(const SetupFlags& flags, const std::string& home, const char* xdg, const char* argv0,
+            bool settings_changed) {
   InstallPlan plan;
   plan.service = flags.service;
   plan.home = home;
   plan.config_home = xdg && xdg[0] == '/' ? xdg : home + "/.config";
-  plan.program = OwnPath(argv[0]);
+  plan.program = OwnPath(argv0);
   plan.config = flags.config;
-  plan.settings_changed = changed;
+  plan.settings_changed = settings_changed;
   plan.uid = static_cast<unsigned>(getuid());
   Status installed = InstallService(plan);
   if (!installed.ok()) {
@@ -379,6 +368,37 @@ int RunSetup(int argc, const char* const* argv) {
   }
   Say("done: the agent starts at login (" + flags.service + ")");
   return kExitSent;
+}
+
+}  // namespace
+
+int RunSetup(int argc, const char* const* argv) {
+  const char* home_env = std::getenv("HOME");
+  if (!home_env || home_env[0] != '/') {
+    Say("HOME must be set to an absolute path");
+    return kExitUsage;
+  }
+  const std::string home = home_env;
+  SetupFlags flags;
+  if (!ReadFlags(argc, argv, home_env, &flags)) return kExitUsage;
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (!Writable("HOME", home) || !Writable("the config path", flags.config) ||
+      !Writable("the --ca-file path", flags.ca_file) ||
+      !Writable("XDG_CONFIG_HOME", xdg ? xdg : "") ||
+      !Writable("the agent's own path", OwnPath(argv[0]))) {
+    return kExitUsage;
+  }
+  const CurrentFiles current = ReadCurrentFiles(flags.config);
+  std::string url, token;
+  if (!AskAnswers(current, &url, &token)) return kExitUsage;
+  std::optional<bool> changed = WriteFiles(flags, current, url, token);
+  if (!changed) return kExitUsage;
+  if (int proved = ProveFiles(argv[0], flags.config); proved != kExitSent) return proved;
+  if (!flags.install) {
+    Say("done; not installed (--no-install): start it with `heartbeat-agent run`");
+    return kExitSent;
+  }
+  return Install(flags, home, xdg, argv[0], *changed);
 }
 
 }  // namespace heartbeat::agent

@@ -18,8 +18,8 @@ struct StatusFields {
   std::string timezone;    // empty when the server sends none
 };
 
-// Reads the fields above from a status JSON object. A small strict JSON reader, since the
-// agent builds without a JSON library (agent/README.md); unknown members are skipped.
+// Reads the fields above from a status JSON object, with lib/core's small strict reader (the
+// agent builds without a JSON library, agent/README.md); unknown members are skipped.
 Result<StatusFields> ParseStatusFields(const std::string& json);
 
 // "note: In a meeting (busy, until 2026-12-08 10:00 Europe/Berlin)\n" and

@@ -3,7 +3,7 @@
 # `make test` runs short versions of all three.
 
 APT_PACKAGES += clang libclang-rt-14-dev libexpat1-dev
-FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses fastcgi_reader fastcgi_differential
+FUZZ_TARGETS = config heartbeat_body query_headers handlers agent_responses fastcgi_reader fastcgi_differential json_reader
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
 FUZZERS = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)

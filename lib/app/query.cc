@@ -1,17 +1,8 @@
 #include "query.h"
 
+#include "hex.h"
+
 namespace heartbeat {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 Result<std::string> PercentDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -23,8 +14,8 @@ Result<std::string> PercentDecode(std::string_view text) {
       if (i + 2 >= text.size()) {
         return Status::Invalid("truncated %-escape in query");
       }
-      int high = HexValue(text[i + 1]);
-      int low = HexValue(text[i + 2]);
+      int high = HexDigitValue(text[i + 1]);
+      int low = HexDigitValue(text[i + 2]);
       if (high < 0 || low < 0) return Status::Invalid("invalid %-escape in query");
       out += static_cast<char>(high * 16 + low);
       i += 2;

@@ -7,6 +7,7 @@
 #include "http.h"
 #include "iso_time.h"
 #include "json_text.h"
+#include "utf8.h"
 
 namespace heartbeat {
 namespace {
@@ -38,11 +39,10 @@ constexpr const char* kDarkLabelColor = "#30363d";
 // point of three or four bytes: CJK, emoji).
 int TextWidth(std::string_view text) {
   int width = 10;
-  for (unsigned char c : text) {
-    if (c < 0x80 || (c >= 0xC0 && c < 0xE0))
-      width += 7;  // ASCII or a two-byte lead
-    else if (c >= 0xE0)
-      width += 12;  // a three- or four-byte lead
+  uint32_t c = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    if (!NextCodePoint(text, &pos, &c)) c = static_cast<unsigned char>(text[pos++]);  // as Latin-1
+    width += c < 0x800 ? 7 : 12;  // one or two bytes, or three or four
   }
   return width;
 }

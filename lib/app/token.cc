@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "hex.h"
+
 namespace heartbeat {
 
 bool InitCrypto() { return sodium_init() >= 0; }
@@ -22,8 +24,7 @@ std::string ToHex(const Sha256& digest) {
 bool ParseSha256Hex(std::string_view hex, Sha256* out) {
   if (hex.size() != 64) return false;
   for (char c : hex) {
-    bool digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!digit) return false;
+    if (HexDigitValue(c) < 0) return false;
   }
   size_t written = 0;
   return sodium_hex2bin(out->data(), out->size(), hex.data(), hex.size(), nullptr, &written,

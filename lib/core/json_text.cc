@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "utf8.h"
+
 namespace heartbeat {
 
 std::string JsonString(std::string_view text) {
@@ -36,19 +38,22 @@ std::string JsonString(std::string_view text) {
       case '&':
         out += "\\u0026";
         break;
-      default:
+      default: {
+        uint32_t cp = 0;
+        size_t next = i;
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           char escaped[8];
           std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
           out += escaped;
-        } else if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
-                   (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+        } else if (static_cast<unsigned char>(c) >= 0x80 && NextCodePoint(text, &next, &cp) &&
+                   (cp == 0x2028 || cp == 0x2029)) {
           // U+2028 and U+2029 end a line in JavaScript before ES2019.
-          out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-          i += 2;
+          out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+          i = next - 1;
         } else {
           out += c;
         }
+      }
     }
   }
   out += '"';

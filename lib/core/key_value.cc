@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
+#include "read_all.h"
 #include "trim.h"
 #include "unique_fd.h"
 
@@ -80,16 +82,7 @@ Result<std::string> ReadOpenFile(int fd, const std::string& path) {
   struct stat st;
   if (fstat(fd, &st) != 0) return Status::Unavailable(path + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return Status::Unavailable(path + ": not a regular file");
-  std::string content;
-  char buffer[4096];
-  for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Unavailable(path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  return content;
+  return ReadToEnd(fd, path, SIZE_MAX);
 }
 
 bool ParseIntInRange(std::string_view text, long long min, long long max, long long* out) {

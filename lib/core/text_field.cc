@@ -2,40 +2,10 @@
 
 #include <cstdint>
 
+#include "utf8.h"
+
 namespace heartbeat {
 namespace {
-
-// Decodes the code point at `*pos` and moves past it; false on a malformed sequence.
-bool NextCodePoint(std::string_view text, size_t* pos, uint32_t* out) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(*pos);
-  size_t length;
-  uint32_t value;
-  uint32_t minimum;
-  if (lead < 0x80) {
-    *out = lead;
-    *pos += 1;
-    return true;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, value = lead & 0x1F, minimum = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, value = lead & 0x0F, minimum = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, value = lead & 0x07, minimum = 0x10000;
-  } else {
-    return false;
-  }
-  if (text.size() - *pos < length) return false;
-  for (size_t i = 1; i < length; ++i) {
-    unsigned char next = byte(*pos + i);
-    if ((next & 0xC0) != 0x80) return false;
-    value = (value << 6) | (next & 0x3F);
-  }
-  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return false;
-  *out = value;
-  *pos += length;
-  return true;
-}
 
 bool IsControl(uint32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 

@@ -1,7 +1,6 @@
 #include "program_options.h"
 
-#include <cerrno>
-#include <cstdlib>
+#include "key_value.h"
 
 namespace heartbeat {
 namespace {
@@ -10,11 +9,8 @@ constexpr int kMaxProcesses = 64;
 
 // The N of --processes N: 1 to kMaxProcesses, else 0.
 int ParseProcessCount(const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  long count = std::strtol(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || count < 1 || count > kMaxProcesses) return 0;
-  return static_cast<int>(count);
+  long long count = 0;
+  return ParseIntInRange(text, 1, kMaxProcesses, &count) ? static_cast<int>(count) : 0;
 }
 
 }  // namespace

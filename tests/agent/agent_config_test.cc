@@ -97,6 +97,29 @@ BOOST_AUTO_TEST_CASE(the_desktop_idle_sources_are_accepted_in_the_config_and_as_
   BOOST_TEST(from_flag->idle_source == "gnome");
 }
 
+// Both spellings of a setting, --name=value, and words after "--" as words (a note may
+// start with '-'); --version wins over what follows it.
+BOOST_AUTO_TEST_CASE(flags_in_every_spelling) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
+  testing::WriteFile(dir.File("token"), "t\n");
+  chmod(dir.File("token").c_str(), 0600);
+  auto loaded =
+      Load({"note", "--config=" + dir.File("agent.conf"), "--token_file", dir.File("token"),
+            "--check-interval", "7", "--idle_threshold=90", "--busy", "--", "-5 minutes late"});
+  BOOST_REQUIRE_MESSAGE(loaded.ok(), loaded.status().message());
+  BOOST_TEST(loaded->token == "t");
+  BOOST_TEST(loaded->check_interval_s == 7);
+  BOOST_TEST(loaded->idle_threshold_s == 90);
+  BOOST_TEST(loaded->note.busy);
+  BOOST_TEST(loaded->note.text == "-5 minutes late");
+  BOOST_TEST((Load({"--version", "dance", "--colour"})->command == Command::kVersion));
+  // Read twice in one process (setup does): getopt_long starts afresh each time.
+  BOOST_TEST(
+      Load({"note", "--config=" + dir.File("agent.conf"), "--token-file", dir.File("token"), "x"})
+          ->note.text == "x");
+}
+
 BOOST_AUTO_TEST_CASE(usage_errors) {
   testing::TempDir dir;
   testing::WriteFile(dir.File("agent.conf"), "url = https://x.example/heartbeat.fcgi\n");
@@ -129,6 +152,15 @@ BOOST_AUTO_TEST_CASE(usage_errors) {
       {{"once", "--config", dir.File("missing.conf")},
        "config: " + dir.File("missing.conf") + ": no such file"},
       {{"once", "--config", config, "--interval"}, "--interval needs a value"},
+      // getopt_long would take a prefix of a name; the agent takes whole names only.
+      {{"once", "--config", config, "--int", "60"}, "--int: unknown setting 'int'"},
+      {{"once", "--config", config, "--idle", "x11"}, "--idle: unknown setting 'idle'"},
+      {{"once", "--config", config, "--busy=yes"}, "--busy takes no value"},
+      {{"once", "--config", config, "-x"}, "unknown command or argument '-x' (see --help)"},
+      {{"once", "--config", config, "--busy"}, "--busy is only for the note command"},
+      {{"once", "--config", config, "--for="}, "--for needs a value"},
+      {{"note", "a", "b", "--config", config},
+       "note takes one TEXT; quote it (\"In a meeting\"), got 'b' too"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.args.back()) {
