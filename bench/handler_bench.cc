@@ -52,8 +52,9 @@ class Fixture {
   Services services;
 };
 
-void BM_StatusHandler(benchmark::State& state) {
-  Fixture fixture;
+// Status requests against a fixture made with `extra` config and `first_body`.
+void RunStatus(benchmark::State& state, const std::string& extra, const std::string& first_body) {
+  Fixture fixture(extra, first_body);
   Request request;
   request.method = "GET";
   request.remote_addr = "127.0.0.1";
@@ -62,18 +63,13 @@ void BM_StatusHandler(benchmark::State& state) {
     benchmark::DoNotOptimize(response);
   }
 }
+
+void BM_StatusHandler(benchmark::State& state) { RunStatus(state, "", ""); }
 BENCHMARK(BM_StatusHandler);
 
 // The same while status JSON shows what the owner is doing (docs/protocol.md).
 void BM_StatusHandlerWithActivity(benchmark::State& state) {
-  Fixture fixture("activity = on\n", kListeningBody);
-  Request request;
-  request.method = "GET";
-  request.remote_addr = "127.0.0.1";
-  for (auto _ : state) {
-    Response response = HandleStatus(request, fixture.services);
-    benchmark::DoNotOptimize(response);
-  }
+  RunStatus(state, "activity = on\n", kListeningBody);
 }
 BENCHMARK(BM_StatusHandlerWithActivity);
 
