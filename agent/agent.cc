@@ -204,77 +204,71 @@ int Agent::Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_at
                 (activity_ ? std::string(", sharing ") + SharedKinds(activity_->share())
                            : std::string(", sharing no activity")),
             config_.token);
-  // In the loop, one attempt per post: the next check is the retry.
-  const RetryPolicy single{1, 0, 0};
-  const long long interval_ms = config_.interval_s * 1000LL;
-  bool have_posted = false;
-  DeviceState posted = DeviceState::kOffline;
-  std::optional<Activity> posted_activity;
-  long long next_regular_ms = 0;  // when the interval asks for the next post
-  long long quiet_until_ms =
-      0;             // after a failure: backoff or Retry-After; after a refusal, interval
-  int failures = 0;  // retryable failures in a row
-  // Between "offline" before a sleep and the wake: no posts, or visitors would see "online"
-  // while the lid is closed. If no wake event comes within an interval, the sleep did not
-  // happen (the clock stands still while asleep), and the loop goes on.
-  long long asleep_until_ms = 0;
+  RunState run;
   while (!stop) {
-    long long now = waiter_.NowMs();
-    if (now >= asleep_until_ms) {
-      DeviceState state = CurrentState(idle);
-      std::optional<Activity> activity = CurrentActivity(state);
-      now = waiter_.NowMs();
-      // One look per check, so a new track is posted at most once per check_interval.
-      const bool same = have_posted && state == posted && activity == posted_activity;
-      bool due = !same || now >= next_regular_ms;
-      if (due && now >= quiet_until_ms) {
-        // A sleep notice or a signal during the post cuts it short: "offline" comes first.
-        HttpResponse response = Post(
-            same ? "interval" : "change", state, single, config_.timeout_s,
-            [&] { return stop || sleep.EventPending(); }, nullptr, activity ? &*activity : nullptr);
-        switch (Classify(response)) {
-          case Outcome::kSent:
-            failures = 0;
-            have_posted = true;
-            posted = state;
-            posted_activity = activity;
-            next_regular_ms = now + interval_ms;
-            break;
-          case Outcome::kRejected:  // a wrong token will not fix itself at the next check
-            quiet_until_ms = now + interval_ms;
-            break;
-          case Outcome::kRetryable:
-            ++failures;
-            quiet_until_ms = now + RunQuietMs(failures, config_.check_interval_s,
-                                              config_.interval_s, response, jitter_());
-            break;
-        }
-      }
-    }
-    switch (waiter_.Wait(sleep, config_.check_interval_s * 1000LL, stop)) {
-      case PowerEvent::kWillSleep:
-        // Visitors should see "offline" before the lid closes; the machine waits for this.
-        PostOfflineQuickly("sleep");
-        sleep.AllowSleep();
-        asleep_until_ms = waiter_.NowMs() + interval_ms;
-        have_posted = true;
-        posted = DeviceState::kOffline;
-        posted_activity.reset();
-        break;
-      case PowerEvent::kHasWoken:  // the state at once, whatever the backoff before the sleep
-        LogAction("wake", "awake again", config_.token);
-        asleep_until_ms = 0;
-        quiet_until_ms = 0;
-        failures = 0;
-        have_posted = false;
-        break;
-      case PowerEvent::kNone:
-        break;
-    }
+    if (waiter_.NowMs() >= run.asleep_until_ms) CheckAndPost(idle, sleep, stop, &run);
+    OnPowerEvent(waiter_.Wait(sleep, config_.check_interval_s * 1000LL, stop), sleep, &run);
   }
   // Visitors should see "offline" now, not at the end of a window; but never hold up a logout.
   PostOfflineQuickly("stop");
   return kExitSent;
+}
+
+void Agent::CheckAndPost(IdleSource& idle, SleepWatcher& sleep,
+                         const volatile std::sig_atomic_t& stop, RunState* run) {
+  // In the loop, one attempt per post: the next check is the retry.
+  const RetryPolicy single{1, 0, 0};
+  DeviceState state = CurrentState(idle);
+  std::optional<Activity> activity = CurrentActivity(state);
+  const long long now = waiter_.NowMs();
+  // One look per check, so a new track is posted at most once per check_interval.
+  const bool same = run->have_posted && state == run->posted && activity == run->posted_activity;
+  const bool due = !same || now >= run->next_regular_ms;
+  if (!due || now < run->quiet_until_ms) return;
+  // A sleep notice or a signal during the post cuts it short: "offline" comes first.
+  HttpResponse response = Post(
+      same ? "interval" : "change", state, single, config_.timeout_s,
+      [&] { return stop || sleep.EventPending(); }, nullptr, activity ? &*activity : nullptr);
+  switch (Classify(response)) {
+    case Outcome::kSent:
+      run->failures = 0;
+      run->have_posted = true;
+      run->posted = state;
+      run->posted_activity = activity;
+      run->next_regular_ms = now + config_.interval_s * 1000LL;
+      break;
+    case Outcome::kRejected:  // a wrong token will not fix itself at the next check
+      run->quiet_until_ms = now + config_.interval_s * 1000LL;
+      break;
+    case Outcome::kRetryable:
+      ++run->failures;
+      run->quiet_until_ms = now + RunQuietMs(run->failures, config_.check_interval_s,
+                                             config_.interval_s, response, jitter_());
+      break;
+  }
+}
+
+void Agent::OnPowerEvent(PowerEvent event, SleepWatcher& sleep, RunState* run) {
+  switch (event) {
+    case PowerEvent::kWillSleep:
+      // Visitors should see "offline" before the lid closes; the machine waits for this.
+      PostOfflineQuickly("sleep");
+      sleep.AllowSleep();
+      run->asleep_until_ms = waiter_.NowMs() + config_.interval_s * 1000LL;
+      run->have_posted = true;
+      run->posted = DeviceState::kOffline;
+      run->posted_activity.reset();
+      break;
+    case PowerEvent::kHasWoken:  // the state at once, whatever the backoff before the sleep
+      LogAction("wake", "awake again", config_.token);
+      run->asleep_until_ms = 0;
+      run->quiet_until_ms = 0;
+      run->failures = 0;
+      run->have_posted = false;
+      break;
+    case PowerEvent::kNone:
+      break;
+  }
 }
 
 }  // namespace heartbeat::agent

@@ -66,6 +66,25 @@ class Agent {
   int Run(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop);
 
  private:
+  // What the run loop knows between checks.
+  struct RunState {
+    bool have_posted = false;
+    DeviceState posted = DeviceState::kOffline;
+    std::optional<Activity> posted_activity;
+    long long next_regular_ms = 0;  // when the interval asks for the next post
+    // After a failure: backoff or Retry-After; after a refusal, the interval.
+    long long quiet_until_ms = 0;
+    int failures = 0;  // retryable failures in a row
+    // Between "offline" before a sleep and the wake: no posts, or visitors would see "online"
+    // while the lid is closed. If no wake event comes within an interval, the sleep did not
+    // happen (the clock stands still while asleep), and the loop goes on.
+    long long asleep_until_ms = 0;
+  };
+  // One check of the run loop: the state and activity looked at, posted when changed or due.
+  void CheckAndPost(IdleSource& idle, SleepWatcher& sleep, const volatile std::sig_atomic_t& stop,
+                    RunState* run);
+  // What the run loop does on a sleep or a wake.
+  void OnPowerEvent(PowerEvent event, SleepWatcher& sleep, RunState* run);
   // Posts `state` under `policy`; logs one line per attempt; returns the final answer.
   HttpResponse Post(const std::string& action, DeviceState state, const RetryPolicy& policy,
                     int timeout_s, std::function<bool()> abandon_if = {},
