@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "key_value.h"
 
@@ -64,6 +65,83 @@ HttpResponse TransportError(std::string error) {
   return response;
 }
 
+// The request's headers; null when libcurl could not make the list.
+std::unique_ptr<curl_slist, SlistDeleter> RequestHeaders(const HttpRequest& request) {
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  auto add = [&headers](const std::string& header) {
+    // On failure the list is left as it was, still owned here.
+    curl_slist* longer = curl_slist_append(headers.get(), header.c_str());
+    if (!longer) return false;
+    headers.release();
+    headers.reset(longer);
+    return true;
+  };
+  bool complete = true;
+  if (!request.bearer_token.empty())
+    complete &= add("Authorization: Bearer " + request.bearer_token);
+  if (request.method == "POST") complete &= add("Content-Type: application/json");
+  complete &= add("Accept: application/json");
+  if (!complete) headers.reset();
+  return headers;
+}
+
+// Every option of one request on `c`; the first one this libcurl refused, or empty. `ca` is the
+// owner's CA (null: the system's); it and `headers` must live until the transfer ends.
+std::string SetOptions(CURL* c, const HttpRequest& request, curl_slist* headers, curl_blob* ca,
+                       HttpResponse* response) {
+  OptionErrors options;
+#define HEARTBEAT_SETOPT(option, value) options.Check(#option, curl_easy_setopt(c, option, value))
+  if (request.method == "POST") {
+    HEARTBEAT_SETOPT(CURLOPT_POST, 1L);
+    HEARTBEAT_SETOPT(CURLOPT_POSTFIELDS, request.json_body.c_str());
+    HEARTBEAT_SETOPT(CURLOPT_POSTFIELDSIZE, static_cast<long>(request.json_body.size()));
+  }
+  HEARTBEAT_SETOPT(CURLOPT_URL, request.url.c_str());
+  HEARTBEAT_SETOPT(CURLOPT_HTTPHEADER, headers);
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85: the older CURLOPT_PROTOCOLS is deprecated there
+  HEARTBEAT_SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+#else  // older system libcurl, e.g. on macOS 12
+  HEARTBEAT_SETOPT(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  HEARTBEAT_SETOPT(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the token away
+  HEARTBEAT_SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+  HEARTBEAT_SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+  if (ca) HEARTBEAT_SETOPT(CURLOPT_CAINFO_BLOB, ca);
+  HEARTBEAT_SETOPT(CURLOPT_NOSIGNAL, 1L);
+  HEARTBEAT_SETOPT(CURLOPT_TIMEOUT, static_cast<long>(request.timeout_s));
+  HEARTBEAT_SETOPT(CURLOPT_CONNECTTIMEOUT, std::min<long>(request.timeout_s, kMaxConnectTimeoutS));
+  HEARTBEAT_SETOPT(CURLOPT_USERAGENT, "heartbeat-agent/" HEARTBEAT_VERSION);
+  HEARTBEAT_SETOPT(CURLOPT_WRITEFUNCTION, AppendBody);
+  HEARTBEAT_SETOPT(CURLOPT_WRITEDATA, &response->body);
+  HEARTBEAT_SETOPT(CURLOPT_HEADERFUNCTION, ReadRetryAfter);
+  HEARTBEAT_SETOPT(CURLOPT_HEADERDATA, &response->retry_after_s);
+  if (request.abandon_if) {
+    HEARTBEAT_SETOPT(CURLOPT_XFERINFOFUNCTION, AskAbandon);
+    HEARTBEAT_SETOPT(CURLOPT_XFERINFODATA, &request.abandon_if);
+    HEARTBEAT_SETOPT(CURLOPT_NOPROGRESS, 0L);
+  }
+#undef HEARTBEAT_SETOPT
+  return options.first();
+}
+
+// The transfer into `*response` (where SetOptions pointed the body and Retry-After), then its
+// status.
+HttpResponse Perform(CURL* c, HttpResponse* response) {
+  CURLcode code = curl_easy_perform(c);
+  if (code != CURLE_OK) {
+    HttpResponse failed =
+        TransportError(code == CURLE_ABORTED_BY_CALLBACK ? "abandoned" : curl_easy_strerror(code));
+    failed.certificate_error = code == CURLE_PEER_FAILED_VERIFICATION ||
+                               code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM;
+    return failed;
+  }
+  code = curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response->status);
+  if (code != CURLE_OK) {
+    return TransportError(std::string("cannot read the HTTP status: ") + curl_easy_strerror(code));
+  }
+  return std::move(*response);
+}
+
 class CurlHttpClient final : public HttpClient {
  public:
   // After a curl_global_init that worked, which the destructor balances.
@@ -73,76 +151,16 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   HttpResponse Send(const HttpRequest& request) override {
-    HttpResponse response;
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl) return TransportError("cannot initialise libcurl");
-    CURL* c = curl.get();
-    std::unique_ptr<curl_slist, SlistDeleter> headers;
-    bool headers_complete = true;
-    auto add_header = [&](const std::string& header) {
-      // On failure the list is left as it was, still owned here.
-      curl_slist* longer = curl_slist_append(headers.get(), header.c_str());
-      if (!longer) {
-        headers_complete = false;
-        return;
-      }
-      headers.release();
-      headers.reset(longer);
-    };
-    OptionErrors options;
-#define HEARTBEAT_SETOPT(option, value) options.Check(#option, curl_easy_setopt(c, option, value))
-    if (!request.bearer_token.empty()) add_header("Authorization: Bearer " + request.bearer_token);
-    if (request.method == "POST") {
-      add_header("Content-Type: application/json");
-      HEARTBEAT_SETOPT(CURLOPT_POST, 1L);
-      HEARTBEAT_SETOPT(CURLOPT_POSTFIELDS, request.json_body.c_str());
-      HEARTBEAT_SETOPT(CURLOPT_POSTFIELDSIZE, static_cast<long>(request.json_body.size()));
-    }
-    add_header("Accept: application/json");
-    if (!headers_complete) return TransportError("cannot build the request's headers");
-    HEARTBEAT_SETOPT(CURLOPT_URL, request.url.c_str());
-    HEARTBEAT_SETOPT(CURLOPT_HTTPHEADER, headers.get());
-#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85: the older CURLOPT_PROTOCOLS is deprecated there
-    HEARTBEAT_SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
-#else  // older system libcurl, e.g. on macOS 12
-    HEARTBEAT_SETOPT(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    HEARTBEAT_SETOPT(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would carry the token away
-    HEARTBEAT_SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
-    HEARTBEAT_SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+    std::unique_ptr<curl_slist, SlistDeleter> headers = RequestHeaders(request);
+    if (!headers) return TransportError("cannot build the request's headers");
     curl_blob blob{ca_blob_.data(), ca_blob_.size(), CURL_BLOB_NOCOPY};
-    if (!ca_blob_.empty()) HEARTBEAT_SETOPT(CURLOPT_CAINFO_BLOB, &blob);
-    HEARTBEAT_SETOPT(CURLOPT_NOSIGNAL, 1L);
-    HEARTBEAT_SETOPT(CURLOPT_TIMEOUT, static_cast<long>(request.timeout_s));
-    HEARTBEAT_SETOPT(CURLOPT_CONNECTTIMEOUT,
-                     std::min<long>(request.timeout_s, kMaxConnectTimeoutS));
-    HEARTBEAT_SETOPT(CURLOPT_USERAGENT, "heartbeat-agent/" HEARTBEAT_VERSION);
-    HEARTBEAT_SETOPT(CURLOPT_WRITEFUNCTION, AppendBody);
-    HEARTBEAT_SETOPT(CURLOPT_WRITEDATA, &response.body);
-    HEARTBEAT_SETOPT(CURLOPT_HEADERFUNCTION, ReadRetryAfter);
-    HEARTBEAT_SETOPT(CURLOPT_HEADERDATA, &response.retry_after_s);
-    if (request.abandon_if) {
-      HEARTBEAT_SETOPT(CURLOPT_XFERINFOFUNCTION, AskAbandon);
-      HEARTBEAT_SETOPT(CURLOPT_XFERINFODATA, &request.abandon_if);
-      HEARTBEAT_SETOPT(CURLOPT_NOPROGRESS, 0L);
-    }
-#undef HEARTBEAT_SETOPT
-    if (!options.first().empty()) return TransportError(options.first());
-
-    CURLcode code = curl_easy_perform(c);
-    if (code != CURLE_OK) {
-      HttpResponse failed = TransportError(
-          code == CURLE_ABORTED_BY_CALLBACK ? "abandoned" : curl_easy_strerror(code));
-      failed.certificate_error = code == CURLE_PEER_FAILED_VERIFICATION ||
-                                 code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM;
-      return failed;
-    }
-    code = curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-    if (code != CURLE_OK) {
-      return TransportError(std::string("cannot read the HTTP status: ") +
-                            curl_easy_strerror(code));
-    }
-    return response;
+    HttpResponse response;
+    std::string refused = SetOptions(curl.get(), request, headers.get(),
+                                     ca_blob_.empty() ? nullptr : &blob, &response);
+    if (!refused.empty()) return TransportError(refused);
+    return Perform(curl.get(), &response);
   }
 
  private:
