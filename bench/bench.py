@@ -152,7 +152,9 @@ class Bench:
         minimal = self.spawn([MINIMAL, d / "minimal.sock"])
         sockets = ["status-one", "heartbeat", "status-pool", "fcgiwrap", "php-fpm", "minimal"]
         if self.before:
-            before = self.spawn([self.before / "status.fcgi", "--listen", d / "status-before.sock"], env=env)
+            before_env = self.seed_before(line)
+            before = self.spawn([self.before / "status.fcgi", "--listen", d / "status-before.sock"],
+                                env=before_env)
             self.rss_pids[BEFORE[0]] = [before.pid]
             sockets.append("status-before")
         self.rss_pids = {"status.fcgi": [one.pid], "status.fcgi 1 conn/req": [one.pid],
@@ -183,6 +185,21 @@ class Bench:
             'wrk.method = "POST"\nwrk.body = \'{"device":"bench","state":"active"}\'\n'
             'wrk.headers["Content-Type"] = "application/json"\n'
             f'wrk.headers["Authorization"] = "Bearer {self.token}"\n')
+
+    def seed_before(self, token_line):
+        """The other build's own database, online: its schema may be older than ours, which a
+        build refuses to open. Its heartbeat.fcgi, run once as plain CGI, writes the beat."""
+        d = self.d
+        (d / "before.conf").write_text(f"{token_line}\ndatabase = {d}/before.db\n")
+        env = dict(os.environ, HEARTBEAT_CONFIG=str(d / "before.conf"))
+        body = b'{"device":"bench","state":"active"}'
+        cgi = dict(env, REQUEST_METHOD="POST", CONTENT_TYPE="application/json",
+                   CONTENT_LENGTH=str(len(body)), HTTP_AUTHORIZATION=f"Bearer {self.token}",
+                   REMOTE_ADDR="127.0.0.1", GATEWAY_INTERFACE="CGI/1.1")
+        answer = subprocess.run([self.before / "heartbeat.fcgi"], input=body, env=cgi,
+                                capture_output=True, check=True)
+        assert answer.stdout.startswith(b"Status: 200"), answer.stdout[:200]
+        return env
 
     def heartbeat(self):
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/heartbeat", method="POST",
@@ -347,7 +364,7 @@ def main():
     parser.add_argument("--rates", help="comma-separated fixed rates in requests/s (default 1000,10000; "
                                         "0 for none)")
     parser.add_argument("--before", type=pathlib.Path,
-                        help="a folder with another build's status.fcgi, measured as a row of its own")
+                        help="a folder with another build's status.fcgi and heartbeat.fcgi, measured as a row of its own")
     args = parser.parse_args()
     rounds, seconds = (1, 1) if args.quick else (5, 4)
     rounds, seconds = args.rounds or rounds, args.seconds or seconds

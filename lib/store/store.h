@@ -30,7 +30,7 @@ using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 class Store final : public Storage {
  public:
   // The schema version this program writes; older files are migrated on open.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating it if missing) the database at `path` and migrates its schema.
   // Unavailable, with SQLite's reason, if the file cannot be opened, read or written.
