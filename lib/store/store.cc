@@ -65,8 +65,9 @@ static_assert(kMigrationCount == Store::kSchemaVersion, "one migration per schem
 // needs in one statement. The activity is the newest by time, the first name on a tie, so that
 // the answer is stable; each of its columns is the first entry of the devices_doing index
 // (covering, so no row of the table is read), never a sort.
-#define HEARTBEAT_DOING(column)                                                       \
-  "(SELECT " column " FROM devices WHERE state = 'active' AND activity_kind IS NOT NULL" \
+#define HEARTBEAT_DOING(column)                                        \
+  "(SELECT " column                                                    \
+  " FROM devices WHERE state = 'active' AND activity_kind IS NOT NULL" \
   " ORDER BY at_ms DESC, name LIMIT 1)"
 constexpr const char* kReadPresenceSql =
     "SELECT max(CASE WHEN state = 'active' THEN at_ms END),"

@@ -268,8 +268,8 @@ BOOST_AUTO_TEST_CASE(a_version_4_file_gains_the_index_of_the_shown_activity) {
   BOOST_REQUIRE(Store::Open(path).ok());
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  int rc = sqlite3_exec(db, "DROP INDEX devices_doing; PRAGMA user_version = 4;", nullptr,
-                        nullptr, nullptr);
+  int rc = sqlite3_exec(db, "DROP INDEX devices_doing; PRAGMA user_version = 4;", nullptr, nullptr,
+                        nullptr);
   sqlite3_close(db);
   BOOST_REQUIRE(rc == SQLITE_OK);
 
