@@ -26,6 +26,17 @@ std::string QueryText(const std::string& path, const char* sql) {
   return text;
 }
 
+// One `active` heartbeat of `device` that states `activity`, with `activity = on`.
+Status RecordActivity(Store& store, std::string_view device, int64_t at_ms,
+                      const Activity& activity) {
+  HeartbeatWrite write;
+  write.device = device;
+  write.at_ms = at_ms;
+  write.activity = &activity;
+  write.activity_shown = true;
+  return store.RecordHeartbeat(write);
+}
+
 BOOST_AUTO_TEST_SUITE(store)
 
 BOOST_AUTO_TEST_CASE(creates_a_versioned_wal_database) {
@@ -192,7 +203,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_to_incremental_auto_vacuum) {
 
 // What versions 4 and 5 added to the devices table taken away again, and the version set to
 // `more_sql` run after it: a file as an older program left it.
-void UndoVersion4(const std::string& path, const char* more_sql) {
+void UndoVersions4And5(const std::string& path, const char* more_sql) {
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   const std::string sql = std::string(
@@ -215,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_keeps_its_devices_and_gains_the_note_and_h
     BOOST_REQUIRE(store.ok());
     BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 5).ok());
   }
-  UndoVersion4(path, "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;");
+  UndoVersions4And5(path, "DROP TABLE note; DROP TABLE active_minutes; PRAGMA user_version = 2;");
 
   auto store = Store::Open(path);
   BOOST_REQUIRE(store.ok());
@@ -238,7 +249,7 @@ BOOST_AUTO_TEST_CASE(a_version_3_file_keeps_its_devices_and_gains_their_activiti
     BOOST_REQUIRE(store.ok());
     BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 5).ok());
   }
-  UndoVersion4(path, "PRAGMA user_version = 3;");
+  UndoVersions4And5(path, "PRAGMA user_version = 3;");
   BOOST_REQUIRE(QueryText(path, "SELECT count(*) FROM pragma_table_info('devices')") == "4");
 
   auto store = Store::Open(path);
@@ -247,12 +258,7 @@ BOOST_AUTO_TEST_CASE(a_version_3_file_keeps_its_devices_and_gains_their_activiti
   BOOST_TEST(QueryText(path, "SELECT name || at_ms FROM devices") == "mac5");
   BOOST_TEST(!store.value()->ReadPresence().value().activity.has_value());
   const Activity call{ActivityKind::kCall, "", "", ""};
-  HeartbeatWrite write;
-  write.device = "mac";
-  write.at_ms = 10;
-  write.activity = &call;
-  write.activity_shown = true;
-  BOOST_REQUIRE(store.value()->RecordHeartbeat(write).ok());
+  BOOST_REQUIRE(RecordActivity(*store.value(), "mac", 10, call).ok());
   BOOST_TEST((store.value()->ReadPresence().value().activity == call));
   // A value the schema does not know is refused by the file itself.
   sqlite3* db = nullptr;
@@ -286,14 +292,8 @@ BOOST_AUTO_TEST_CASE(the_shown_activity_on_a_tie_is_the_first_names) {
   BOOST_REQUIRE(store.ok());
   const Activity coding{ActivityKind::kCoding, "", "", "Xcode"};
   const Activity call{ActivityKind::kCall, "", "", ""};
-  for (const auto& [device, activity] : {std::pair{"zed", &coding}, std::pair{"abe", &call}}) {
-    HeartbeatWrite write;
-    write.device = device;
-    write.at_ms = 1000;
-    write.activity = activity;
-    write.activity_shown = true;
-    BOOST_REQUIRE(store.value()->RecordHeartbeat(write).ok());
-  }
+  BOOST_REQUIRE(RecordActivity(*store.value(), "zed", 1000, coding).ok());
+  BOOST_REQUIRE(RecordActivity(*store.value(), "abe", 1000, call).ok());
   auto facts = store.value()->ReadPresence();
   BOOST_REQUIRE(facts.ok());
   BOOST_TEST((facts.value().activity == call));
@@ -308,12 +308,7 @@ BOOST_AUTO_TEST_CASE(a_presence_read_allocates_no_temporary_table) {
   BOOST_REQUIRE(store.ok());
   const Activity call{ActivityKind::kCall, "", "", ""};
   for (const char* device : {"laptop", "desktop", "phone"}) {
-    HeartbeatWrite write;
-    write.device = device;
-    write.at_ms = 1000;
-    write.activity = &call;
-    write.activity_shown = true;
-    BOOST_REQUIRE(store.value()->RecordHeartbeat(write).ok());
+    BOOST_REQUIRE(RecordActivity(*store.value(), device, 1000, call).ok());
   }
   BOOST_REQUIRE(store.value()->ReadPresence().ok());  // the statement prepared, the pages cached
   sqlite3_int64 used = 0, highest = 0;
