@@ -1,6 +1,7 @@
 #include "cgi_request.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -24,26 +25,53 @@ struct Variable {
   std::string Request::*field;  // null: CONTENT_LENGTH, which is parsed
 };
 
+// In order of name length, so that a name is compared only with those of its own length (at
+// most two): most names a web server sends are of other lengths.
 constexpr Variable kVariables[] = {
-    {"REQUEST_METHOD", &Request::method},
-    {"QUERY_STRING", &Request::query},
     {"PATH_INFO", &Request::path_info},
     {"REMOTE_ADDR", &Request::remote_addr},
-    {"HTTP_AUTHORIZATION", &Request::authorization},
-    {"CONTENT_TYPE", &Request::content_type},
-    {"HTTP_IF_NONE_MATCH", &Request::if_none_match},
     {"HTTP_ORIGIN", &Request::origin},
-    {"HEARTBEAT_CONFIG", &Request::config_param},
+    {"QUERY_STRING", &Request::query},
+    {"CONTENT_TYPE", &Request::content_type},
+    {"REQUEST_METHOD", &Request::method},
     {"CONTENT_LENGTH", nullptr},
+    {"HEARTBEAT_CONFIG", &Request::config_param},
+    {"HTTP_AUTHORIZATION", &Request::authorization},
+    {"HTTP_IF_NONE_MATCH", &Request::if_none_match},
 };
 constexpr size_t kVariableCount = sizeof kVariables / sizeof kVariables[0];
+constexpr size_t kLongestName = kVariables[kVariableCount - 1].name.size();
+
+// first[n]: the index in kVariables of the first name of n bytes or more.
+struct ByLength {
+  uint8_t first[kLongestName + 2] = {};
+};
+constexpr ByLength IndexByLength() {
+  ByLength index;
+  size_t i = 0;
+  for (size_t length = 0; length <= kLongestName + 1; ++length) {
+    while (i < kVariableCount && kVariables[i].name.size() < length) ++i;
+    index.first[length] = static_cast<uint8_t>(i);
+  }
+  return index;
+}
+constexpr ByLength kByLength = IndexByLength();
+
+constexpr bool SortedByLength() {
+  for (size_t i = 1; i < kVariableCount; ++i) {
+    if (kVariables[i - 1].name.size() > kVariables[i].name.size()) return false;
+  }
+  return true;
+}
+static_assert(SortedByLength(), "kByLength needs kVariables in order of name length");
 
 }  // namespace
 
 void RequestBuilder::Add(std::string_view name, std::string_view value) {
   static_assert(sizeof seen_ == kVariableCount, "one flag per variable");
-  for (size_t i = 0; i < kVariableCount; ++i) {
-    if (kVariables[i].name != name) continue;
+  if (name.size() > kLongestName) return;
+  for (size_t i = kByLength.first[name.size()]; i < kByLength.first[name.size() + 1]; ++i) {
+    if (std::memcmp(kVariables[i].name.data(), name.data(), name.size()) != 0) continue;
     if (seen_[i]) return;
     seen_[i] = true;
     if (kVariables[i].field) {

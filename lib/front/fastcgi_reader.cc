@@ -64,7 +64,7 @@ FastCgiReader::Event FastCgiReader::Record(const Header& header, std::string_vie
     case kParams:
       if (params_done_) return Event::kNeedMore;  // a stream already ended
       if (content.empty()) {
-        if (!PairsWellFormed(request_.params, limits_.pair)) return Event::kMalformed;
+        if (!ReadPairs(request_.params, limits_.pair, &request_.pairs)) return Event::kMalformed;
         params_done_ = true;
         return Event::kNeedMore;
       }

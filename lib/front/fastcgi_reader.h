@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fastcgi_records.h"
 #include "http.h"
@@ -34,10 +35,11 @@ struct FastCgiLimits {
 // A request that has arrived whole.
 struct FastCgiRequest {
   uint16_t id = 0;
-  bool keep_connection = false;  // FCGI_KEEP_CONN: the connection is to stay open after it
-  std::string params;            // the name-value pairs as sent, checked well-formed
-  std::string body;              // the first FastCgiLimits::kept_body_bytes of the body
-  bool body_cut = false;         // more body followed what is kept, and was dropped
+  bool keep_connection = false;          // FCGI_KEEP_CONN: the connection is to stay open after it
+  std::string params;                    // the name-value pairs as sent
+  std::vector<fastcgi::PairSpan> pairs;  // where each of them lies in `params`
+  std::string body;                      // the first FastCgiLimits::kept_body_bytes of the body
+  bool body_cut = false;                 // more body followed what is kept, and was dropped
 };
 
 class FastCgiReader {

@@ -32,15 +32,28 @@ void AppendLength(size_t length, std::string* out) {
   out->push_back(static_cast<char>(length & 0xff));
 }
 
+void FillHeader(unsigned char type, uint16_t request_id, size_t content, size_t padding,
+                char* header) {
+  header[0] = static_cast<char>(kVersion);
+  header[1] = static_cast<char>(type);
+  header[2] = static_cast<char>(request_id >> 8);
+  header[3] = static_cast<char>(request_id & 0xff);
+  header[4] = static_cast<char>(content >> 8);
+  header[5] = static_cast<char>(content & 0xff);
+  header[6] = static_cast<char>(padding);
+  header[7] = 0;
+}
+
 void AppendHeader(unsigned char type, uint16_t request_id, size_t content, size_t padding,
                   std::string* out) {
-  const char header[kHeaderBytes] = {
-      static_cast<char>(kVersion),        static_cast<char>(type),
-      static_cast<char>(request_id >> 8), static_cast<char>(request_id & 0xff),
-      static_cast<char>(content >> 8),    static_cast<char>(content & 0xff),
-      static_cast<char>(padding),         0};
+  char header[kHeaderBytes];
+  FillHeader(type, request_id, content, padding, header);
   out->append(header, kHeaderBytes);
 }
+
+// The largest multiple of 8 a record holds: every record of a stream but the last needs no
+// padding.
+constexpr size_t kChunk = kMaxContentBytes & ~size_t{7};
 
 }  // namespace
 
@@ -74,11 +87,16 @@ PairResult NextPair(std::string_view* data, const PairLimits& limits, std::strin
   return PairResult::kPair;
 }
 
-bool PairsWellFormed(std::string_view data, const PairLimits& limits) {
+bool ReadPairs(std::string_view data, const PairLimits& limits, std::vector<PairSpan>* pairs) {
+  pairs->clear();
+  const char* const start = data.data();
   std::string_view name, value;
   for (;;) {
     switch (NextPair(&data, limits, &name, &value)) {
       case PairResult::kPair:
+        pairs->push_back(
+            {static_cast<uint32_t>(name.data() - start), static_cast<uint32_t>(name.size()),
+             static_cast<uint32_t>(value.data() - start), static_cast<uint32_t>(value.size())});
         continue;
       case PairResult::kEnd:
         return true;
@@ -106,14 +124,33 @@ void AppendRecord(unsigned char type, uint16_t request_id, std::string_view cont
 
 void AppendStream(unsigned char type, uint16_t request_id, std::string_view data,
                   std::string* out) {
-  // The largest multiple of 8 that fits: every record but the last needs no padding.
-  constexpr size_t kChunk = kMaxContentBytes & ~size_t{7};
   out->reserve(out->size() + data.size() + (data.size() / kChunk + 3) * 16);
   while (!data.empty()) {
     const size_t n = data.size() < kChunk ? data.size() : kChunk;
     AppendRecord(type, request_id, data.substr(0, n), out);
     data.remove_prefix(n);
   }
+  AppendRecord(type, request_id, {}, out);
+}
+
+size_t OpenStream(std::string* out) {
+  const size_t opened_at = out->size();
+  out->append(kHeaderBytes, '\0');
+  return opened_at;
+}
+
+void CloseStream(unsigned char type, uint16_t request_id, size_t opened_at, std::string* out) {
+  const size_t data = out->size() - opened_at - kHeaderBytes;
+  if (data == 0 || data > kChunk) {
+    // No data (a stream of only its end), or more than one record holds: framed as a copy.
+    const std::string written = out->substr(opened_at + kHeaderBytes);
+    out->resize(opened_at);
+    AppendStream(type, request_id, written, out);
+    return;
+  }
+  const size_t padding = (8 - data % 8) % 8;
+  FillHeader(type, request_id, data, padding, &(*out)[opened_at]);
+  out->append(padding, '\0');
   AppendRecord(type, request_id, {}, out);
 }
 

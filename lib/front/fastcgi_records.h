@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace heartbeat {
 namespace fastcgi {
@@ -69,8 +70,23 @@ enum class PairResult {
 PairResult NextPair(std::string_view* data, const PairLimits& limits, std::string_view* name,
                     std::string_view* value);
 
-// Whether `data` is a whole stream of pairs within `limits`.
-bool PairsWellFormed(std::string_view data, const PairLimits& limits);
+// Where a pair lies in the stream it was read from: offsets, which stay true in a copy of it.
+struct PairSpan {
+  uint32_t name_at = 0;
+  uint32_t name_bytes = 0;
+  uint32_t value_at = 0;
+  uint32_t value_bytes = 0;
+  std::string_view Name(std::string_view stream) const {
+    return stream.substr(name_at, name_bytes);
+  }
+  std::string_view Value(std::string_view stream) const {
+    return stream.substr(value_at, value_bytes);
+  }
+};
+
+// Every pair of `data` (under 4 GiB), in order, into *pairs (emptied first, its room kept).
+// False unless `data` is a whole stream of pairs within `limits`.
+bool ReadPairs(std::string_view data, const PairLimits& limits, std::vector<PairSpan>* pairs);
 
 // The encoding NextPair reads, appended to *out.
 void AppendPair(std::string_view name, std::string_view value, std::string* out);
@@ -82,6 +98,12 @@ void AppendRecord(unsigned char type, uint16_t request_id, std::string_view cont
 // A stream (STDOUT, STDERR): `data` cut into records of at most kMaxContentBytes, then the
 // empty record that ends it.
 void AppendStream(unsigned char type, uint16_t request_id, std::string_view data, std::string* out);
+
+// The same stream, its data written straight into *out rather than copied from elsewhere:
+// OpenStream leaves room for the first record's header and returns where it begins; once the
+// data is appended after it, CloseStream frames it, byte for byte as AppendStream would.
+size_t OpenStream(std::string* out);
+void CloseStream(unsigned char type, uint16_t request_id, size_t opened_at, std::string* out);
 
 void AppendEndRequest(uint16_t request_id, uint32_t app_status, unsigned char protocol_status,
                       std::string* out);

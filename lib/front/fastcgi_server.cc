@@ -278,11 +278,8 @@ class ConnectionLoop {
   void Handle(Connection* c) {
     FastCgiRequest& wire = c->reader.request();
     RequestBuilder builder;
-    std::string_view pairs = wire.params;
-    std::string_view name, value;
-    while (fastcgi::NextPair(&pairs, FastCgiLimits().pair, &name, &value) ==
-           fastcgi::PairResult::kPair) {
-      builder.Add(name, value);
+    for (const fastcgi::PairSpan& pair : wire.pairs) {
+      builder.Add(pair.Name(wire.params), pair.Value(wire.params));
     }
     Request& request = builder.request();
     if (ExpectsBody(request)) {
@@ -294,13 +291,14 @@ class ConnectionLoop {
       }
       FinishBody(&request);
     }
-    answer_.clear();
-    AppendCgiResponse(handler_.Handle(request), &answer_);
+    const Response response = handler_.Handle(request);
     if (c->out_sent == c->out.size()) {
       c->out.clear();
       c->out_sent = 0;
     }
-    fastcgi::AppendStream(fastcgi::kStdout, wire.id, answer_, &c->out);
+    const size_t stream = fastcgi::OpenStream(&c->out);
+    AppendCgiResponse(response, &c->out);
+    fastcgi::CloseStream(fastcgi::kStdout, wire.id, stream, &c->out);
     fastcgi::AppendEndRequest(wire.id, 0, fastcgi::kRequestComplete, &c->out);
     if (!wire.keep_connection) c->closing = true;
     c->arriving_since_ms = 0;  // a next request's deadlines count from its own first byte
@@ -562,7 +560,6 @@ class ConnectionLoop {
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
   std::unordered_set<Connection*> timed_;  // those of connections_ with a deadline
   std::vector<char> read_buffer_;          // every read goes here first
-  std::string answer_;                     // reused for every answer
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "path_name.h"
 #include "program_options.h"
+#include "store.h"
 #include "worker_pool.h"
 
 namespace heartbeat {
@@ -134,6 +135,7 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
     std::printf("%s %s\n", program.name, HEARTBEAT_VERSION);
     return 0;
   }
+  ConfigureSqliteForOneThread();  // the loop and the CGI path are one thread each
   SystemClock clock;
   ConfigCache configs(clock);
   StoreCache stores(clock);

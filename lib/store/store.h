@@ -27,6 +27,11 @@ struct StatementDeleter {
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
+// For a program whose one thread is the only user of SQLite, before its first connection:
+// no mutexes and no memory statistics, which a status read would otherwise pay for on every
+// lock and allocation.
+void ConfigureSqliteForOneThread();
+
 class Store final : public Storage {
  public:
   // The schema version this program writes; older files are migrated on open.

@@ -129,9 +129,17 @@ BOOST_AUTO_TEST_CASE(pairs_past_the_limits_or_the_data_are_malformed) {
   BOOST_TEST((judge(std::string("\xff\xff\xff\xff\0", 5)) == PairResult::kMalformed));
   BOOST_TEST((judge(std::string("\1\1a", 3)) == PairResult::kMalformed));  // value runs past
   BOOST_TEST((judge(std::string("\x80\0\0", 3)) == PairResult::kMalformed));
-  BOOST_TEST(PairsWellFormed(std::string("\1\1ab\0\0", 6), limits));
-  BOOST_TEST(!PairsWellFormed(std::string("\1\1ab\0", 5), limits));
-  BOOST_TEST(PairsWellFormed("", limits));
+  std::vector<PairSpan> pairs(3);
+  const std::string two("\1\1ab\0\0", 6);
+  BOOST_TEST(ReadPairs(two, limits, &pairs));
+  BOOST_TEST_REQUIRE(pairs.size() == 2u);
+  BOOST_TEST(pairs[0].Name(two) == "a");
+  BOOST_TEST(pairs[0].Value(two) == "b");
+  BOOST_TEST(pairs[1].Name(two) == "");
+  BOOST_TEST(pairs[1].Value(two) == "");
+  BOOST_TEST(!ReadPairs(std::string("\1\1ab\0", 5), limits, &pairs));
+  BOOST_TEST(ReadPairs("", limits, &pairs));
+  BOOST_TEST(pairs.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
