@@ -69,6 +69,24 @@ BOOST_AUTO_TEST_CASE(a_stream_is_cut_into_records_and_ends_with_an_empty_one) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_stream_written_in_place_is_framed_as_append_stream_frames_it) {
+  for (size_t length :
+       {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{65528}, size_t{65529}, size_t{200000}}) {
+    BOOST_TEST_CONTEXT(length) {
+      std::string data(length, '\0');
+      for (size_t i = 0; i < length; ++i) data[i] = static_cast<char>(i * 7);
+      // After output already waiting, as on a kept connection.
+      std::string expected = "waiting";
+      AppendStream(kStdout, 3, data, &expected);
+      std::string out = "waiting";
+      const size_t opened_at = OpenStream(&out);
+      out += data;
+      CloseStream(kStdout, 3, opened_at, &out);
+      BOOST_TEST((out == expected));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(end_request_and_unknown_type_carry_their_fields) {
   std::string out;
   AppendEndRequest(7, 0x01020304, kCantMpxConn, &out);
