@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include "json_text.h"
+#include "short_text.h"
 
 namespace heartbeat {
 
@@ -33,6 +34,43 @@ const char* ReasonPhrase(int status) {
     default:
       return "Unknown";
   }
+}
+
+void Response::AddHeader(std::string_view name, std::string_view value) {
+  // Every answer has a handful: one allocation holds them all.
+  if (header_lines_.empty()) header_lines_.reserve(256);
+  AppendAll(&header_lines_, {name, ": ", value, "\r\n"});
+}
+
+namespace {
+
+// The first line of *lines as a header, which is then taken off; false when none is left.
+bool NextHeader(std::string_view* lines, std::string_view* name, std::string_view* value) {
+  if (lines->empty()) return false;
+  const size_t end = lines->find("\r\n");
+  const std::string_view line = lines->substr(0, end);
+  lines->remove_prefix(end == std::string_view::npos ? lines->size() : end + 2);
+  const size_t colon = line.find(": ");
+  *name = line.substr(0, colon);
+  *value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 2);
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string_view, std::string_view>> Response::Headers() const {
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  std::string_view lines = header_lines_, name, value;
+  while (NextHeader(&lines, &name, &value)) headers.emplace_back(name, value);
+  return headers;
+}
+
+std::optional<std::string_view> Response::FindHeader(std::string_view wanted) const {
+  std::string_view lines = header_lines_, name, value;
+  while (NextHeader(&lines, &name, &value)) {
+    if (name == wanted) return value;
+  }
+  return std::nullopt;
 }
 
 void AddCommonHeaders(Response* response) {

@@ -2,6 +2,7 @@
 // (cgi_request.h, server_program.cc, fastcgi_server.cc) know where they come from.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,21 +31,21 @@ constexpr size_t kMaxBodyBytes = 4096;
 
 struct Response {
   int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool omit_body = false;  // HEAD: headers as for GET, no body
 
-  void AddHeader(std::string name, std::string value) {
-    if (headers.empty()) headers.reserve(8);  // every answer has a handful: one allocation
-    headers.emplace_back(std::move(name), std::move(value));
-  }
-  // The first header of that name (case-sensitive, as we write them), or nullptr.
-  const std::string* FindHeader(std::string_view name) const {
-    for (const auto& header : headers) {
-      if (header.first == name) return &header.second;
-    }
-    return nullptr;
-  }
+  // Adds the header "name: value". The lines are kept as they are written (header_lines), so
+  // that an answer's headers cost one buffer, not a string for each name and value.
+  void AddHeader(std::string_view name, std::string_view value);
+  // The value of the first header of that name (case-sensitive, as we write them).
+  std::optional<std::string_view> FindHeader(std::string_view name) const;
+  // Each header as (name, value), in the order added.
+  std::vector<std::pair<std::string_view, std::string_view>> Headers() const;
+  // "Name: value\r\n" for each header, in the order added.
+  const std::string& header_lines() const { return header_lines_; }
+
+ private:
+  std::string header_lines_;
 };
 
 // The reason phrase for the status codes we send.

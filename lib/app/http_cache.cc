@@ -14,15 +14,16 @@ std::string_view StripWeak(std::string_view tag) {
 
 }  // namespace
 
-std::string EntityTag(std::string_view representation) {
+ShortText<18> EntityTag(std::string_view representation) {
   uint64_t hash = 14695981039346656037ull;
   for (char c : representation) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ull;
   }
-  std::string tag(18, '"');  // a quoted 16-digit hex number
+  char tag[18];  // a quoted 16-digit hex number
+  tag[0] = tag[17] = '"';
   for (int i = 16; i >= 1; --i, hash >>= 4) tag[i] = "0123456789abcdef"[hash & 0xf];
-  return tag;
+  return {std::string_view(tag, sizeof tag)};
 }
 
 bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
@@ -39,8 +40,8 @@ bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
   return false;
 }
 
-std::string PublicMaxAge(int64_t seconds) {
-  return "public, max-age=" + std::to_string(seconds < 0 ? 0 : seconds);
+ShortText<35> PublicMaxAge(int64_t seconds) {
+  return {"public, max-age=", Decimal(static_cast<uint64_t>(seconds < 0 ? 0 : seconds)).view()};
 }
 
 int64_t OnlineMaxAgeSeconds(int64_t online_remaining_ms) {

@@ -112,13 +112,13 @@ std::string Representation(StatusFormat format, Presence presence, const StatusD
 
 // 200 with the body, or 304 when If-None-Match holds its ETag; both with the same caching.
 Response Cacheable(const Request& request, StatusFormat format, std::string body, int64_t max_age) {
-  std::string etag = EntityTag(body);
+  const auto etag = EntityTag(body);
   bool not_modified =
-      !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag);
+      !request.if_none_match.empty() && IfNoneMatchMatches(request.if_none_match, etag.view());
   Response response =
       not_modified ? WithBody(304, format, std::string()) : WithBody(200, format, std::move(body));
-  response.AddHeader("Cache-Control", PublicMaxAge(max_age));
-  response.AddHeader("ETag", std::move(etag));
+  response.AddHeader("Cache-Control", PublicMaxAge(max_age).view());
+  response.AddHeader("ETag", etag.view());
   return response;
 }
 

@@ -17,6 +17,23 @@ class SystemClock final : public Clock {
   int64_t NowMs() const override;
 };
 
+// The system clock as read at the last Mark(), or read now before the first: for what needs
+// the time only to the second, such as the caches' look for a changed file, and is asked for
+// it on every request. The FastCGI loop marks it once a wake, however many requests it serves.
+class MarkedClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return marked_ ? marked_ms_ : system_.NowMs(); }
+  void Mark() {
+    marked_ms_ = system_.NowMs();
+    marked_ = true;
+  }
+
+ private:
+  SystemClock system_;
+  int64_t marked_ms_ = 0;
+  bool marked_ = false;
+};
+
 // Milliseconds on a clock that never jumps (CLOCK_MONOTONIC): for timeouts and pauses, which a
 // change of the wall clock must not stretch or cut.
 int64_t MonotonicMs();

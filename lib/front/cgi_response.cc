@@ -1,6 +1,9 @@
 #include "cgi_response.h"
 
+#include <cstdint>
 #include <string>
+
+#include "short_text.h"
 
 namespace heartbeat {
 
@@ -11,25 +14,13 @@ std::string SerializeResponse(const Response& response) {
 }
 
 void AppendCgiResponse(const Response& response, std::string* out) {
-  *out += "Status: ";
-  *out += std::to_string(response.status);
-  *out += ' ';
-  *out += ReasonPhrase(response.status);
-  *out += "\r\n";
-  for (const auto& [name, value] : response.headers) {
-    *out += name;
-    *out += ": ";
-    *out += value;
-    *out += "\r\n";
-  }
-  bool has_body = response.status != 204 && response.status != 304;
-  if (has_body) {
-    *out += "Content-Length: ";
-    *out += std::to_string(response.body.size());
-    *out += "\r\n";
-  }
-  *out += "\r\n";
-  if (has_body && !response.omit_body) *out += response.body;
+  const bool has_body = response.status != 204 && response.status != 304;
+  const auto status = Decimal(static_cast<uint64_t>(response.status));
+  const auto length = Decimal(response.body.size());
+  AppendAll(out, {"Status: ", status.view(), " ", ReasonPhrase(response.status), "\r\n",
+                  response.header_lines(), has_body ? "Content-Length: " : "",
+                  has_body ? length.view() : "", has_body ? "\r\n" : "", "\r\n",
+                  has_body && !response.omit_body ? std::string_view(response.body) : ""});
 }
 
 }  // namespace heartbeat

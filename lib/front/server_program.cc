@@ -55,17 +55,21 @@ std::string StartUpConfigPath(const char* argv0) {
 }
 
 // The program's endpoint with what it needs from the process. A wake of the FastCGI loop
-// starts a batch of the status path's shared presence read.
+// starts a batch of the status path's shared presence read, and reads the caches' clock.
 class ProgramHandler final : public RequestHandler {
  public:
-  ProgramHandler(const ServerProgram& program, Services& services)
-      : program_(program), services_(services) {}
+  ProgramHandler(const ServerProgram& program, Services& services, MarkedClock& cache_clock)
+      : program_(program), services_(services), cache_clock_(cache_clock) {}
   Response Handle(const Request& request) override { return program_.handle(request, services_); }
-  void StartBatch() override { services_.presence_reads.StartBatch(); }
+  void StartBatch() override {
+    services_.presence_reads.StartBatch();
+    cache_clock_.Mark();
+  }
 
  private:
   const ServerProgram& program_;
   Services& services_;
+  MarkedClock& cache_clock_;
 };
 
 // --listen: opens the program's own socket and serves it in one or more processes.
@@ -137,12 +141,13 @@ int RunServerProgram(const ServerProgram& program, int argc, char** argv) {
   }
   ConfigureSqliteForOneThread();  // the loop and the CGI path are one thread each
   SystemClock clock;
-  ConfigCache configs(clock);
-  StoreCache stores(clock);
+  MarkedClock cache_clock;
+  ConfigCache configs(cache_clock);
+  StoreCache stores(cache_clock);
   Services services(configs, stores, clock);
   services.fallback_config_path = StartUpConfigPath(argv[0]);
   services.config_policy = std::move(options.config_policy);
-  ProgramHandler handler(program, services);
+  ProgramHandler handler(program, services, cache_clock);
   if (options.listen) return ServeOwnSocket(options.listen, options.processes, handler);
   // Under a process manager the listening socket is descriptor 0; anything else there is CGI.
   if (cgi || !IsListeningSocket(0)) return ServeCgi(handler);

@@ -13,9 +13,9 @@ namespace {
 
 // The entry for `key`, made room for: at kMaxCachedFiles entries, the least recently used
 // other one is dropped first.
-template <typename Key, typename Entry>
-Entry& CachedEntry(std::map<Key, Entry>& entries, const Key& key, uint64_t* uses) {
-  auto found = entries.find(key);
+template <typename Map, typename Wanted>
+typename Map::mapped_type& CachedEntry(Map& entries, const Wanted& wanted, uint64_t* uses) {
+  auto found = entries.find(wanted);
   if (found == entries.end()) {
     if (entries.size() >= kMaxCachedFiles) {
       auto oldest = entries.begin();
@@ -24,7 +24,7 @@ Entry& CachedEntry(std::map<Key, Entry>& entries, const Key& key, uint64_t* uses
       }
       entries.erase(oldest);
     }
-    found = entries.emplace(key, Entry{}).first;
+    found = entries.emplace(typename Map::key_type(wanted), typename Map::mapped_type{}).first;
   }
   found->second.used = ++*uses;
   return found->second;
@@ -39,7 +39,8 @@ bool SameFile(const struct stat& a, const struct stat& b) {
 }  // namespace
 
 const Result<ServerConfig>& ConfigCache::Lookup(const std::string& path, bool resolved) {
-  Entry& entry = CachedEntry(entries_, Key(resolved, path), &uses_);
+  // Looked up by a view of the path: a request that finds its entry copies nothing.
+  Entry& entry = CachedEntry(entries_, KeyView(resolved, path), &uses_);
   int64_t now = clock_.NowMs();
   bool checked_recently = now >= entry.checked_ms && now - entry.checked_ms < kRecheckIntervalMs;
   if (entry.loaded && checked_recently) return entry.config;

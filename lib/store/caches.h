@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "clock.h"
@@ -58,11 +59,19 @@ class ConfigCache final : public ConfigSource {
   };
   // A trusted path and a resolved one are kept apart even when spelled alike.
   using Key = std::pair<bool, std::string>;
+  using KeyView = std::pair<bool, std::string_view>;
+  struct KeyOrder {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return KeyView(a.first, a.second) < KeyView(b.first, b.second);
+    }
+  };
   const Result<ServerConfig>& Lookup(const std::string& path, bool resolved);
   void Load(const std::string& path, bool resolved, Entry* entry);
 
   const Clock& clock_;
-  std::map<Key, Entry> entries_;
+  std::map<Key, Entry, KeyOrder> entries_;
   uint64_t uses_ = 0;
 };
 

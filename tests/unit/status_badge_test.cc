@@ -6,8 +6,8 @@ namespace {
 
 using testing::ServerFixture;
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
+bool Has(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
 }
 
 BOOST_AUTO_TEST_SUITE(status_badge)
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(bad_labels_and_themes_are_400) {
       Response response = server.Status(query);
       BOOST_TEST(response.status == 400);
       BOOST_TEST(Has(response.body, "\"error\":\"bad_request\""));
-      for (const auto& header : response.headers) BOOST_TEST(!Has(header.second, "Set-Cookie"));
+      for (const auto& header : response.Headers()) BOOST_TEST(!Has(header.second, "Set-Cookie"));
     }
   }
   BOOST_TEST(server.Status("format=svg&label=" + std::string(32, 'a')).status == 200);

@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(no_byte_of_a_note_becomes_markup_or_a_header) {
       for (const char* raw : {"<", ">", "&", "\xe2\x80\xa8", "\xe2\x80\xa9", "\r", "\n"}) {
         if (std::string(format).empty()) BOOST_TEST(response.body.find(raw) == std::string::npos);
       }
-      for (const auto& header : response.headers) {
+      for (const auto& header : response.Headers()) {
         BOOST_TEST(header.second.find("script") == std::string::npos);
         BOOST_TEST(header.second.find("onerror") == std::string::npos);
       }

@@ -77,8 +77,8 @@ Response ServerFixture::Status(const std::string& query, const std::string& meth
 Response ServerFixture::Send(Request request) { return HandleStatus(request, services); }
 
 std::string Header(const Response& response, const std::string& name) {
-  const std::string* value = response.FindHeader(name);
-  return value ? *value : std::string();
+  const std::optional<std::string_view> value = response.FindHeader(name);
+  return value ? std::string(*value) : std::string();
 }
 
 }  // namespace heartbeat::testing
