@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include "clock.h"
+
 namespace heartbeat {
 namespace {
 
@@ -299,6 +301,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0)
     return Status::Unavailable("open database: " + path + " vanished");
+  // SQLite names the -shm after the database's full path, links resolved, as it gives it here.
+  if (const char* full_path = sqlite3_db_filename(db, "main"); full_path && *full_path) {
+    store->wal_header_ = WalHeader(std::string(full_path) + "-shm");
+  }
   store->device_ = st.st_dev;
   store->inode_ = st.st_ino;
   return store;
@@ -346,6 +352,24 @@ bool Store::StillAtPath() const {
 }
 
 Result<PresenceFacts> Store::ReadPresence() {
+  const std::optional<WalHeader::Bytes> header = wal_header_.Now();
+  const int64_t now_ms = MonotonicMs();
+  if (header && header == selected_header_ && now_ms - selected_at_ms_ < kPresenceReuseMs) {
+    return selected_facts_;
+  }
+  auto facts = SelectPresence();
+  if (!facts.ok()) {
+    selected_header_.reset();
+    return facts;
+  }
+  selected_header_ = header;
+  selected_facts_ = facts.value();
+  selected_at_ms_ = now_ms;
+  return facts;
+}
+
+Result<PresenceFacts> Store::SelectPresence() {
+  ++presence_selects_;
   sqlite3_stmt* statement = Prepared(&read_presence_, kReadPresenceSql);
   if (!statement) return Fail("prepare statement");
   auto column = [statement](int i) -> std::optional<int64_t> {

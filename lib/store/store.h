@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "result.h"
 #include "storage.h"
+#include "wal_header.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -44,8 +46,13 @@ class Store final : public Storage {
   Store& operator=(const Store&) = delete;
 
   // One SELECT over all devices (see PresenceFacts); the status path shares it among requests
-  // that arrived together (presence_reads.h).
+  // that arrived together (presence_reads.h). While the file's WAL header shows no commit
+  // since the last SELECT (wal_header.h), for at most kPresenceReuseMs, that SELECT's facts
+  // are given again without a transaction.
   Result<PresenceFacts> ReadPresence() override;
+  static constexpr int64_t kPresenceReuseMs = 1000;
+  // How many presence SELECTs this connection has run.
+  uint64_t presence_selects() const { return presence_selects_; }
 
   // Records a device's heartbeat; returns once SQLite has committed it to the WAL, so
   // it survives the death of any process (not a power loss: synchronous=NORMAL).
@@ -77,6 +84,7 @@ class Store final : public Storage {
   // (a CGI process prepares only what its one request needs); nullptr if SQLite refused it.
   sqlite3_stmt* Prepared(Statement* slot, const char* sql);
   Status Fail(const char* what);
+  Result<PresenceFacts> SelectPresence();
   // Runs `work` (returning a Status) between BEGIN IMMEDIATE and COMMIT, or ROLLBACK if it fails.
   template <typename Work>
   Status InTransaction(const char* what, Work work);
@@ -92,6 +100,13 @@ class Store final : public Storage {
   Database db_;
   dev_t device_ = 0;
   ino_t inode_ = 0;
+  // The last presence SELECT: the WAL header seen just before it (what it read is at least as
+  // new), its facts and when it ran (MonotonicMs).
+  WalHeader wal_header_;
+  std::optional<WalHeader::Bytes> selected_header_;
+  PresenceFacts selected_facts_;
+  int64_t selected_at_ms_ = 0;
+  uint64_t presence_selects_ = 0;
   Statement read_presence_;
   Statement upsert_device_;
   Statement forget_activities_;

@@ -311,10 +311,14 @@ BOOST_AUTO_TEST_CASE(a_presence_read_allocates_no_temporary_table) {
     BOOST_REQUIRE(RecordActivity(*store.value(), device, 1000, call).ok());
   }
   BOOST_REQUIRE(store.value()->ReadPresence().ok());  // the statement prepared, the pages cached
+  // A commit since, so that the next read is a SELECT (store.h).
+  BOOST_REQUIRE(RecordActivity(*store.value(), "phone", 2000, call).ok());
+  const uint64_t selects = store.value()->presence_selects();
   sqlite3_int64 used = 0, highest = 0;
   BOOST_REQUIRE(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highest, 1) == SQLITE_OK);
   BOOST_REQUIRE(store.value()->ReadPresence().ok());
   BOOST_REQUIRE(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highest, 0) == SQLITE_OK);
+  BOOST_TEST(store.value()->presence_selects() == selects + 1);
   BOOST_TEST(highest - used < 16 * 1024, "the read's peak is " << highest - used << " bytes");
 }
 
