@@ -352,7 +352,10 @@ bool Store::StillAtPath() const {
 }
 
 Result<PresenceFacts> Store::ReadPresence() {
-  const std::optional<WalHeader::Bytes> header = wal_header_.Now();
+  // Not before a first SELECT: a CGI process, whose one request reads once, opens no -shm
+  // of its own.
+  const std::optional<WalHeader::Bytes> header =
+      presence_selects_ > 0 ? wal_header_.Now() : std::nullopt;
   const int64_t now_ms = MonotonicMs();
   if (header && header == selected_header_ && now_ms - selected_at_ms_ < kPresenceReuseMs) {
     return selected_facts_;

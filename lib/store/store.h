@@ -48,7 +48,8 @@ class Store final : public Storage {
   // One SELECT over all devices (see PresenceFacts); the status path shares it among requests
   // that arrived together (presence_reads.h). While the file's WAL header shows no commit
   // since the last SELECT (wal_header.h), for at most kPresenceReuseMs, that SELECT's facts
-  // are given again without a transaction.
+  // are given again without a transaction. The first read of a connection looks at no
+  // header: a CGI process reads once.
   Result<PresenceFacts> ReadPresence() override;
   static constexpr int64_t kPresenceReuseMs = 1000;
   // How many presence SELECTs this connection has run.

@@ -71,6 +71,49 @@ class Concurrency(unittest.TestCase):
             self.assertNotIn("busy", logs.lower())
             print(f"\n  concurrency: {counts}, 0 errors", end=" ")
 
+    def test_every_acknowledged_heartbeat_is_in_the_next_status_under_load(self):
+        """Readers keep the status process busy, so that its reads are shared and given again
+        while the file shows no commit; each heartbeat answered 200 (through nginx, or by a
+        CGI process of its own) is in the very next status."""
+        with LocalStack() as stack:
+            stop = threading.Event()
+            loads = []
+
+            def reader():
+                n = 0
+                while not stop.is_set():
+                    stack.request("GET", "/cgi-bin/status.fcgi")
+                    n += 1
+                loads.append(n)
+
+            env = {"HEARTBEAT_CONFIG": str(stack.dir / "heartbeat.conf"), "REMOTE_ADDR": "127.0.0.1",
+                   "REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/json",
+                   "HTTP_AUTHORIZATION": f"Bearer {stack.token}"}
+
+            def beat(state, through_cgi):
+                if through_cgi:
+                    body = json.dumps({"device": "solo", "state": state}).encode()
+                    return run_cgi("heartbeat.fcgi", dict(env, CONTENT_LENGTH=str(len(body))), body)[0]
+                return stack.post_heartbeat({"device": "solo", "state": state})[0]
+
+            wrong = []
+            with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+                jobs = [pool.submit(reader) for _ in range(3)]
+                try:
+                    for i in range(120):
+                        state = "active" if i % 2 == 0 else "offline"
+                        self.assertEqual(beat(state, through_cgi=i % 4 >= 2), 200)
+                        status, _, body = stack.request("GET", "/cgi-bin/status.fcgi")
+                        online = json.loads(body)["isOnline"] if status == 200 else None
+                        if online != (state == "active"):
+                            wrong.append((i, state, status, body[:120]))
+                finally:
+                    stop.set()
+                    for job in jobs:
+                        job.result()
+            self.assertEqual(wrong, [])
+            self.assertGreater(sum(loads), 240)
+
 
 if __name__ == "__main__":
     unittest.main()
