@@ -2,17 +2,16 @@
 
 namespace heartbeat {
 
-Result<PresenceFacts> PresenceReads::Read(Storage& store) {
+const Result<PresenceFacts>& PresenceReads::Read(Storage& store) {
   if (batch_ != 0 && read_batch_ == batch_ && read_from_ == &store && read_path_ == store.path())
     return facts_;
   read_batch_ = 0;
-  auto facts = store.ReadPresence();
-  if (!facts.ok() || batch_ == 0) return facts;
+  facts_ = store.ReadPresence();
+  if (!facts_.ok() || batch_ == 0) return facts_;
   read_batch_ = batch_;
   read_from_ = &store;
   read_path_ = store.path();
-  facts_ = facts.value();
-  return facts;
+  return facts_;
 }
 
 }  // namespace heartbeat

@@ -1,7 +1,8 @@
-// The status path's read-through cache of the presence SELECT. The FastCGI loop wakes with
-// several requests already waiting; each of them was waiting when one read is made, so that one
-// read answers them all as freshly as a read of its own would. The loop only marks each wake
-// (StartBatch); what a batch is, and what is kept, is decided here.
+// The status path's read-through cache of the store's presence read (which itself runs its
+// SELECT only after a commit, store.h). The FastCGI loop wakes with several requests already
+// waiting; each of them was waiting when one read is made, so that one read answers them all
+// as freshly as a read of its own would, without even the store's look at the file. The loop only
+// marks each wake (StartBatch); what a batch is, and what is kept, is decided here.
 #pragma once
 
 #include <cstdint>
@@ -19,16 +20,16 @@ class PresenceReads {
   // every Read is a read of its own.
   void StartBatch() { ++batch_; }
 
-  // The facts of `store`: read once per batch and store, kept for the rest of the batch.
-  // A failed read is not kept.
-  Result<PresenceFacts> Read(Storage& store);
+  // The facts of `store`: read once per batch and store, kept for the rest of the batch and
+  // valid until the next call. A failed read is not kept.
+  const Result<PresenceFacts>& Read(Storage& store);
 
  private:
   uint64_t batch_ = 0;       // 0: no batches
   uint64_t read_batch_ = 0;  // the batch `facts_` was read in; 0: none
   const Storage* read_from_ = nullptr;
   std::string read_path_;  // with the pointer: a store reopened at the same address is another
-  PresenceFacts facts_;
+  Result<PresenceFacts> facts_ = PresenceFacts{};
 };
 
 }  // namespace heartbeat

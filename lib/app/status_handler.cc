@@ -160,7 +160,7 @@ Response Answer(const Request& request, Services& services, const Result<ServerC
     }
     return HoursAnswer(request, services, *config, store.value(), format, view);
   }
-  auto facts = services.presence_reads.Read(*store.value());
+  const auto& facts = services.presence_reads.Read(*store.value());
   if (!facts.ok()) {
     LogLine(facts.status().message());
     services.stores.Discard(config->database_path);

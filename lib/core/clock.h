@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace heartbeat {
 
@@ -22,16 +23,12 @@ class SystemClock final : public Clock {
 // it on every request. The FastCGI loop marks it once a wake, however many requests it serves.
 class MarkedClock final : public Clock {
  public:
-  int64_t NowMs() const override { return marked_ ? marked_ms_ : system_.NowMs(); }
-  void Mark() {
-    marked_ms_ = system_.NowMs();
-    marked_ = true;
-  }
+  int64_t NowMs() const override { return marked_ms_ ? *marked_ms_ : system_.NowMs(); }
+  void Mark() { marked_ms_ = system_.NowMs(); }
 
  private:
   SystemClock system_;
-  int64_t marked_ms_ = 0;
-  bool marked_ = false;
+  std::optional<int64_t> marked_ms_;
 };
 
 // Milliseconds on a clock that never jumps (CLOCK_MONOTONIC): for timeouts and pauses, which a

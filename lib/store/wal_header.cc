@@ -23,17 +23,15 @@ std::optional<WalHeader::Bytes> WalHeader::Now() {
   }
   // Both copies in one read. A writer writes the second copy, then the first; a reader that
   // finds them equal has a header that some commit wrote whole.
-  unsigned char copies[2 * sizeof(Bytes)];
-  if (pread(fd_.get(), copies, sizeof copies, 0) != static_cast<ssize_t>(sizeof copies)) {
+  std::array<Bytes, 2> copies;
+  if (pread(fd_.get(), copies.data(), sizeof copies, 0) != static_cast<ssize_t>(sizeof copies)) {
     return std::nullopt;
   }
-  if (std::memcmp(copies, copies + sizeof(Bytes), sizeof(Bytes)) != 0) return std::nullopt;
+  if (copies[0] != copies[1]) return std::nullopt;
   uint32_t version;
-  std::memcpy(&version, copies, sizeof version);  // in the machine's byte order, as written
-  if (version != kWalIndexVersion || copies[kIsInitOffset] != 1) return std::nullopt;
-  Bytes header;
-  std::memcpy(header.data(), copies, header.size());
-  return header;
+  std::memcpy(&version, copies[0].data(), sizeof version);  // the machine's byte order
+  if (version != kWalIndexVersion || copies[0][kIsInitOffset] != 1) return std::nullopt;
+  return copies[0];
 }
 
 }  // namespace heartbeat
