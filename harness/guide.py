@@ -42,9 +42,9 @@ def shell(script, cwd, user=None):
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def request(host, method, path, headers=None, body=None, port=80):
+def request(host, method, path, headers=None, body=None, port=80, timeout=10):
     """One request to 127.0.0.1:port with `Host: host`: (status, lower-case headers, body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=dict({"Host": host}, **(headers or {})))
         response = conn.getresponse()
