@@ -9,9 +9,9 @@
 
 #ifdef HEARTBEAT_WITH_X11
 #include <X11/Xatom.h>
-#include <X11/Xlib.h>
 #include <X11/Xutil.h>
-#undef Status  // Xlib's macro would hide heartbeat::Status
+
+#include "x11_display.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -32,9 +32,6 @@ bool Wayland() {
 
 class X11Frontmost final : public FrontmostSource {
  public:
-  ~X11Frontmost() override {
-    if (display_) XCloseDisplay(display_);
-  }
   const char* name() const override { return "x11"; }
 
   Result<std::vector<std::string>> FrontmostNames() override {
@@ -45,24 +42,21 @@ class X11Frontmost final : public FrontmostSource {
           "a Wayland session: the active window is not visible to X11 clients, so coding is "
           "not reported");
     }
-    if (!display_) {
-      display_ = XOpenDisplay(nullptr);
-      if (!display_) return Status::Unavailable("cannot open the X display");
-      XSetErrorHandler(NoteXError);
-    }
-    Atom active = XInternAtom(display_, "_NET_ACTIVE_WINDOW", False);
+    // Opened on first use, and again after the X server went away (x11_display.h).
+    Display* display = display_.Open();
+    if (!display) return display_.CloseFor("cannot open the X display");
+    XSetErrorHandler(NoteXError);
+    Atom active = XInternAtom(display, "_NET_ACTIVE_WINDOW", False);
     Atom type = None;
     int format = 0;
     unsigned long count = 0, after = 0;
     unsigned char* data = nullptr;
     g_x_error = false;
-    int r = XGetWindowProperty(display_, DefaultRootWindow(display_), active, 0, 1, False,
-                               XA_WINDOW, &type, &format, &count, &after, &data);
-    if (r != Success || g_x_error) {
+    int r = XGetWindowProperty(display, DefaultRootWindow(display), active, 0, 1, False, XA_WINDOW,
+                               &type, &format, &count, &after, &data);
+    if (r != Success || g_x_error || display_.lost()) {
       if (data) XFree(data);
-      XCloseDisplay(display_);  // opened again at the next look
-      display_ = nullptr;
-      return Status::Unavailable("cannot read _NET_ACTIVE_WINDOW");
+      return display_.CloseFor("cannot read _NET_ACTIVE_WINDOW");
     }
     Window window = None;
     if (type == XA_WINDOW && format == 32 && count == 1 && data) {
@@ -75,17 +69,18 @@ class X11Frontmost final : public FrontmostSource {
     std::vector<std::string> names;
     if (window == None) return names;
     XClassHint hint{nullptr, nullptr};
-    if (XGetClassHint(display_, window, &hint) && !g_x_error) {
+    if (XGetClassHint(display, window, &hint) && !g_x_error) {
       if (hint.res_name) names.emplace_back(hint.res_name);
       if (hint.res_class) names.emplace_back(hint.res_class);
     }
     if (hint.res_name) XFree(hint.res_name);
     if (hint.res_class) XFree(hint.res_class);
+    if (display_.lost()) return display_.CloseFor("cannot read WM_CLASS");
     return names;
   }
 
  private:
-  Display* display_ = nullptr;
+  X11Display display_;
 };
 
 }  // namespace

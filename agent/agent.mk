@@ -15,7 +15,8 @@ APT_PACKAGES += dbus-daemon python3-dbus python3-gi
 # Files that hold code for one platform only. Each platform builds only its own, so that no
 # object is empty (Apple's ar warns "has no symbols" for one).
 AGENT_MAC_ONLY = agent/sleep_iokit.cc agent/activity_coreaudio.cc agent/activity_frontmost_mac.cc
-AGENT_LINUX_ONLY = agent/sleep_logind.cc agent/activity_mpris.cc agent/activity_x11.cc agent/activity_alsa.cc
+AGENT_LINUX_ONLY = agent/sleep_logind.cc agent/activity_mpris.cc agent/activity_x11.cc agent/activity_alsa.cc \
+  agent/x11_display.cc
 ifeq ($(AGENT_OS),Darwin)
 AGENT_OTHER_PLATFORM = $(AGENT_LINUX_ONLY)
 else
@@ -40,6 +41,8 @@ AGENT_CFLAGS =
 AGENT_LIBS = -lcurl -framework IOKit -framework CoreFoundation -framework ApplicationServices -framework CoreAudio
 else
 AGENT_CFLAGS = -DHEARTBEAT_WITH_X11 -DHEARTBEAT_WITH_LOGIND $(shell $(PKG_CONFIG) --cflags libcurl x11 xscrnsaver libsystemd 2>/dev/null)
+# libX11 1.7 lets a lost X connection end the connection instead of the agent (x11_display.h).
+AGENT_CFLAGS += $(shell $(PKG_CONFIG) --atleast-version=1.7.0 x11 2>/dev/null && echo -DHEARTBEAT_WITH_X11_IO_EXIT_HANDLER)
 AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl x11 xscrnsaver libsystemd 2>/dev/null)
 endif
 ifeq ($(BUILD),fuzz)

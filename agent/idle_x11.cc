@@ -2,9 +2,9 @@
 #include "idle_x11.h"
 
 #ifdef HEARTBEAT_WITH_X11
-#include <X11/Xlib.h>
 #include <X11/extensions/scrnsaver.h>
-#undef Status  // Xlib's macro would hide heartbeat::Status
+
+#include "x11_display.h"
 
 namespace heartbeat::agent {
 namespace {
@@ -13,23 +13,20 @@ class X11Source final : public IdleSource {
  public:
   ~X11Source() override {
     if (info_) XFree(info_);
-    if (display_) XCloseDisplay(display_);
   }
   const char* name() const override { return "x11"; }
 
   Result<IdleReading> Read() override {
-    if (!display_) {  // opened on first use, and again after the X server went away
-      display_ = XOpenDisplay(nullptr);
-      int event_base, error_base;
-      if (!display_ || !XScreenSaverQueryExtension(display_, &event_base, &error_base)) {
-        Close();
-        return Status::Unavailable("cannot open the X display or it has no XScreenSaver");
-      }
-      info_ = XScreenSaverAllocInfo();
+    // Opened on first use, and again after the X server went away (x11_display.h). Xlib keeps
+    // what the extension query learnt with the display: asked again, it sends nothing.
+    Display* display = display_.Open();
+    int event_base, error_base;
+    if (!display || !XScreenSaverQueryExtension(display, &event_base, &error_base)) {
+      return display_.CloseFor("cannot open the X display or it has no XScreenSaver");
     }
-    if (!XScreenSaverQueryInfo(display_, DefaultRootWindow(display_), info_)) {
-      Close();
-      return Status::Unavailable("XScreenSaverQueryInfo failed");
+    if (!info_) info_ = XScreenSaverAllocInfo();
+    if (!XScreenSaverQueryInfo(display, DefaultRootWindow(display), info_) || display_.lost()) {
+      return display_.CloseFor("XScreenSaverQueryInfo failed");
     }
     IdleReading reading;
     reading.idle_seconds = info_->idle / 1000.0;
@@ -38,14 +35,8 @@ class X11Source final : public IdleSource {
   }
 
  private:
-  void Close() {
-    if (info_) XFree(info_);
-    if (display_) XCloseDisplay(display_);
-    info_ = nullptr;
-    display_ = nullptr;
-  }
-  Display* display_ = nullptr;
-  XScreenSaverInfo* info_ = nullptr;
+  X11Display display_;
+  XScreenSaverInfo* info_ = nullptr;  // plain memory of Xlib's, kept across connections
 };
 
 }  // namespace

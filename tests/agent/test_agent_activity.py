@@ -288,6 +288,44 @@ class Coding(ActivityCase):
         print(f"\n  X11: post after the change, s: " +
               ", ".join(f"{k} {v:.2f}" for k, v in took.items()), end="")
 
+    def test_the_x_server_going_away_ends_the_idle_time_and_the_coding_not_the_agent(self):
+        """Both X connections (the idle time, the frontmost window) lose their server, as when
+        the owner logs out of X: Xlib would end the agent without a last post."""
+        coding = {"kind": "coding", "app": "Visual Studio Code"}
+        self.code.activate()
+        agent = self.start_run("coding", idle_source="x11", **self.x11_env())
+        self.posted(0, coding, timeout=10)
+
+        def states_after(since):
+            return [(body["state"], body.get("activity")) for at, body, status in list(self.proxy.posts)
+                    if at > since and status == 200]
+
+        gone = time.monotonic()
+        self.xvfb.stop()  # openbox and the windows end with it
+        wait_for(lambda: states_after(gone) or agent.poll() is not None, timeout=CHECK_INTERVAL + 4,
+                 what="a post after X went")
+        self.assertIsNone(agent.poll(), self.log.read_text())
+        took = {"gone": next(at for at, _, _ in self.proxy.posts if at > gone) - gone}
+        time.sleep(3 * CHECK_INTERVAL + 0.5)  # three more checks without a server
+        self.assertIsNone(agent.poll(), self.log.read_text())
+        self.assertEqual(states_after(gone), [("idle", NOTHING)])
+        self.assertEqual(self.shown(), ("away", NOTHING))
+
+        # A new X server on the same display, as when the owner logs in again: followed at the
+        # next checks, with no restart of the agent.
+        self.xvfb = Xvfb(self.xvfb.display)
+        self.addCleanup(self.xvfb.stop)
+        self.wm = OpenBox(self.xvfb.display, self.temp_dir("heartbeat-openbox-"))
+        self.addCleanup(self.wm.stop)
+        took["back"] = self.posted(self.window("code", "Code", "notes.txt").activate(), coding)
+        self.assertEqual(self.shown(), ("online", coding))
+        log = self.stop_run(agent)
+        self.assertEqual(log.count("idle: warning: x11: the X server went away; reporting idle"), 1, log)
+        self.assertIn("activity: warning: x11: the X server went away; not shared", log)
+        self.assertNotIn("XIO", log)
+        print(f"\n  X11 gone and back: post after the change, s: " +
+              ", ".join(f"{k} {v:.2f}" for k, v in took.items()), end="")
+
     def test_a_wayland_session_says_so_and_reports_nothing(self):
         self.code.activate()
         out = self.activity("--share", "coding", WAYLAND_DISPLAY="wayland-0", **self.x11_env())

@@ -71,11 +71,13 @@ class FakeDesktop:
 class Xvfb:
     """A real X display, so that choosing x11 would work: only the choice logic keeps it out."""
 
-    def __init__(self):
-        # -displayfd: Xvfb takes a free display number itself and writes it there.
+    def __init__(self, display=None):
+        # -displayfd: Xvfb writes there the display number it took (a free one unless told),
+        # once it accepts clients.
         read_end, write_end = os.pipe()
-        self.proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
-                                      "-screen", "0", "640x480x24"], pass_fds=(write_end,),
+        told = [display] if display else []
+        self.proc = subprocess.Popen(["Xvfb", *told, "-displayfd", str(write_end), "-nolisten",
+                                      "tcp", "-screen", "0", "640x480x24"], pass_fds=(write_end,),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(write_end)
         with os.fdopen(read_end) as numbers:
