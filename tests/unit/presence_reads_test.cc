@@ -7,18 +7,17 @@
 namespace heartbeat {
 namespace {
 
+using testing::OpenedStore;
 using testing::RecordBeat;
 
 BOOST_AUTO_TEST_SUITE(presence_reads)
 
 BOOST_AUTO_TEST_CASE(requests_that_arrived_together_share_one_read) {
   testing::TempDir dir;
-  auto reader = Store::Open(dir.File("hb.db"));
-  auto writer = Store::Open(dir.File("hb.db"));  // another process: heartbeat.fcgi
-  BOOST_REQUIRE(reader.ok());
-  BOOST_REQUIRE(writer.ok());
-  Store& r = *reader.value();
-  Store& w = *writer.value();
+  auto reader = OpenedStore(dir.File("hb.db"));
+  auto writer = OpenedStore(dir.File("hb.db"));  // another process: heartbeat.fcgi
+  Store& r = *reader;
+  Store& w = *writer;
   PresenceReads reads;
   auto newest_active = [&reads](Store& store) {
     return reads.Read(store).value().newest_active_ms.value_or(-1);
@@ -39,17 +38,15 @@ BOOST_AUTO_TEST_CASE(requests_that_arrived_together_share_one_read) {
 
 BOOST_AUTO_TEST_CASE(another_database_in_the_same_batch_is_read_on_its_own) {
   testing::TempDir dir;
-  auto first = Store::Open(dir.File("first.db"));
-  auto second = Store::Open(dir.File("second.db"));
-  BOOST_REQUIRE(first.ok());
-  BOOST_REQUIRE(second.ok());
-  BOOST_REQUIRE(RecordBeat(*first.value(), "a", DeviceState::kActive, 1000).ok());
-  BOOST_REQUIRE(RecordBeat(*second.value(), "a", DeviceState::kActive, 5000).ok());
+  auto first = OpenedStore(dir.File("first.db"));
+  auto second = OpenedStore(dir.File("second.db"));
+  BOOST_REQUIRE(RecordBeat(*first, "a", DeviceState::kActive, 1000).ok());
+  BOOST_REQUIRE(RecordBeat(*second, "a", DeviceState::kActive, 5000).ok());
   PresenceReads reads;
   reads.StartBatch();
-  BOOST_TEST(reads.Read(*first.value()).value().newest_active_ms.value_or(-1) == 1000);
-  BOOST_TEST(reads.Read(*second.value()).value().newest_active_ms.value_or(-1) == 5000);
-  BOOST_TEST(reads.Read(*first.value()).value().newest_active_ms.value_or(-1) == 1000);
+  BOOST_TEST(reads.Read(*first).value().newest_active_ms.value_or(-1) == 1000);
+  BOOST_TEST(reads.Read(*second).value().newest_active_ms.value_or(-1) == 5000);
+  BOOST_TEST(reads.Read(*first).value().newest_active_ms.value_or(-1) == 1000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

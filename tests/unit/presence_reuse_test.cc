@@ -16,6 +16,7 @@
 namespace heartbeat {
 namespace {
 
+using testing::OpenedStore;
 using testing::RecordBeat;
 
 // The newest active heartbeat `store` reads now.
@@ -29,9 +30,8 @@ BOOST_AUTO_TEST_SUITE(presence_reuse)
 
 BOOST_AUTO_TEST_CASE(an_unchanged_file_is_read_without_a_select) {
   testing::TempDir dir;
-  auto reader = Store::Open(dir.File("hb.db"));
-  BOOST_REQUIRE(reader.ok());
-  Store& r = *reader.value();
+  auto reader = OpenedStore(dir.File("hb.db"));
+  Store& r = *reader;
   BOOST_REQUIRE(RecordBeat(r, "mac", DeviceState::kActive, 1000).ok());
   // The first read looks at no header (a CGI process reads once); the second notes it.
   BOOST_TEST(NewestActive(r) == 1000);
@@ -44,20 +44,18 @@ BOOST_AUTO_TEST_CASE(an_unchanged_file_is_read_without_a_select) {
 
 BOOST_AUTO_TEST_CASE(every_commit_of_another_connection_is_seen_by_the_next_read) {
   testing::TempDir dir;
-  auto reader = Store::Open(dir.File("hb.db"));
-  auto writer = Store::Open(dir.File("hb.db"));
-  BOOST_REQUIRE(reader.ok());
-  BOOST_REQUIRE(writer.ok());
+  auto reader = OpenedStore(dir.File("hb.db"));
+  auto writer = OpenedStore(dir.File("hb.db"));
   for (int64_t at = 1; at <= 300; ++at) {
-    BOOST_REQUIRE(RecordBeat(*writer.value(), "mac", DeviceState::kActive, at * 1000).ok());
-    BOOST_TEST(NewestActive(*reader.value()) == at * 1000);
-    BOOST_TEST(NewestActive(*reader.value()) == at * 1000);  // again: no commit between
+    BOOST_REQUIRE(RecordBeat(*writer, "mac", DeviceState::kActive, at * 1000).ok());
+    BOOST_TEST(NewestActive(*reader) == at * 1000);
+    BOOST_TEST(NewestActive(*reader) == at * 1000);  // again: no commit between
   }
   // The reader's own commit too.
-  BOOST_REQUIRE(RecordBeat(*reader.value(), "mac", DeviceState::kActive, 999'000).ok());
-  BOOST_TEST(NewestActive(*reader.value()) == 999'000);
+  BOOST_REQUIRE(RecordBeat(*reader, "mac", DeviceState::kActive, 999'000).ok());
+  BOOST_TEST(NewestActive(*reader) == 999'000);
   // One SELECT per commit (and the first read's), not one per read.
-  BOOST_TEST(reader.value()->presence_selects() <= 303u);
+  BOOST_TEST(reader->presence_selects() <= 303u);
 }
 
 // Another process commits and then says so, as heartbeat.fcgi answers 200 after its commit;
@@ -65,7 +63,7 @@ BOOST_AUTO_TEST_CASE(every_commit_of_another_connection_is_seen_by_the_next_read
 // few pages each fill the 1,000-page WAL more than once).
 BOOST_AUTO_TEST_CASE(a_commit_another_process_acknowledged_is_never_missed) {
   testing::TempDir dir;
-  BOOST_REQUIRE(Store::Open(dir.File("hb.db")).ok());
+  OpenedStore(dir.File("hb.db"));  // made before the writer forks
   constexpr int kBeats = 1500;
   int committed[2], read_back[2];
   BOOST_REQUIRE(pipe(committed) == 0);
@@ -73,7 +71,7 @@ BOOST_AUTO_TEST_CASE(a_commit_another_process_acknowledged_is_never_missed) {
   const pid_t child = fork();
   BOOST_REQUIRE(child >= 0);
   if (child == 0) {
-    auto writer = Store::Open(dir.File("hb.db"));
+    auto writer = Store::Open(dir.File("hb.db"));  // no Boost.Test in the child
     bool ok = writer.ok();
     for (int32_t at = 1; ok && at <= kBeats; ++at) {
       ok = RecordBeat(*writer.value(), "mac", DeviceState::kActive, at).ok() &&
@@ -84,14 +82,13 @@ BOOST_AUTO_TEST_CASE(a_commit_another_process_acknowledged_is_never_missed) {
   }
   close(committed[1]);
   close(read_back[0]);
-  auto reader = Store::Open(dir.File("hb.db"));
-  BOOST_REQUIRE(reader.ok());
+  auto reader = OpenedStore(dir.File("hb.db"));
   WalHeader header(dir.File("hb.db-shm"));
   int missed = 0, restarts = 0;
   std::optional<WalHeader::Bytes> last;
   int32_t at = 0;
   while (read(committed[0], &at, sizeof at) == sizeof at) {
-    if (NewestActive(*reader.value()) != at) ++missed;
+    if (NewestActive(*reader) != at) ++missed;
     // A restarted WAL has new salts (bytes 32 to 39 of the header).
     auto now = header.Now();
     if (last && now && !std::equal(now->begin() + 32, now->begin() + 40, last->begin() + 32))
@@ -107,23 +104,22 @@ BOOST_AUTO_TEST_CASE(a_commit_another_process_acknowledged_is_never_missed) {
   BOOST_TEST(at == kBeats);
   BOOST_TEST(missed == 0);
   BOOST_TEST(restarts > 0);
-  BOOST_TEST(reader.value()->presence_selects() >= static_cast<uint64_t>(kBeats));
+  BOOST_TEST(reader->presence_selects() >= static_cast<uint64_t>(kBeats));
 }
 
 BOOST_AUTO_TEST_CASE(a_reused_read_is_at_most_a_second_old) {
   testing::TempDir dir;
-  auto store = Store::Open(dir.File("hb.db"));
-  BOOST_REQUIRE(store.ok());
-  BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 1000).ok());
-  NewestActive(*store.value());
-  NewestActive(*store.value());
-  const uint64_t selects = store.value()->presence_selects();
-  NewestActive(*store.value());
-  BOOST_TEST(store.value()->presence_selects() == selects);  // reused, still within the second
+  auto store = OpenedStore(dir.File("hb.db"));
+  BOOST_REQUIRE(RecordBeat(*store, "mac", DeviceState::kActive, 1000).ok());
+  NewestActive(*store);
+  NewestActive(*store);
+  const uint64_t selects = store->presence_selects();
+  NewestActive(*store);
+  BOOST_TEST(store->presence_selects() == selects);  // reused, still within the second
   timespec pause{1, 50'000'000};
   nanosleep(&pause, nullptr);
-  NewestActive(*store.value());
-  BOOST_TEST(store.value()->presence_selects() == selects + 1);
+  NewestActive(*store);
+  BOOST_TEST(store->presence_selects() == selects + 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_wal_header_is_told_only_when_whole_and_of_its_version) {
@@ -131,14 +127,13 @@ BOOST_AUTO_TEST_CASE(a_wal_header_is_told_only_when_whole_and_of_its_version) {
   BOOST_TEST(!WalHeader(dir.File("none-shm")).Now());
   BOOST_TEST(!WalHeader().Now());
 
-  auto store = Store::Open(dir.File("hb.db"));
-  BOOST_REQUIRE(store.ok());
-  BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 1000).ok());
+  auto store = OpenedStore(dir.File("hb.db"));
+  BOOST_REQUIRE(RecordBeat(*store, "mac", DeviceState::kActive, 1000).ok());
   WalHeader real(dir.File("hb.db-shm"));
   const auto before = real.Now();
   BOOST_REQUIRE(before.has_value());
   BOOST_TEST((real.Now() == before));
-  BOOST_REQUIRE(RecordBeat(*store.value(), "mac", DeviceState::kActive, 2000).ok());
+  BOOST_REQUIRE(RecordBeat(*store, "mac", DeviceState::kActive, 2000).ok());
   BOOST_TEST((real.Now() != before));
 
   // A copy of the real header, then spoiled one way at a time.

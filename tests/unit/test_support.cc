@@ -28,6 +28,12 @@ void WriteFile(const std::string& path, const std::string& content) {
   BOOST_REQUIRE(out.good());
 }
 
+std::unique_ptr<Store> OpenedStore(const std::string& path) {
+  auto store = Store::Open(path);
+  BOOST_REQUIRE_MESSAGE(store.ok(), store.status().message());
+  return std::move(store.value());
+}
+
 Status RecordBeat(Store& store, std::string_view device, DeviceState state, int64_t at_ms) {
   HeartbeatWrite write;
   write.device = device;

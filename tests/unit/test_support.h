@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -39,6 +40,9 @@ class TempDir {
 };
 
 void WriteFile(const std::string& path, const std::string& content);
+
+// The store at `path`; the test case stops there if it cannot be opened.
+std::unique_ptr<Store> OpenedStore(const std::string& path);
 
 // One heartbeat of `device` in `store` with nothing but its state and time.
 Status RecordBeat(Store& store, std::string_view device, DeviceState state, int64_t at_ms);
